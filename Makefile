@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvsim: a full-system emulator of the Xen grant-device stack.
+#
+#   make            build everything into $(O) (default build/)
+#   make run        the main job: two domains sharing pages
+#   make check      every test, plain and under ASan and UBSan
+#   make bench      benchmarks, each beside the host's own limit
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# SAN=address or SAN=undefined builds a sanitizer variant; `make check`
+# builds the variants itself into build/asan and build/ubsan.
+
+O       ?= build
+SAN     ?=
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= gcc
+
+# Debian packages the build and the tests need; ci/deps installs them.
+DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev
+
+PKGS        := json-c
+CHECK_PKG   := check
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -fPIC
+ifneq ($(SAN),)
+SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags $(CHECK_PKG) 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs $(CHECK_PKG) 2>/dev/null)
+
+ALL_CFLAGS  = $(BASE_CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+BIN := $(O)/bin
+LIB := $(O)/lib
+OBJ := $(O)/obj
+
+.PHONY: all run check check-variant test bench install clean deps
+all:
+
+# Each box adds its targets to ALL, TESTS (check executables run by `make
+# test`) and BENCHES.
+ALL     :=
+TESTS   :=
+BENCHES :=
+include hv-sim/build.mk
+include userlib/build.mk
+-include kmod/build.mk
+-include reference/build.mk
+include tests/build.mk
+
+all: deps-ok $(ALL)
+
+deps:
+	@ci/deps $(DEPS_PKGS)
+
+# Cheap check that runs before every build; installs or explains.
+.PHONY: deps-ok
+deps-ok:
+	@ci/deps --quiet $(DEPS_PKGS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+run: all
+	@scenarios/demo.sh $(BIN)
+
+# Runs the current variant's tests.
+test: all $(TESTS)
+	@tests/run-tests $(O) $(TESTS)
+
+check: deps-ok
+	$(MAKE) --no-print-directory O=build SAN= test
+	$(MAKE) --no-print-directory O=build/asan SAN=address test
+	$(MAKE) --no-print-directory O=build/ubsan SAN=undefined test
+
+bench: all $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/hvsim
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(INSTALL_LIBEXEC),install -m 755 $(INSTALL_LIBEXEC) $(DESTDIR)$(PREFIX)/lib/hvsim/)
+	$(if $(INSTALL_LIB),install -m 644 $(INSTALL_LIB) $(DESTDIR)$(PREFIX)/lib/hvsim/)
+
+clean:
+	rm -rf build

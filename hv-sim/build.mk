@@ -1,0 +1,34 @@
+# hv-sim/: the hypervisor daemon and the guest side of its transport.
+
+# The semantic core: no sockets, unit-tested directly.
+HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
+               hv-sim/trace.c
+HVCORE_OBJS := $(HVCORE_SRCS:%.c=$(OBJ)/%.o)
+$(LIB)/libhvcore.a: $(HVCORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
+               hv-sim/trace_abi.c hv-sim/loop.c hv-sim/kernel.c
+HVSIMD_OBJS := $(HVSIMD_SRCS:%.c=$(OBJ)/%.o)
+$(BIN)/hvsimd: $(HVSIMD_OBJS) $(LIB)/libhvcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The guest side of the hypercall transport, used by guest kernels.
+GUEST_SRCS := hv-sim/guest/guest.c
+GUEST_OBJS := $(GUEST_SRCS:%.c=$(OBJ)/%.o)
+$(LIB)/libhvsim-guest.a: $(GUEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+ALL += $(BIN)/hvsimd $(LIB)/libhvsim-guest.a
+INSTALL_LIBEXEC += $(BIN)/hvsimd
+
+# Unit tests (check), next to what they test.
+HV_UNIT_TESTS := grant_table evtchn domain
+$(O)/tests/hv-%-test: $(OBJ)/hv-sim/%_test.o $(OBJ)/hv-sim/test_support.o $(LIB)/libhvcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+$(OBJ)/hv-sim/%_test.o: ALL_CFLAGS += $(CHECK_CFLAGS)
+TESTS += $(HV_UNIT_TESTS:%=$(O)/tests/hv-%-test)

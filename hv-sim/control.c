@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "control.h"
+#include "domain.h"
+#include "evtchn.h"
+#include "grant_table.h"
+#include "kernel.h"
+#include "loop.h"
+#include "trace.h"
+
+#define CONTROL_LINE_MAX (1024 * 1024)
+#define CONTROL_MAX_PARAMS 32
+
+struct ctl_conn {
+	struct loop_watch w;
+	char *in;
+	size_t in_len, in_cap;
+	char *out;
+	size_t out_len, out_off, out_cap;
+	bool waiting;            /* a reply is deferred until a kernel is ready */
+	bool closing;            /* close once the output is flushed */
+	bool hung_up;
+};
+
+static struct loop_watch listener = { .fd = -1 };
+
+static void conn_flush(struct ctl_conn *c);
+static void conn_process(struct ctl_conn *c);
+
+static void conn_close(struct ctl_conn *c)
+{
+	free(c->in);
+	free(c->out);
+	c->in = c->out = NULL;
+	loop_close_watch(&c->w, c);
+}
+
+static void conn_send(struct ctl_conn *c, struct json_object *reply)
+{
+	const char *s = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(s);
+
+	if (c->out_len + len + 1 > c->out_cap) {
+		size_t cap = (c->out_len + len + 1) * 2;
+		char *n = realloc(c->out, cap);
+
+		if (!n) {
+			json_object_put(reply);
+			c->closing = true;
+			return;
+		}
+		c->out = n;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, s, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	json_object_put(reply);
+	conn_flush(c);
+}
+
+static struct json_object *ok_reply(void)
+{
+	struct json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "ok", json_object_new_boolean(1));
+	return r;
+}
+
+static struct json_object *error_reply(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct json_object *error_reply(int err, const char *fmt, ...)
+{
+	struct json_object *r = json_object_new_object();
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_object_object_add(r, "ok", json_object_new_boolean(0));
+	json_object_object_add(r, "error", json_object_new_string(msg));
+	json_object_object_add(r, "errno", json_object_new_int(err));
+	return r;
+}
+
+static const char *get_string(struct json_object *req, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(req, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static struct json_object *domain_json(struct domain *d)
+{
+	struct json_object *o = json_object_new_object();
+	bool alive = d->state != DOMAIN_DEAD;
+
+	json_object_object_add(o, "domid", json_object_new_int(d->domid));
+	json_object_object_add(o, "name", json_object_new_string(d->name));
+	json_object_object_add(o, "state", json_object_new_string(domain_state_name(d->state)));
+	json_object_object_add(o, "pages", json_object_new_uint64(d->ram_pages));
+	json_object_object_add(o, "grants_in_use", json_object_new_int(
+		alive ? (int)grant_table_active_entries(d) : 0));
+	json_object_object_add(o, "mappings", json_object_new_int(
+		alive ? (int)grant_table_mappings(d) : 0));
+	json_object_object_add(o, "kernel", json_object_new_boolean(d->kernel_attached));
+	return o;
+}
+
+/* Resolves the request's "domain" (a name or a domid) to a live domain. */
+static struct domain *req_domain(struct json_object *req, struct json_object **err)
+{
+	const char *name = get_string(req, "domain");
+	struct domain *d;
+
+	if (!name) {
+		*err = error_reply(EINVAL, "missing \"domain\" (a name or a domid)");
+		return NULL;
+	}
+	d = domain_by_name(name);
+	if (!d) {
+		*err = error_reply(ESRCH, "no domain '%s'", name);
+		return NULL;
+	}
+	return d;
+}
+
+/* domain_create, deferred until the kernel is ready --------------------- */
+
+
+static void create_ready(struct domain *d, int err, void *arg)
+{
+	struct ctl_conn *c = arg;
+	struct json_object *r;
+
+	if (err) {
+		domain_destroy(d);
+		r = error_reply(-err, "the kernel of domain '%s' failed to start "
+				"(see hvsimd.log in the state directory)", d->name);
+	} else {
+		r = ok_reply();
+		json_object_object_add(r, "domid", json_object_new_int(d->domid));
+		json_object_object_add(r, "kernel", json_object_new_boolean(1));
+	}
+	c->waiting = false;
+	if (c->hung_up) {
+		json_object_put(r);
+		conn_close(c);
+		return;
+	}
+	conn_send(c, r);
+	conn_process(c);
+}
+
+static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_object *req)
+{
+	const char *name = get_string(req, "name");
+	struct json_object *v;
+	int64_t mem_mib = HVSIM_DEFAULT_MEM_MIB;
+	char *params[CONTROL_MAX_PARAMS];
+	size_t nr_params = 0;
+	struct domain *d;
+	int err;
+
+	if (!name)
+		return error_reply(EINVAL, "missing \"name\"");
+	if (json_object_object_get_ex(req, "mem_mib", &v)) {
+		if (!json_object_is_type(v, json_type_int))
+			return error_reply(EINVAL, "\"mem_mib\" must be a whole number");
+		mem_mib = json_object_get_int64(v);
+		if (mem_mib < 1 || mem_mib > HVSIM_MAX_MEM_MIB)
+			return error_reply(EINVAL, "memory must be 1 to %d MiB", HVSIM_MAX_MEM_MIB);
+	}
+	if (json_object_object_get_ex(req, "params", &v)) {
+		if (!json_object_is_type(v, json_type_array) ||
+		    json_object_array_length(v) > CONTROL_MAX_PARAMS)
+			return error_reply(EINVAL, "\"params\" must be an array of at most %d "
+					   "\"module.param=value\" strings", CONTROL_MAX_PARAMS);
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			struct json_object *p = json_object_array_get_idx(v, i);
+			const char *s = json_object_get_string(p);
+
+			if (!json_object_is_type(p, json_type_string) || !strchr(s, '=') ||
+			    !strchr(s, '.') || strchr(s, '.') > strchr(s, '='))
+				return error_reply(EINVAL, "bad module parameter '%s' "
+						   "(want module.param=value)", s ? s : "");
+			params[nr_params++] = (char *)s;
+		}
+	}
+	if (nr_params && !kernel_path())
+		return error_reply(ENOENT, "module parameters need a guest kernel, and "
+				   "hvsimd runs without one");
+
+	err = domain_create(name, (uint64_t)mem_mib * 256, &d);
+	if (err == -EEXIST)
+		return error_reply(EEXIST, "a domain named '%s' exists", name);
+	if (err == -EINVAL)
+		return error_reply(EINVAL, "bad domain name '%s' (use letters, digits, "
+				   "'-', '_', '.'; not only digits; at most %d characters)",
+				   name, HVSIM_NAME_MAX - 1);
+	if (err)
+		return error_reply(-err, "cannot create domain '%s': %s", name, strerror(-err));
+
+	if (kernel_path()) {
+		err = kernel_start(d, params, nr_params, create_ready, c);
+		if (err) {
+			domain_destroy(d);
+			return error_reply(-err, "cannot start the kernel of '%s': %s",
+					   name, strerror(-err));
+		}
+		c->waiting = true;
+		return NULL;
+	}
+	struct json_object *r = ok_reply();
+
+	json_object_object_add(r, "domid", json_object_new_int(d->domid));
+	json_object_object_add(r, "kernel", json_object_new_boolean(0));
+	return r;
+}
+
+static struct json_object *cmd_domain_destroy(struct json_object *req)
+{
+	struct json_object *err = NULL;
+	struct domain *d = req_domain(req, &err);
+	int rc;
+
+	if (!d)
+		return err;
+	rc = domain_destroy(d);
+	if (rc == -EPERM)
+		return error_reply(EPERM, "Domain-0 cannot be destroyed (use 'hvsim down')");
+	if (rc == -ESRCH)
+		return error_reply(ESRCH, "domain '%s' is %s already", d->name,
+				   domain_state_name(d->state));
+	struct json_object *r = ok_reply();
+
+	json_object_object_add(r, "state", json_object_new_string(domain_state_name(d->state)));
+	return r;
+}
+
+static struct json_object *cmd_domid(struct json_object *req)
+{
+	struct json_object *err = NULL;
+	struct domain *d = req_domain(req, &err);
+
+	if (!d)
+		return err;
+	struct json_object *r = ok_reply();
+
+	json_object_object_add(r, "domain", domain_json(d));
+	return r;
+}
+
+static struct json_object *cmd_list(void)
+{
+	struct json_object *r = ok_reply(), *arr = json_object_new_array();
+
+	for (struct domain *d = domain_first(); d; d = domain_next(d))
+		json_object_array_add(arr, domain_json(d));
+	json_object_object_add(r, "domains", arr);
+	return r;
+}
+
+static struct json_object *cmd_dump(struct json_object *req, bool grants)
+{
+	struct json_object *err = NULL;
+	struct domain *d = req_domain(req, &err);
+
+	if (!d)
+		return err;
+	if (d->state == DOMAIN_DEAD)
+		return error_reply(ESRCH, "domain '%s' is dead: nothing is left of it", d->name);
+	struct json_object *r = ok_reply();
+
+	json_object_object_add(r, "domain", domain_json(d));
+	if (grants)
+		json_object_object_add(r, "grant_table", grant_table_dump(d));
+	else
+		json_object_object_add(r, "evtchn", evtchn_dump(d));
+	return r;
+}
+
+static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
+{
+	const char *cmd = get_string(req, "cmd");
+
+	if (!cmd)
+		return error_reply(EINVAL, "a request needs \"cmd\"");
+	if (!strcmp(cmd, "ping")) {
+		struct json_object *r = ok_reply();
+
+		json_object_object_add(r, "pid", json_object_new_int(getpid()));
+		json_object_object_add(r, "kernel", kernel_path() ?
+				       json_object_new_string(kernel_path()) : NULL);
+		return r;
+	}
+	if (!strcmp(cmd, "domain_create"))
+		return cmd_domain_create(c, req);
+	if (!strcmp(cmd, "domain_destroy"))
+		return cmd_domain_destroy(req);
+	if (!strcmp(cmd, "domid"))
+		return cmd_domid(req);
+	if (!strcmp(cmd, "list"))
+		return cmd_list();
+	if (!strcmp(cmd, "grants"))
+		return cmd_dump(req, true);
+	if (!strcmp(cmd, "evtchn"))
+		return cmd_dump(req, false);
+	if (!strcmp(cmd, "shutdown")) {
+		hvsimd_request_exit();
+		return ok_reply();
+	}
+	return error_reply(EINVAL, "unknown command '%s'", cmd);
+}
+
+/* Handles every complete line buffered, unless a reply is deferred. */
+static void conn_process(struct ctl_conn *c)
+{
+	size_t start = 0;
+
+	while (!c->waiting && !c->closing) {
+		char *nl = memchr(c->in + start, '\n', c->in_len - start);
+		struct json_object *req, *reply;
+		struct json_tokener *tok;
+
+		if (!nl)
+			break;
+		*nl = 0;
+		tok = json_tokener_new();
+		req = json_tokener_parse_ex(tok, c->in + start, (int)(nl - (c->in + start)));
+		if (!req || !json_object_is_type(req, json_type_object) ||
+		    json_tokener_get_parse_end(tok) != (size_t)(nl - (c->in + start)))
+			reply = error_reply(EINVAL, "a request is one JSON object per line");
+		else
+			reply = dispatch(c, req);
+		json_tokener_free(tok);
+		json_object_put(req);
+		start = (size_t)(nl - c->in) + 1;
+		if (reply)
+			conn_send(c, reply);
+	}
+	memmove(c->in, c->in + start, c->in_len - start);
+	c->in_len -= start;
+}
+
+static void conn_flush(struct ctl_conn *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->w.fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				loop_mod(&c->w, EPOLLIN | EPOLLOUT);
+				return;
+			}
+			c->hung_up = true;
+			c->out_off = c->out_len;
+			break;
+		}
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	loop_mod(&c->w, EPOLLIN);
+}
+
+static void conn_event(struct loop_watch *w, uint32_t events)
+{
+	struct ctl_conn *c = (struct ctl_conn *)w;
+
+	if (events & EPOLLOUT)
+		conn_flush(c);
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		if (c->in_len + 4096 > c->in_cap) {
+			size_t cap = c->in_cap ? 2 * c->in_cap : 8192;
+			char *n = cap > CONTROL_LINE_MAX + 8192 ? NULL : realloc(c->in, cap);
+
+			if (!n) {
+				conn_send(c, error_reply(E2BIG, "request longer than %d bytes",
+							 CONTROL_LINE_MAX));
+				conn_close(c);
+				return;
+			}
+			c->in = n;
+			c->in_cap = cap;
+		}
+		ssize_t n = recv(w->fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			c->hung_up = true;
+		else
+			c->in_len += (size_t)n;
+	}
+	conn_process(c);
+	/* a deferred reply still needs c: it closes c when it comes */
+	if ((c->hung_up || (c->closing && c->out_len == 0)) && !c->waiting)
+		conn_close(c);
+	else if (c->hung_up)
+		loop_mod(&c->w, 0);
+}
+
+static void listener_event(struct loop_watch *w, uint32_t events)
+{
+	int fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	struct ctl_conn *c;
+
+	if (fd < 0)
+		return;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->w.fd = fd;
+	c->w.cb = conn_event;
+	if (loop_add(&c->w, EPOLLIN) < 0) {
+		close(fd);
+		free(c);
+	}
+}
+
+int control_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	listener.fd = fd;
+	listener.cb = listener_event;
+	return loop_add(&listener, EPOLLIN);
+}
+
+void control_shutdown(void)
+{
+	if (listener.fd >= 0)
+		loop_close_watch(&listener, NULL);
+}

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Domains: creation, destruction, the zombie state, RAM and the p2m.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "evtchn.h"
+#include "grant_table.h"
+#include "hooks.h"
+#include "trace.h"
+
+struct p2m_override {
+	uint64_t gfn;
+	uint64_t frame;
+	domid_t granter;
+	bool readonly;
+};
+
+/* Every domain still remembered, in creation order; live ones by domid. */
+static struct domain **all_domains;
+static size_t nr_all_domains, all_domains_cap;
+static struct domain *live[DOMID_FIRST_RESERVED];
+static unsigned int next_domid;
+
+static void (*destroy_hook)(struct domain *d);
+
+void domain_set_destroy_hook(void (*hook)(struct domain *d))
+{
+	destroy_hook = hook;
+}
+
+const char *domain_state_name(enum domain_state s)
+{
+	switch (s) {
+	case DOMAIN_RUNNING: return "running";
+	case DOMAIN_DYING:   return "dying";
+	case DOMAIN_DEAD:    return "dead";
+	}
+	return "?";
+}
+
+static bool name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= HVSIM_NAME_MAX)
+		return false;
+	/* a name that reads as a number would be ambiguous with a domid */
+	if (strspn(name, "0123456789") == len)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			return false;
+	return true;
+}
+
+static int map_memfd(const char *what, const char *name, size_t bytes,
+		     int *fdp, uint8_t **mem)
+{
+	char label[HVSIM_NAME_MAX + 32];
+	int fd;
+	void *p;
+
+	snprintf(label, sizeof(label), "hvsim-%s-%s", what, name);
+	fd = memfd_create(label, MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)bytes) < 0)
+		goto fail;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	*fdp = fd;
+	*mem = p;
+	return 0;
+fail:;
+	int err = -errno;
+	close(fd);
+	return err;
+}
+
+static void release_memory(struct domain *d)
+{
+	if (d->ram)
+		munmap(d->ram, d->ram_pages * XEN_PAGE_SIZE);
+	if (d->shared)
+		munmap(d->shared, (HVSIM_GRANT_FRAME0_PAGE + d->max_grant_frames) *
+			XEN_PAGE_SIZE);
+	if (d->ram_fd >= 0)
+		close(d->ram_fd);
+	if (d->shared_fd >= 0)
+		close(d->shared_fd);
+	if (d->upcall_fd >= 0)
+		close(d->upcall_fd);
+	d->ram = d->shared = NULL;
+	d->shared_info = NULL;
+	d->ram_fd = d->shared_fd = d->upcall_fd = -1;
+	free(d->p2m);
+	free(d->p2m_pending);
+	d->p2m = NULL;
+	d->p2m_pending = NULL;
+	d->nr_p2m = d->p2m_cap = d->nr_p2m_pending = d->p2m_pending_cap = 0;
+}
+
+static void free_domain(struct domain *d)
+{
+	if (d->grant_table)
+		grant_table_fini(d);
+	if (d->evtchn)
+		evtchn_domain_fini(d);
+	release_memory(d);
+	free(d);
+}
+
+int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
+{
+	struct domain *d;
+	int err;
+
+	if (!name_valid(name))
+		return -EINVAL;
+	if (mem_pages == 0 || mem_pages > (uint64_t)HVSIM_MAX_MEM_MIB * 256)
+		return -EINVAL;
+	for (size_t i = 0; i < nr_all_domains; i++)
+		if (all_domains[i]->state != DOMAIN_DEAD &&
+		    strcmp(all_domains[i]->name, name) == 0)
+			return -EEXIST;
+	if (next_domid >= DOMID_FIRST_RESERVED)
+		return -ENOSPC;
+	if (nr_all_domains == all_domains_cap) {
+		size_t cap = all_domains_cap ? 2 * all_domains_cap : 16;
+		struct domain **n = realloc(all_domains, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		all_domains = n;
+		all_domains_cap = cap;
+	}
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->ram_fd = d->shared_fd = d->upcall_fd = -1;
+	d->domid = (domid_t)next_domid;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->ram_pages = mem_pages;
+	d->max_grant_frames = HVSIM_MAX_GRANT_FRAMES;
+
+	err = map_memfd("ram", name, mem_pages * XEN_PAGE_SIZE, &d->ram_fd, &d->ram);
+	if (err)
+		goto fail;
+	err = map_memfd("shared", name,
+			(HVSIM_GRANT_FRAME0_PAGE + d->max_grant_frames) * XEN_PAGE_SIZE,
+			&d->shared_fd, &d->shared);
+	if (err)
+		goto fail;
+	d->shared_info = (struct shared_info *)(d->shared +
+				HVSIM_SHARED_INFO_PAGE * XEN_PAGE_SIZE);
+	d->upcall_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->upcall_fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = grant_table_init(d);
+	if (err)
+		goto fail;
+	err = evtchn_domain_init(d);
+	if (err)
+		goto fail;
+
+	d->state = DOMAIN_RUNNING;
+	next_domid++;
+	live[d->domid] = d;
+	all_domains[nr_all_domains++] = d;
+
+	struct json_object *ev = trace_event(d->domid, "domain_create");
+	json_object_object_add(ev, "name", json_object_new_string(d->name));
+	json_object_object_add(ev, "ram_pages", json_object_new_uint64(mem_pages));
+	trace_emit(ev);
+
+	*out = d;
+	return 0;
+fail:
+	free_domain(d);
+	return err;
+}
+
+int domain_destroy(struct domain *d)
+{
+	if (d->state != DOMAIN_RUNNING)
+		return -ESRCH;
+	if (d->domid == 0)
+		return -EPERM;
+
+	d->state = DOMAIN_DYING;
+	trace_emit(trace_event(d->domid, "domain_destroy"));
+
+	if (destroy_hook)
+		destroy_hook(d);
+	grant_table_release_mappings(d);
+	domain_p2m_clear_all(d);
+	evtchn_close_all(d);
+	/* Xen tells dom0 of a domain's death with VIRQ_DOM_EXC. */
+	evtchn_send_global_virq(VIRQ_DOM_EXC);
+	domain_try_reap(d);
+	return 0;
+}
+
+void domain_try_reap(struct domain *d)
+{
+	if (d->state != DOMAIN_DYING || grant_table_active_entries(d) != 0)
+		return;
+
+	struct json_object *ev = trace_event(d->domid, "domain_dead");
+	trace_emit(ev);
+
+	if (d->grant_table)
+		grant_table_fini(d);
+	if (d->evtchn)
+		evtchn_domain_fini(d);
+	release_memory(d);
+	d->state = DOMAIN_DEAD;
+	live[d->domid] = NULL;
+}
+
+struct domain *domain_by_id(domid_t domid)
+{
+	if (domid >= DOMID_FIRST_RESERVED)
+		return NULL;
+	return live[domid];
+}
+
+struct domain *domain_by_name(const char *s)
+{
+	size_t len = strlen(s);
+	struct domain *found = NULL;
+
+	if (len > 0 && len < 6 && strspn(s, "0123456789") == len) {
+		unsigned long id = strtoul(s, NULL, 10);
+
+		/* a domid: the live domain, else the last one remembered */
+		if (id < DOMID_FIRST_RESERVED && live[id])
+			return live[id];
+		for (size_t i = 0; i < nr_all_domains; i++)
+			if (all_domains[i]->domid == id)
+				found = all_domains[i];
+		return found;
+	}
+	/* a name: prefer the live domain, else the newest dead one */
+	for (size_t i = 0; i < nr_all_domains; i++) {
+		struct domain *d = all_domains[i];
+
+		if (strcmp(d->name, s) != 0)
+			continue;
+		if (d->state != DOMAIN_DEAD)
+			return d;
+		found = d;
+	}
+	return found;
+}
+
+struct domain *domain_first(void)
+{
+	return nr_all_domains ? all_domains[0] : NULL;
+}
+
+struct domain *domain_next(struct domain *d)
+{
+	for (size_t i = 0; i + 1 < nr_all_domains; i++)
+		if (all_domains[i] == d)
+			return all_domains[i + 1];
+	return NULL;
+}
+
+void domain_destroy_all(void)
+{
+	for (size_t i = 0; i < nr_all_domains; i++)
+		free_domain(all_domains[i]);
+	free(all_domains);
+	all_domains = NULL;
+	nr_all_domains = all_domains_cap = 0;
+	memset(live, 0, sizeof(live));
+	next_domid = 0;
+}
+
+/* p2m ----------------------------------------------------------------- */
+
+static size_t p2m_search(const struct domain *d, uint64_t gfn)
+{
+	size_t lo = 0, hi = d->nr_p2m;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->p2m[mid].gfn < gfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct p2m_override *p2m_find(struct domain *d, uint64_t gfn)
+{
+	size_t i = p2m_search(d, gfn);
+
+	return i < d->nr_p2m && d->p2m[i].gfn == gfn ? &d->p2m[i] : NULL;
+}
+
+void *domain_frame_to_virt(struct domain *d, uint64_t frame)
+{
+	if (!d->ram || frame >= d->ram_pages)
+		return NULL;
+	return d->ram + frame * XEN_PAGE_SIZE;
+}
+
+void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool writable)
+{
+	struct p2m_override *o;
+	struct domain *g;
+
+	if (!d->ram || gfn >= d->ram_pages)
+		return NULL;
+	if (d->nr_p2m == 0 || !(o = p2m_find(d, gfn)))
+		return d->ram + gfn * XEN_PAGE_SIZE;
+	if (writable && o->readonly)
+		return NULL;
+	g = domain_by_id(o->granter);
+	return g ? domain_frame_to_virt(g, o->frame) : NULL;
+}
+
+static int queue_update(struct domain *d, uint64_t gfn, domid_t domid,
+			uint64_t frame, bool readonly)
+{
+	struct hvsim_p2m_update *u;
+
+	if (d->nr_p2m_pending == d->p2m_pending_cap) {
+		size_t cap = d->p2m_pending_cap ? 2 * d->p2m_pending_cap : 64;
+
+		u = realloc(d->p2m_pending, cap * sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		d->p2m_pending = u;
+		d->p2m_pending_cap = cap;
+	}
+	u = &d->p2m_pending[d->nr_p2m_pending++];
+	*u = (struct hvsim_p2m_update){
+		.gfn = gfn, .frame = frame, .domid = domid,
+		.flags = readonly ? HVSIM_P2M_READONLY : 0,
+	};
+	return 0;
+}
+
+int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
+			   uint64_t frame, bool readonly)
+{
+	size_t i;
+	int err;
+
+	if (gfn >= d->ram_pages)
+		return -EINVAL;
+	i = p2m_search(d, gfn);
+	if (i < d->nr_p2m && d->p2m[i].gfn == gfn)
+		return -EBUSY;
+	if (d->nr_p2m == d->p2m_cap) {
+		size_t cap = d->p2m_cap ? 2 * d->p2m_cap : 64;
+		struct p2m_override *n = realloc(d->p2m, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		d->p2m = n;
+		d->p2m_cap = cap;
+	}
+	err = queue_update(d, gfn, granter, frame, readonly);
+	if (err)
+		return err;
+	memmove(&d->p2m[i + 1], &d->p2m[i], (d->nr_p2m - i) * sizeof(*d->p2m));
+	d->p2m[i] = (struct p2m_override){
+		.gfn = gfn, .frame = frame, .granter = granter, .readonly = readonly,
+	};
+	d->nr_p2m++;
+	return 0;
+}
+
+int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
+			     uint64_t frame)
+{
+	size_t i = p2m_search(d, gfn);
+	int err;
+
+	if (i >= d->nr_p2m || d->p2m[i].gfn != gfn ||
+	    d->p2m[i].granter != granter || d->p2m[i].frame != frame)
+		return -EINVAL;
+	err = queue_update(d, gfn, d->domid, gfn, false);
+	if (err)
+		return err;
+	memmove(&d->p2m[i], &d->p2m[i + 1], (d->nr_p2m - i - 1) * sizeof(*d->p2m));
+	d->nr_p2m--;
+	return 0;
+}
+
+void domain_p2m_clear_all(struct domain *d)
+{
+	d->nr_p2m = 0;
+	d->nr_p2m_pending = 0;
+}
+
+size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updates)
+{
+	size_t n = d->nr_p2m_pending;
+
+	*updates = d->p2m_pending;
+	d->p2m_pending = NULL;
+	d->nr_p2m_pending = d->p2m_pending_cap = 0;
+	return n;
+}
+
+void domain_kick(struct domain *d)
+{
+	uint64_t one = 1;
+
+	if (d->upcall_fd >= 0 && write(d->upcall_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is saturated, the vCPU is kicked already */
+	}
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Domains: identity, life cycle, guest RAM and the pages shared with the
+ * guest kernel (shared_info and the grant-table frames).
+ *
+ * Guest RAM is one sparse memfd per domain; gfn N is page N of it.  hvsimd
+ * maps every domain's RAM and shared pages so that grant copy and the
+ * grant/event bookkeeping touch guest memory directly, as Xen does.
+ *
+ * The p2m: an auto-translated guest's gfn normally shows its own RAM page.
+ * A grant map replaces that with a foreign page (an override); an unmap
+ * restores it.  Overrides are queued as p2m updates for the transport to
+ * send back to the guest kernel, which remaps its view of that gfn.
+ */
+#ifndef HVSIM_DOMAIN_H
+#define HVSIM_DOMAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvsim/xen.h"
+#include "hvsim/wire.h"
+
+#define HVSIM_DEFAULT_MEM_MIB      64
+#define HVSIM_MAX_MEM_MIB          (64 * 1024)
+#define HVSIM_MAX_GRANT_FRAMES     64    /* Xen 4.17's default gnttab_max_frames */
+#define HVSIM_MAX_DOMAINS          1024  /* domains in existence at once */
+
+enum domain_state {
+	DOMAIN_RUNNING,
+	DOMAIN_DYING,    /* destroyed; a zombie while others still map its pages */
+	DOMAIN_DEAD,     /* all resources released; kept only for `hvsim list` */
+};
+
+struct grant_table;
+struct evtchn_domain;
+struct p2m_override;
+
+struct domain {
+	domid_t domid;
+	char name[HVSIM_NAME_MAX];
+	enum domain_state state;
+
+	uint64_t ram_pages;
+	int ram_fd;
+	uint8_t *ram;                  /* hvsimd's mapping of the RAM memfd */
+
+	int shared_fd;                 /* shared_info + grant frames */
+	uint8_t *shared;
+	struct shared_info *shared_info;
+	unsigned int max_grant_frames;
+
+	int upcall_fd;                 /* eventfd written to kick the vCPU */
+
+	struct grant_table *grant_table;   /* owned by grant_table.c */
+	struct evtchn_domain *evtchn;      /* owned by evtchn.c */
+
+	/* p2m overrides, sorted by gfn; and updates the guest has yet to see */
+	struct p2m_override *p2m;
+	size_t nr_p2m, p2m_cap;
+	struct hvsim_p2m_update *p2m_pending;
+	size_t nr_p2m_pending, p2m_pending_cap;
+
+	bool kernel_attached;          /* a guest kernel holds the hypercall connection */
+	void *transport;               /* owned by the transport (hypercall.c) */
+};
+
+/*
+ * Creates a running domain with `mem_pages` pages of RAM.  dom0 is created
+ * with domid 0; every later domain gets the next unused domid below
+ * DOMID_FIRST_RESERVED (domids are not reused while hvsimd runs, so a
+ * stale domid never names a new domain).  Returns 0 or -errno (-EEXIST for
+ * a name in use by a live domain, -EINVAL for a bad name or size, -ENOSPC
+ * when no domid is left).
+ */
+int domain_create(const char *name, uint64_t mem_pages, struct domain **out);
+
+/*
+ * Destroys a running domain: its mappings of other domains' pages are
+ * released, its event channels closed, dom0 is told with VIRQ_DOM_EXC.
+ * Its memory stays while other domains map it (state DYING), then goes
+ * (state DEAD).  Destroying dom0 is refused with -EPERM.
+ */
+int domain_destroy(struct domain *d);
+
+/* Frees a DYING domain's memory once nothing maps its pages any more. */
+void domain_try_reap(struct domain *d);
+
+/* A live (running or dying) domain by domid, or NULL. */
+struct domain *domain_by_id(domid_t domid);
+/* A domain by name or decimal domid, live or dead, or NULL. */
+struct domain *domain_by_name(const char *name_or_id);
+/* Iteration over every domain ever created that is still remembered. */
+struct domain *domain_first(void);
+struct domain *domain_next(struct domain *d);
+
+const char *domain_state_name(enum domain_state s);
+
+/* Frees every domain (hvsimd exit, and between unit tests). */
+void domain_destroy_all(void);
+
+/*
+ * Where gfn `gfn` of `d` lives in hvsimd's address space, following a p2m
+ * override to the foreign page it shows; NULL if gfn is outside RAM.  With
+ * `writable`, a read-only override gives NULL too.
+ */
+void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool writable);
+
+/* The owner's RAM page `frame` (no override), or NULL if out of range. */
+void *domain_frame_to_virt(struct domain *d, uint64_t frame);
+
+/*
+ * p2m overrides, used by grant map/unmap of an auto-translated guest.
+ * Setting an override on a gfn that already has one fails with -EBUSY (Xen
+ * would crash the domain); a gfn outside RAM with -EINVAL.  Clearing
+ * checks that the gfn shows (granter, frame) and fails with -EINVAL
+ * otherwise.  Both queue a p2m update for the guest kernel.
+ */
+int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
+			   uint64_t frame, bool readonly);
+int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
+			     uint64_t frame);
+/* Drops every override (domain death); queues nothing. */
+void domain_p2m_clear_all(struct domain *d);
+/* Takes the queued updates; the caller owns *updates and frees it. */
+size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updates);
+
+/* Kicks the domain's vCPU (the eventfd); harmless if nobody listens. */
+void domain_kick(struct domain *d);
+
+/* Grant frame `i` of `d`'s table, in hvsimd's mapping. */
+static inline void *domain_grant_frame(struct domain *d, unsigned int i)
+{
+	return d->shared + (size_t)(HVSIM_GRANT_FRAME0_PAGE + i) * XEN_PAGE_SIZE;
+}
+
+#endif

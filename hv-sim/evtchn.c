@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Event channels, 2-level ABI, following Xen 4.17's event_channel.c and
+ * event_2l.c: the same checks in the same order, the same status codes.
+ *
+ * Port state lives here; the pending and mask bitmaps, evtchn_pending_sel
+ * and evtchn_upcall_pending live in the domain's shared_info page, which
+ * the guest kernel process reads and writes at the same time.  Every access
+ * to those words is therefore an atomic read-modify-write on the whole
+ * word (what Xen's guest_test_and_set_bit is), never a plain store.
+ *
+ * hvsim domains have one vCPU, so every port notifies vcpu 0.  hvsimd is
+ * single-threaded, so Xen's per-domain and per-channel locks have no
+ * counterpart here.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "evtchn.h"
+#include "trace.h"
+
+#define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
+
+/*
+ * Xen's public header defines this one for Xen itself only (it is how a
+ * preempted reset continues), but any guest can issue it.
+ */
+#ifndef EVTCHNOP_reset_cont
+#define EVTCHNOP_reset_cont 14
+#endif
+
+_Static_assert(sizeof(((struct shared_info *)0)->evtchn_pending) * 8 ==
+	       HVSIM_EVTCHN_PORTS, "2-level port count is words x bits");
+
+/*
+ * Xen 4.17 allocates its struct evtchn (64 bytes on x86-64) in page-sized
+ * buckets of 64, lazily, and calls a port "valid" only below the highest
+ * bucket allocated so far.  The difference is visible: status of a free
+ * port in an allocated bucket is EVTCHNSTAT_closed, beyond it -EINVAL.
+ */
+#define PORTS_PER_BUCKET 64
+
+/* Xen's ECS_* channel states. */
+enum port_state {
+	PORT_FREE,
+	PORT_RESERVED,      /* port 0: never handed out */
+	PORT_UNBOUND,
+	PORT_INTERDOMAIN,
+	PORT_VIRQ,
+	PORT_IPI,
+};
+
+struct port {
+	uint8_t state;
+	domid_t remote_dom;          /* unbound: who may bind; interdomain: peer */
+	evtchn_port_t remote_port;   /* interdomain */
+	uint32_t virq;               /* virq */
+};
+
+struct evtchn_domain {
+	unsigned int valid_ports;            /* a multiple of PORTS_PER_BUCKET */
+	evtchn_port_t virq_port[NR_VIRQS];   /* vcpu 0's virq_to_evtchn */
+	struct port port[HVSIM_EVTCHN_PORTS];
+};
+
+static const char *state_name(enum port_state s)
+{
+	switch (s) {
+	case PORT_FREE:        return "free";
+	case PORT_RESERVED:    return "reserved";
+	case PORT_UNBOUND:     return "unbound";
+	case PORT_INTERDOMAIN: return "interdomain";
+	case PORT_VIRQ:        return "virq";
+	case PORT_IPI:         return "ipi";
+	}
+	return "?";
+}
+
+/*
+ * Xen's default XSM policy lets the control domain act on any domain
+ * (is_control_domain); in hvsim that is dom0.
+ */
+static bool privileged(const struct domain *d)
+{
+	return d->domid == 0;
+}
+
+/* rcu_lock_domain_by_any_id: DOMID_SELF or a live (running or dying) domain. */
+static struct domain *domain_by_any_id(struct domain *current, domid_t domid)
+{
+	struct domain *d = domid == DOMID_SELF ? current : domain_by_id(domid);
+
+	return d && d->evtchn ? d : NULL;
+}
+
+/* Xen's _evtchn_from_port: NULL for a port beyond the allocated buckets. */
+static struct port *port_lookup(struct domain *d, evtchn_port_t port)
+{
+	if (!d->evtchn || port >= d->evtchn->valid_ports)
+		return NULL;
+	return &d->evtchn->port[port];
+}
+
+/* Shared bitmaps ----------------------------------------------------- */
+
+static xen_ulong_t bit_mask(unsigned int nr)
+{
+	return (xen_ulong_t)1 << (nr % BITS_PER_WORD);
+}
+
+static bool bitmap_test(xen_ulong_t *map, unsigned int nr)
+{
+	return __atomic_load_n(&map[nr / BITS_PER_WORD], __ATOMIC_SEQ_CST) &
+		bit_mask(nr);
+}
+
+static bool bitmap_test_and_set(xen_ulong_t *map, unsigned int nr)
+{
+	return __atomic_fetch_or(&map[nr / BITS_PER_WORD], bit_mask(nr),
+				 __ATOMIC_SEQ_CST) & bit_mask(nr);
+}
+
+static bool bitmap_test_and_clear(xen_ulong_t *map, unsigned int nr)
+{
+	return __atomic_fetch_and(&map[nr / BITS_PER_WORD], ~bit_mask(nr),
+				  __ATOMIC_SEQ_CST) & bit_mask(nr);
+}
+
+/*
+ * vcpu_mark_events_pending: the vCPU is kicked only when
+ * evtchn_upcall_pending goes from 0 to 1; while it is still 1 the guest
+ * has not started its scan yet and will see the new selector bit.
+ */
+static bool mark_events_pending(struct domain *d)
+{
+	struct vcpu_info *v = &d->shared_info->vcpu_info[0];
+
+	if (__atomic_fetch_or(&v->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) & 1)
+		return false;
+	domain_kick(d);
+	return true;
+}
+
+/* evtchn_2l_set_pending, in its order: pending, mask, selector, upcall. */
+static void set_pending(struct domain *d, evtchn_port_t port)
+{
+	struct shared_info *s = d->shared_info;
+	bool masked, selector = false, upcall = false;
+
+	if (!s || bitmap_test_and_set(s->evtchn_pending, port))
+		return;
+	masked = bitmap_test(s->evtchn_mask, port);
+	if (!masked && !bitmap_test_and_set(&s->vcpu_info[0].evtchn_pending_sel,
+					    port / BITS_PER_WORD)) {
+		selector = true;
+		upcall = mark_events_pending(d);
+	}
+
+	struct json_object *ev = trace_event(d->domid, "evtchn_pending");
+	json_object_object_add(ev, "port", json_object_new_int64(port));
+	json_object_object_add(ev, "masked", json_object_new_boolean(masked));
+	json_object_object_add(ev, "selector", json_object_new_boolean(selector));
+	json_object_object_add(ev, "upcall", json_object_new_boolean(upcall));
+	trace_emit(ev);
+}
+
+/* Port allocation ---------------------------------------------------- */
+
+/*
+ * get_free_port: the lowest free port; reaching a port beyond the valid
+ * ones allocates its bucket, which stays allocated even if the caller then
+ * fails (as in Xen).  A dying domain gets no new ports.
+ */
+static int get_free_port(struct domain *d)
+{
+	struct evtchn_domain *e = d->evtchn;
+
+	if (d->state != DOMAIN_RUNNING)
+		return -EINVAL;
+	for (unsigned int port = 0; port < HVSIM_EVTCHN_PORTS; port++) {
+		if (port >= e->valid_ports) {
+			e->valid_ports += PORTS_PER_BUCKET;
+			return (int)port;
+		}
+		if (e->port[port].state == PORT_FREE)
+			return (int)port;
+	}
+	return -ENOSPC;
+}
+
+/* evtchn_free: the pending bit goes so that a re-bound port starts clean. */
+static void port_free(struct domain *d, evtchn_port_t port)
+{
+	if (d->shared_info)
+		bitmap_test_and_clear(d->shared_info->evtchn_pending, port);
+	d->evtchn->port[port] = (struct port){ .state = PORT_FREE };
+}
+
+static void trace_open_port(struct domain *d, evtchn_port_t port)
+{
+	const struct port *p = &d->evtchn->port[port];
+	struct json_object *ev = trace_event(d->domid, "evtchn_open");
+
+	json_object_object_add(ev, "port", json_object_new_int64(port));
+	json_object_object_add(ev, "state", json_object_new_string(state_name(p->state)));
+	switch (p->state) {
+	case PORT_UNBOUND:
+		json_object_object_add(ev, "remote_dom", json_object_new_int(p->remote_dom));
+		break;
+	case PORT_INTERDOMAIN:
+		json_object_object_add(ev, "remote_dom", json_object_new_int(p->remote_dom));
+		json_object_object_add(ev, "remote_port", json_object_new_int64(p->remote_port));
+		break;
+	case PORT_VIRQ:
+		json_object_object_add(ev, "virq", json_object_new_int64(p->virq));
+		break;
+	}
+	trace_emit(ev);
+}
+
+/*
+ * evtchn_close.  An interdomain peer goes back to unbound, offered to the
+ * closing domain, and is not notified (Xen does not either: frontends and
+ * backends learn of it through xenstore).
+ */
+static long port_close(struct domain *d, evtchn_port_t port)
+{
+	struct port *p = port_lookup(d, port);
+	struct domain *rd = NULL;
+	evtchn_port_t rport = 0;
+	enum port_state was;
+
+	if (!p)
+		return -EINVAL;
+	was = p->state;
+	switch (was) {
+	case PORT_FREE:
+	case PORT_RESERVED:
+		return -EINVAL;
+	case PORT_UNBOUND:
+	case PORT_IPI:
+		break;
+	case PORT_VIRQ:
+		d->evtchn->virq_port[p->virq] = 0;
+		break;
+	case PORT_INTERDOMAIN:
+		rd = domain_by_id(p->remote_dom);
+		rport = p->remote_port;
+		/* a domain closes all its ports before it is reaped: rd exists */
+		if (rd && rd->evtchn) {
+			struct port *r = &rd->evtchn->port[rport];
+
+			r->state = PORT_UNBOUND;
+			r->remote_dom = d->domid;
+			r->remote_port = 0;
+		} else {
+			rd = NULL;
+		}
+		break;
+	}
+	port_free(d, port);
+
+	struct json_object *ev = trace_event(d->domid, "evtchn_close");
+	json_object_object_add(ev, "port", json_object_new_int64(port));
+	json_object_object_add(ev, "state", json_object_new_string(state_name(was)));
+	if (rd) {
+		json_object_object_add(ev, "peer_dom", json_object_new_int(rd->domid));
+		json_object_object_add(ev, "peer_port", json_object_new_int64(rport));
+	}
+	trace_emit(ev);
+	return 0;
+}
+
+/* Per-vCPU VIRQs; the rest are global (x86's VIRQ_ARCH_* included). */
+static bool virq_is_global(uint32_t virq)
+{
+	switch (virq) {
+	case VIRQ_TIMER:
+	case VIRQ_DEBUG:
+	case VIRQ_XENOPROF:
+	case VIRQ_XENPMU:
+		return false;
+	}
+	return true;
+}
+
+/* Operations --------------------------------------------------------- */
+
+long evtchn_alloc_unbound_op(struct domain *d, struct evtchn_alloc_unbound *op)
+{
+	struct domain *t = domain_by_any_id(d, op->dom);
+	struct port *p;
+	int port;
+
+	if (!t)
+		return -ESRCH;
+	/* Xen takes the port before its XSM check, as here */
+	port = get_free_port(t);
+	if (port < 0)
+		return port;
+	if (t != d && !privileged(d))
+		return -EPERM;
+
+	p = &t->evtchn->port[port];
+	p->state = PORT_UNBOUND;
+	/* DOMID_SELF means the caller, even when allocating in another domain */
+	p->remote_dom = op->remote_dom == DOMID_SELF ? d->domid : op->remote_dom;
+	op->port = (evtchn_port_t)port;
+	trace_open_port(t, op->port);
+	return 0;
+}
+
+long evtchn_bind_interdomain_op(struct domain *d, struct evtchn_bind_interdomain *op)
+{
+	struct domain *rd = domain_by_any_id(d, op->remote_dom);
+	struct port *l, *r;
+	int lport;
+
+	if (!rd)
+		return -ESRCH;
+	lport = get_free_port(d);
+	if (lport < 0)
+		return lport;
+	r = port_lookup(rd, op->remote_port);
+	if (!r || r->state != PORT_UNBOUND || r->remote_dom != d->domid)
+		return -EINVAL;
+
+	l = &d->evtchn->port[lport];
+	*l = (struct port){
+		.state = PORT_INTERDOMAIN,
+		.remote_dom = rd->domid, .remote_port = op->remote_port,
+	};
+	*r = (struct port){
+		.state = PORT_INTERDOMAIN,
+		.remote_dom = d->domid, .remote_port = (evtchn_port_t)lport,
+	};
+	trace_open_port(d, (evtchn_port_t)lport);
+	/* Xen: a notification sent while the remote port was unbound was lost */
+	set_pending(d, (evtchn_port_t)lport);
+	op->local_port = (evtchn_port_t)lport;
+	return 0;
+}
+
+long evtchn_bind_virq_op(struct domain *d, struct evtchn_bind_virq *op)
+{
+	struct port *p;
+	int port;
+
+	if (op->virq >= NR_VIRQS)
+		return -EINVAL;
+	if (virq_is_global(op->virq) && op->vcpu != 0)
+		return -EINVAL;
+	if (op->vcpu != 0)
+		return -ENOENT;          /* the vCPU does not exist */
+	if (!d->evtchn)
+		return -ESRCH;
+	if (d->evtchn->virq_port[op->virq])
+		return -EEXIST;
+	port = get_free_port(d);
+	if (port < 0)
+		return port;
+
+	p = &d->evtchn->port[port];
+	*p = (struct port){ .state = PORT_VIRQ, .virq = op->virq };
+	d->evtchn->virq_port[op->virq] = (evtchn_port_t)port;
+	op->port = (evtchn_port_t)port;
+	trace_open_port(d, op->port);
+	return 0;
+}
+
+static long bind_ipi(struct domain *d, struct evtchn_bind_ipi *op)
+{
+	int port;
+
+	if (op->vcpu != 0)
+		return -ENOENT;
+	port = get_free_port(d);
+	if (port < 0)
+		return port;
+	d->evtchn->port[port] = (struct port){ .state = PORT_IPI };
+	op->port = (evtchn_port_t)port;
+	trace_open_port(d, op->port);
+	return 0;
+}
+
+/*
+ * hvsim domains have no physical IRQs (nr_pirqs is 0), so Xen's first
+ * check, pirq >= d->nr_pirqs, refuses every pirq.
+ */
+static long bind_pirq(struct domain *d, struct evtchn_bind_pirq *op)
+{
+	return -EINVAL;
+}
+
+/* With one vCPU, rebinding can only name vcpu 0 and changes nothing. */
+static long bind_vcpu(struct domain *d, struct evtchn_bind_vcpu *op)
+{
+	struct port *p;
+
+	if (op->vcpu != 0)
+		return -ENOENT;
+	p = port_lookup(d, op->port);
+	if (!p)
+		return -EINVAL;
+	switch (p->state) {
+	case PORT_VIRQ:
+		return virq_is_global(p->virq) ? 0 : -EINVAL;
+	case PORT_UNBOUND:
+	case PORT_INTERDOMAIN:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long evtchn_close_op(struct domain *d, struct evtchn_close *op)
+{
+	return port_close(d, op->port);
+}
+
+long evtchn_send_op(struct domain *d, struct evtchn_send *op)
+{
+	struct port *p = port_lookup(d, op->port);
+	struct domain *rd;
+
+	if (!p)
+		return -EINVAL;
+	switch (p->state) {
+	case PORT_INTERDOMAIN:
+		rd = domain_by_id(p->remote_dom);
+		if (rd && rd->evtchn)
+			set_pending(rd, p->remote_port);
+		return 0;
+	case PORT_IPI:
+		set_pending(d, op->port);
+		return 0;
+	case PORT_UNBOUND:
+		return 0;            /* Xen drops it silently */
+	default:
+		return -EINVAL;
+	}
+}
+
+long evtchn_status_op(struct domain *d, struct evtchn_status *op)
+{
+	struct domain *t = domain_by_any_id(d, op->dom);
+	struct port *p;
+
+	if (!t)
+		return -ESRCH;
+	p = port_lookup(t, op->port);
+	if (!p)
+		return -EINVAL;
+	if (t != d && !privileged(d))
+		return -EPERM;
+
+	switch (p->state) {
+	case PORT_FREE:
+	case PORT_RESERVED:
+		op->status = EVTCHNSTAT_closed;
+		break;
+	case PORT_UNBOUND:
+		op->status = EVTCHNSTAT_unbound;
+		op->u.unbound.dom = p->remote_dom;
+		break;
+	case PORT_INTERDOMAIN:
+		op->status = EVTCHNSTAT_interdomain;
+		op->u.interdomain.dom = p->remote_dom;
+		op->u.interdomain.port = p->remote_port;
+		break;
+	case PORT_VIRQ:
+		op->status = EVTCHNSTAT_virq;
+		op->u.virq = p->virq;
+		break;
+	case PORT_IPI:
+		op->status = EVTCHNSTAT_ipi;
+		break;
+	}
+	op->vcpu = 0;
+	return 0;
+}
+
+/*
+ * evtchn_2l_unmask: only a port that was masked can deliver here; if it is
+ * pending, its selector bit and the upcall are raised as set_pending would.
+ */
+long evtchn_unmask_op(struct domain *d, struct evtchn_unmask *op)
+{
+	struct port *p = port_lookup(d, op->port);
+	struct shared_info *s = d->shared_info;
+	bool pending = false, selector = false, upcall = false;
+
+	if (!p)
+		return -EINVAL;
+	/* Xen leaves the mask bit of a free or reserved port alone */
+	if (p->state == PORT_FREE || p->state == PORT_RESERVED || !s)
+		return 0;
+	if (!bitmap_test_and_clear(s->evtchn_mask, op->port))
+		return 0;
+	pending = bitmap_test(s->evtchn_pending, op->port);
+	if (pending && !bitmap_test_and_set(&s->vcpu_info[0].evtchn_pending_sel,
+					    op->port / BITS_PER_WORD)) {
+		selector = true;
+		upcall = mark_events_pending(d);
+	}
+
+	struct json_object *ev = trace_event(d->domid, "evtchn_unmask");
+	json_object_object_add(ev, "port", json_object_new_int64(op->port));
+	json_object_object_add(ev, "pending", json_object_new_boolean(pending));
+	json_object_object_add(ev, "selector", json_object_new_boolean(selector));
+	json_object_object_add(ev, "upcall", json_object_new_boolean(upcall));
+	trace_emit(ev);
+	return 0;
+}
+
+/*
+ * EVTCHNOP_reset and reset_cont.  Xen resets another domain only while its
+ * toolstack has it paused (controller_pause_count); hvsim has no pausing,
+ * so that case always meets Xen's -EINVAL.  A reset here is never
+ * preempted, so reset_cont never finds one in progress: -EBUSY, as Xen.
+ */
+static long reset(struct domain *d, struct evtchn_reset *op, bool resuming)
+{
+	struct domain *t = domain_by_any_id(d, op->dom);
+
+	if (!t)
+		return -ESRCH;
+	if (t != d && !privileged(d))
+		return -EPERM;
+	if (t != d)
+		return -EINVAL;
+	if (resuming)
+		return -EBUSY;
+	for (evtchn_port_t port = 1; port < t->evtchn->valid_ports; port++)
+		if (t->evtchn->port[port].state != PORT_FREE)
+			port_close(t, port);
+	return 0;
+}
+
+long evtchn_reset_op(struct domain *d, struct evtchn_reset *op)
+{
+	return reset(d, op, false);
+}
+
+size_t evtchn_op_size(unsigned int cmd)
+{
+	switch (cmd) {
+	case EVTCHNOP_bind_interdomain: return sizeof(struct evtchn_bind_interdomain);
+	case EVTCHNOP_bind_virq:        return sizeof(struct evtchn_bind_virq);
+	case EVTCHNOP_bind_pirq:        return sizeof(struct evtchn_bind_pirq);
+	case EVTCHNOP_close:            return sizeof(struct evtchn_close);
+	case EVTCHNOP_send:             return sizeof(struct evtchn_send);
+	case EVTCHNOP_status:           return sizeof(struct evtchn_status);
+	case EVTCHNOP_alloc_unbound:    return sizeof(struct evtchn_alloc_unbound);
+	case EVTCHNOP_bind_ipi:         return sizeof(struct evtchn_bind_ipi);
+	case EVTCHNOP_bind_vcpu:        return sizeof(struct evtchn_bind_vcpu);
+	case EVTCHNOP_unmask:           return sizeof(struct evtchn_unmask);
+	case EVTCHNOP_reset:
+	case EVTCHNOP_reset_cont:       return sizeof(struct evtchn_reset);
+	case EVTCHNOP_init_control:     return sizeof(struct evtchn_init_control);
+	case EVTCHNOP_expand_array:     return sizeof(struct evtchn_expand_array);
+	case EVTCHNOP_set_priority:     return sizeof(struct evtchn_set_priority);
+	}
+	return 0;
+}
+
+long evtchn_op(struct domain *d, unsigned int cmd, void *arg)
+{
+	size_t size = evtchn_op_size(cmd);
+
+	if (size == 0)
+		return -ENOSYS;
+	if (!arg)
+		return -EFAULT;     /* Xen's copy_from_guest failing */
+	if (!d->evtchn)
+		return -ESRCH;
+
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound:    return evtchn_alloc_unbound_op(d, arg);
+	case EVTCHNOP_bind_interdomain: return evtchn_bind_interdomain_op(d, arg);
+	case EVTCHNOP_bind_virq:        return evtchn_bind_virq_op(d, arg);
+	case EVTCHNOP_bind_ipi:         return bind_ipi(d, arg);
+	case EVTCHNOP_bind_pirq:        return bind_pirq(d, arg);
+	case EVTCHNOP_bind_vcpu:        return bind_vcpu(d, arg);
+	case EVTCHNOP_close:            return evtchn_close_op(d, arg);
+	case EVTCHNOP_send:             return evtchn_send_op(d, arg);
+	case EVTCHNOP_status:           return evtchn_status_op(d, arg);
+	case EVTCHNOP_unmask:           return evtchn_unmask_op(d, arg);
+	case EVTCHNOP_reset:            return reset(d, arg, false);
+	case EVTCHNOP_reset_cont:       return reset(d, arg, true);
+	}
+	/*
+	 * The FIFO ABI (init_control, expand_array, set_priority): refused as
+	 * a hypervisor without it would; Linux then stays on 2-level.
+	 */
+	return -ENOSYS;
+}
+
+/* Hypervisor side ----------------------------------------------------- */
+
+int evtchn_domain_init(struct domain *d)
+{
+	struct evtchn_domain *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	e->valid_ports = PORTS_PER_BUCKET;
+	e->port[0].state = PORT_RESERVED;
+	d->evtchn = e;
+	return 0;
+}
+
+void evtchn_domain_fini(struct domain *d)
+{
+	free(d->evtchn);
+	d->evtchn = NULL;
+}
+
+/*
+ * send_global_virq: global VIRQs go to the hardware domain (Xen's
+ * set_global_virq_handler, a domctl, has no counterpart in hvsim).  A domU
+ * may bind a global VIRQ, as in Xen, but never receives it.
+ */
+void evtchn_send_global_virq(unsigned int virq)
+{
+	struct domain *d0 = domain_by_id(0);
+	evtchn_port_t port;
+
+	if (virq >= NR_VIRQS || !virq_is_global(virq) || !d0 || !d0->evtchn)
+		return;
+	port = d0->evtchn->virq_port[virq];
+	if (port)
+		set_pending(d0, port);
+}
+
+/* evtchn_destroy: highest port first, as Xen walks them. */
+void evtchn_close_all(struct domain *d)
+{
+	if (!d->evtchn)
+		return;
+	for (evtchn_port_t port = d->evtchn->valid_ports - 1; port > 0; port--)
+		if (d->evtchn->port[port].state != PORT_FREE)
+			port_close(d, port);
+}
+
+struct json_object *evtchn_dump(struct domain *d)
+{
+	struct json_object *out = json_object_new_object();
+	struct json_object *ports = json_object_new_array();
+	struct shared_info *s = d->shared_info;
+
+	for (evtchn_port_t port = 1; d->evtchn && port < d->evtchn->valid_ports; port++) {
+		const struct port *p = &d->evtchn->port[port];
+		struct json_object *o;
+
+		if (p->state == PORT_FREE)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "port", json_object_new_int64(port));
+		json_object_object_add(o, "state", json_object_new_string(state_name(p->state)));
+		if (p->state == PORT_UNBOUND || p->state == PORT_INTERDOMAIN)
+			json_object_object_add(o, "remote_dom", json_object_new_int(p->remote_dom));
+		if (p->state == PORT_INTERDOMAIN)
+			json_object_object_add(o, "remote_port",
+					       json_object_new_int64(p->remote_port));
+		if (p->state == PORT_VIRQ)
+			json_object_object_add(o, "virq", json_object_new_int64(p->virq));
+		json_object_object_add(o, "pending", json_object_new_boolean(
+			s && bitmap_test(s->evtchn_pending, port)));
+		json_object_object_add(o, "masked", json_object_new_boolean(
+			s && bitmap_test(s->evtchn_mask, port)));
+		json_object_array_add(ports, o);
+	}
+	json_object_object_add(out, "ports", ports);
+	json_object_object_add(out, "upcall_pending", json_object_new_boolean(
+		s && __atomic_load_n(&s->vcpu_info[0].evtchn_upcall_pending,
+				     __ATOMIC_SEQ_CST)));
+	json_object_object_add(out, "pending_sel", json_object_new_uint64(
+		s ? __atomic_load_n(&s->vcpu_info[0].evtchn_pending_sel,
+				    __ATOMIC_SEQ_CST) : 0));
+	return out;
+}

@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libhvsim-guest: attach, map, hypercall, upcall.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <search.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "hvsim/paths.h"
+#include "hvsim/wire.h"
+#include "hvsim_guest.h"
+
+#define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
+
+/* What one of our gfns shows when it is not our own RAM page. */
+struct foreign_gfn {
+	uint64_t gfn;
+	uint64_t frame;
+	domid_t domid;
+	bool readonly;
+};
+
+struct ram_fd {
+	domid_t domid;
+	int fd;
+};
+
+struct hvsim_guest {
+	int sock;
+	domid_t domid;
+	char name[HVSIM_NAME_MAX];
+	bool dead;
+
+	int ram_fd;
+	uint8_t *ram;
+	uint64_t ram_pages;
+	int shared_fd;
+	uint8_t *shared;
+	unsigned int max_grant_frames;
+	int upcall_fd;
+
+	pthread_mutex_t lock;       /* one hypercall at a time */
+	uint32_t seq;
+	uint8_t *msg;               /* HVSIM_MSG_MAX bytes */
+
+	struct ram_fd *ram_fds;     /* other domains' RAM, passed by hvsimd */
+	size_t nr_ram_fds, ram_fds_cap;
+	void *foreign;              /* tsearch tree of struct foreign_gfn */
+};
+
+/* Messages ---------------------------------------------------------------- */
+
+static ssize_t recv_msg(int sock, void *buf, size_t cap, int *fds, size_t *nr_fds)
+{
+	struct iovec iov = { buf, cap };
+	union {
+		char b[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.b, .msg_controllen = sizeof(u.b),
+	};
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	*nr_fds = 0;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (*nr_fds < HVSIM_MSG_MAX_FDS)
+				fds[(*nr_fds)++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (n < 0)
+		return -errno;
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EPROTO;
+	return n;
+}
+
+static int send_all(int sock, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = send(sock, buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+static void close_fds(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* Foreign RAM fds and the local p2m view ---------------------------------- */
+
+static int ram_fd_of(struct hvsim_guest *g, domid_t domid)
+{
+	if (domid == g->domid)
+		return g->ram_fd;
+	for (size_t i = 0; i < g->nr_ram_fds; i++)
+		if (g->ram_fds[i].domid == domid)
+			return g->ram_fds[i].fd;
+	return -1;
+}
+
+static void add_ram_fd(struct hvsim_guest *g, domid_t domid, int fd)
+{
+	if (ram_fd_of(g, domid) >= 0 || domid == g->domid) {
+		close(fd);
+		return;
+	}
+	if (g->nr_ram_fds == g->ram_fds_cap) {
+		size_t cap = g->ram_fds_cap ? 2 * g->ram_fds_cap : 8;
+		struct ram_fd *n = realloc(g->ram_fds, cap * sizeof(*n));
+
+		if (!n) {
+			close(fd);
+			return;
+		}
+		g->ram_fds = n;
+		g->ram_fds_cap = cap;
+	}
+	g->ram_fds[g->nr_ram_fds++] = (struct ram_fd){ domid, fd };
+}
+
+static int cmp_gfn(const void *a, const void *b)
+{
+	const struct foreign_gfn *x = a, *y = b;
+
+	return x->gfn < y->gfn ? -1 : x->gfn > y->gfn;
+}
+
+static void record_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u)
+{
+	struct foreign_gfn key = { .gfn = u->gfn };
+	void *node = tfind(&key, &g->foreign, cmp_gfn);
+
+	if (node) {
+		struct foreign_gfn *old = *(struct foreign_gfn **)node;
+
+		tdelete(&key, &g->foreign, cmp_gfn);
+		free(old);
+	}
+	if (u->domid == g->domid && u->frame == u->gfn)
+		return;
+	struct foreign_gfn *f = malloc(sizeof(*f));
+
+	if (!f)
+		return;
+	*f = (struct foreign_gfn){ u->gfn, u->frame, u->domid,
+				   !!(u->flags & HVSIM_P2M_READONLY) };
+	if (!tsearch(f, &g->foreign, cmp_gfn))
+		free(f);
+}
+
+/*
+ * Applies the hypervisor's p2m updates to our view of RAM, one mmap per
+ * run of consecutive gfns showing consecutive frames of one domain.
+ */
+static int apply_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u, size_t n)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && u[j].domid == u[i].domid && u[j].flags == u[i].flags &&
+		       u[j].gfn == u[i].gfn + (j - i) && u[j].frame == u[i].frame + (j - i))
+			j++;
+		int fd = ram_fd_of(g, u[i].domid);
+		int prot = PROT_READ | (u[i].flags & HVSIM_P2M_READONLY ? 0 : PROT_WRITE);
+
+		if (fd < 0 || u[i].gfn + (j - i) > g->ram_pages ||
+		    mmap(g->ram + u[i].gfn * XEN_PAGE_SIZE, (j - i) * XEN_PAGE_SIZE, prot,
+			 MAP_SHARED | MAP_FIXED, fd, (off_t)(u[i].frame * XEN_PAGE_SIZE)) ==
+		    MAP_FAILED)
+			err = -EIO;
+		for (size_t k = i; k < j; k++)
+			record_p2m(g, &u[k]);
+		i = j;
+	}
+	return err;
+}
+
+int hvsim_guest_gfn_backing(struct hvsim_guest *g, uint64_t gfn, int *fd,
+			    off_t *offset, int *readonly)
+{
+	struct foreign_gfn key = { .gfn = gfn };
+	void *node;
+	int err = 0;
+
+	if (gfn >= g->ram_pages)
+		return -EINVAL;
+	pthread_mutex_lock(&g->lock);
+	node = tfind(&key, &g->foreign, cmp_gfn);
+	if (node) {
+		struct foreign_gfn *f = *(struct foreign_gfn **)node;
+
+		*fd = ram_fd_of(g, f->domid);
+		*offset = (off_t)(f->frame * XEN_PAGE_SIZE);
+		*readonly = f->readonly;
+		if (*fd < 0)
+			err = -EIO;
+	} else {
+		*fd = g->ram_fd;
+		*offset = (off_t)(gfn * XEN_PAGE_SIZE);
+		*readonly = 0;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return err;
+}
+
+/* Hypercalls ---------------------------------------------------------------- */
+
+/*
+ * One round trip: sends the request in g->msg (hdr + len bytes of structs)
+ * and waits for its reply in g->msg, taking HVSIM_MSG_FDS messages on the
+ * way.  Returns the reply's length or -errno.  Called with g->lock held.
+ */
+static ssize_t round_trip(struct hvsim_guest *g, size_t len)
+{
+	struct hvsim_msg_hdr *h = (void *)g->msg;
+	uint32_t seq = ++g->seq;
+	int fds[HVSIM_MSG_MAX_FDS];
+	size_t nr_fds;
+	ssize_t n;
+	int err;
+
+	if (g->dead)
+		return -ESRCH;
+	h->seq = seq;
+	err = send_all(g->sock, g->msg, len);
+	if (err)
+		goto dead;
+	for (;;) {
+		n = recv_msg(g->sock, g->msg, HVSIM_MSG_MAX, fds, &nr_fds);
+		if (n <= 0) {
+			err = n == 0 ? -ESRCH : (int)n;
+			goto dead;
+		}
+		if ((size_t)n < sizeof(*h)) {
+			close_fds(fds, nr_fds);
+			return -EPROTO;
+		}
+		if (h->type == HVSIM_MSG_SHUTDOWN) {
+			close_fds(fds, nr_fds);
+			err = -ESRCH;
+			goto dead;
+		}
+		if (h->type == HVSIM_MSG_FDS) {
+			const struct hvsim_fd_desc *d = (const void *)(h + 1);
+
+			for (size_t i = 0; i < nr_fds; i++) {
+				if (i < h->nr_fds &&
+				    (size_t)n >= sizeof(*h) + (i + 1) * sizeof(*d) &&
+				    d[i].kind == HVSIM_FD_RAM)
+					add_ram_fd(g, d[i].domid, fds[i]);
+				else
+					close(fds[i]);
+			}
+			continue;
+		}
+		close_fds(fds, nr_fds);
+		if (h->seq == seq)
+			return n;
+	}
+dead:
+	g->dead = true;
+	return err;
+}
+
+static size_t op_size(unsigned int op, unsigned int cmd)
+{
+	if (op == __HYPERVISOR_grant_table_op) {
+		switch (cmd) {
+		case GNTTABOP_map_grant_ref: return sizeof(struct gnttab_map_grant_ref);
+		case GNTTABOP_unmap_grant_ref: return sizeof(struct gnttab_unmap_grant_ref);
+		case GNTTABOP_setup_table: return sizeof(struct gnttab_setup_table);
+		case GNTTABOP_copy: return sizeof(struct gnttab_copy);
+		case GNTTABOP_query_size: return sizeof(struct gnttab_query_size);
+		case GNTTABOP_set_version: return sizeof(struct gnttab_set_version);
+		case GNTTABOP_get_version: return sizeof(struct gnttab_get_version);
+		}
+	}
+	return 0;
+}
+
+/* One message's worth of a batch.  Called with g->lock held. */
+static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int cmd,
+			   void *ops, size_t size, unsigned int count, void *inline_out,
+			   size_t inline_cap)
+{
+	struct hvsim_msg_hdr *h = (void *)g->msg;
+	size_t body = (size_t)count * size;
+	ssize_t n;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	h->type = HVSIM_MSG_HYPERCALL;
+	h->op = op;
+	h->cmd = cmd;
+	h->count = count;
+	if (body)
+		memcpy(h + 1, ops, body);
+	n = round_trip(g, sizeof(*h) + body);
+	if (n < 0)
+		return (int)n;
+	if (h->rc < 0 && h->count == 0)
+		return h->rc;
+	if (h->count != count ||
+	    (size_t)n != sizeof(*h) + body + h->inline_len + h->nr_p2m *
+			sizeof(struct hvsim_p2m_update))
+		return -EPROTO;
+	if (body)
+		memcpy(ops, h + 1, body);
+	if (h->inline_len && inline_out)
+		memcpy(inline_out, (uint8_t *)(h + 1) + body,
+		       h->inline_len < inline_cap ? h->inline_len : inline_cap);
+	if (h->nr_p2m) {
+		err = apply_p2m(g, (const void *)((uint8_t *)(h + 1) + body + h->inline_len),
+				h->nr_p2m);
+		if (err)
+			return err;
+	}
+	return h->rc;
+}
+
+int hvsim_guest_grant_table_op(struct hvsim_guest *g, unsigned int cmd,
+			       void *ops, unsigned int count, xen_pfn_t *frames)
+{
+	size_t size = op_size(__HYPERVISOR_grant_table_op, cmd);
+	unsigned int max;
+	int rc = 0;
+
+	if (!size) {
+		/* let the hypervisor answer an op we do not know */
+		pthread_mutex_lock(&g->lock);
+		rc = hypercall_chunk(g, __HYPERVISOR_grant_table_op, cmd, NULL, 0, 0, NULL, 0);
+		pthread_mutex_unlock(&g->lock);
+		return rc;
+	}
+	max = hvsim_max_batch((uint32_t)size);
+	pthread_mutex_lock(&g->lock);
+	for (unsigned int done = 0; done < count || (count == 0 && done == 0);) {
+		unsigned int n = count - done < max ? count - done : max;
+		size_t cap = 0;
+
+		if (cmd == GNTTABOP_setup_table && frames && count >= 1)
+			cap = ((struct gnttab_setup_table *)ops)->nr_frames * sizeof(xen_pfn_t);
+		rc = hypercall_chunk(g, __HYPERVISOR_grant_table_op, cmd,
+				     (uint8_t *)ops + done * size, size, n, frames, cap);
+		if (rc < 0 || n == 0)
+			break;
+		done += n;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *arg)
+{
+	size_t size;
+	int rc;
+
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound: size = sizeof(struct evtchn_alloc_unbound); break;
+	case EVTCHNOP_bind_interdomain: size = sizeof(struct evtchn_bind_interdomain); break;
+	case EVTCHNOP_bind_virq: size = sizeof(struct evtchn_bind_virq); break;
+	case EVTCHNOP_close: size = sizeof(struct evtchn_close); break;
+	case EVTCHNOP_send: size = sizeof(struct evtchn_send); break;
+	case EVTCHNOP_unmask: size = sizeof(struct evtchn_unmask); break;
+	case EVTCHNOP_status: size = sizeof(struct evtchn_status); break;
+	case EVTCHNOP_reset: size = sizeof(struct evtchn_reset); break;
+	default: size = 0;
+	}
+	pthread_mutex_lock(&g->lock);
+	rc = hypercall_chunk(g, __HYPERVISOR_event_channel_op, cmd, arg, size,
+			     size ? 1 : 0, NULL, 0);
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+/* Attach ---------------------------------------------------------------- */
+
+static int do_attach(struct hvsim_guest *g)
+{
+	struct hvsim_msg_hdr *h = (void *)g->msg;
+	struct hvsim_attach_req *ar = (void *)(h + 1);
+	const struct hvsim_attach_info *info = (const void *)(h + 1);
+	const struct hvsim_fd_desc *desc = (const void *)(info + 1);
+	int fds[HVSIM_MSG_MAX_FDS];
+	size_t nr_fds;
+	ssize_t n;
+
+	memset(h, 0, sizeof(*h) + sizeof(*ar));
+	h->type = HVSIM_MSG_ATTACH;
+	h->seq = ++g->seq;
+	ar->version = HVSIM_WIRE_VERSION;
+	ar->domid = g->domid;
+	n = send_all(g->sock, g->msg, sizeof(*h) + sizeof(*ar));
+	if (n < 0)
+		return (int)n;
+	n = recv_msg(g->sock, g->msg, HVSIM_MSG_MAX, fds, &nr_fds);
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || (size_t)n < sizeof(*h)) {
+		close_fds(fds, nr_fds);
+		return -EPROTO;
+	}
+	if (h->rc < 0) {
+		close_fds(fds, nr_fds);
+		return h->rc;
+	}
+	if (h->type != HVSIM_MSG_ATTACH || nr_fds != 3 || h->nr_fds != 3 ||
+	    (size_t)n < sizeof(*h) + sizeof(*info) + 3 * sizeof(*desc) ||
+	    info->version != HVSIM_WIRE_VERSION) {
+		close_fds(fds, nr_fds);
+		return -EPROTO;
+	}
+	for (int i = 0; i < 3; i++) {
+		switch (desc[i].kind) {
+		case HVSIM_FD_RAM: g->ram_fd = fds[i]; break;
+		case HVSIM_FD_SHARED: g->shared_fd = fds[i]; break;
+		case HVSIM_FD_UPCALL: g->upcall_fd = fds[i]; break;
+		default: close(fds[i]);
+		}
+	}
+	if (g->ram_fd < 0 || g->shared_fd < 0 || g->upcall_fd < 0)
+		return -EPROTO;
+	g->ram_pages = info->ram_pages;
+	g->max_grant_frames = info->max_grant_frames;
+	memcpy(g->name, info->name, sizeof(g->name));
+	g->name[sizeof(g->name) - 1] = 0;
+
+	g->ram = mmap(NULL, g->ram_pages * XEN_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, g->ram_fd, 0);
+	if (g->ram == MAP_FAILED) {
+		g->ram = NULL;
+		return -errno;
+	}
+	g->shared = mmap(NULL, (HVSIM_GRANT_FRAME0_PAGE + g->max_grant_frames) * XEN_PAGE_SIZE,
+			 PROT_READ | PROT_WRITE, MAP_SHARED, g->shared_fd, 0);
+	if (g->shared == MAP_FAILED) {
+		g->shared = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+int hvsim_guest_attach_fd(int sock, domid_t domid, struct hvsim_guest **out)
+{
+	struct hvsim_guest *g = calloc(1, sizeof(*g));
+	int err;
+
+	if (!g) {
+		close(sock);
+		return -ENOMEM;
+	}
+	g->sock = sock;
+	g->domid = domid;
+	g->ram_fd = g->shared_fd = g->upcall_fd = -1;
+	pthread_mutex_init(&g->lock, NULL);
+	g->msg = malloc(HVSIM_MSG_MAX);
+	err = g->msg ? do_attach(g) : -ENOMEM;
+	if (err) {
+		hvsim_guest_detach(g);
+		return err;
+	}
+	*out = g;
+	return 0;
+}
+
+int hvsim_guest_attach(const char *dir, domid_t domid, struct hvsim_guest **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[PATH_MAX];
+	int sock, n, err;
+
+	if (!dir)
+		dir = hvsim_state_dir(buf, sizeof(buf));
+	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, HVSIM_HYPERCALL_SOCK);
+	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -errno;
+	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		close(sock);
+		return err;
+	}
+	return hvsim_guest_attach_fd(sock, domid, out);
+}
+
+static void free_foreign(void *p)
+{
+	free(p);
+}
+
+void hvsim_guest_detach(struct hvsim_guest *g)
+{
+	if (!g)
+		return;
+	if (g->ram)
+		munmap(g->ram, g->ram_pages * XEN_PAGE_SIZE);
+	if (g->shared)
+		munmap(g->shared, (HVSIM_GRANT_FRAME0_PAGE + g->max_grant_frames) *
+		       XEN_PAGE_SIZE);
+	for (size_t i = 0; i < g->nr_ram_fds; i++)
+		close(g->ram_fds[i].fd);
+	free(g->ram_fds);
+	tdestroy(g->foreign, free_foreign);
+	if (g->ram_fd >= 0)
+		close(g->ram_fd);
+	if (g->shared_fd >= 0)
+		close(g->shared_fd);
+	if (g->upcall_fd >= 0)
+		close(g->upcall_fd);
+	close(g->sock);
+	pthread_mutex_destroy(&g->lock);
+	free(g->msg);
+	free(g);
+}
+
+/* Accessors --------------------------------------------------------------- */
+
+domid_t hvsim_guest_domid(const struct hvsim_guest *g) { return g->domid; }
+const char *hvsim_guest_name(const struct hvsim_guest *g) { return g->name; }
+void *hvsim_guest_ram(const struct hvsim_guest *g) { return g->ram; }
+uint64_t hvsim_guest_ram_pages(const struct hvsim_guest *g) { return g->ram_pages; }
+int hvsim_guest_upcall_fd(const struct hvsim_guest *g) { return g->upcall_fd; }
+int hvsim_guest_conn_fd(const struct hvsim_guest *g) { return g->sock; }
+
+struct shared_info *hvsim_guest_shared_info(const struct hvsim_guest *g)
+{
+	return (struct shared_info *)(g->shared + HVSIM_SHARED_INFO_PAGE * XEN_PAGE_SIZE);
+}
+
+grant_entry_v1_t *hvsim_guest_grant_table(const struct hvsim_guest *g,
+					  unsigned int *max_frames)
+{
+	if (max_frames)
+		*max_frames = g->max_grant_frames;
+	return (grant_entry_v1_t *)(g->shared + HVSIM_GRANT_FRAME0_PAGE * XEN_PAGE_SIZE);
+}
+
+int hvsim_guest_alive(struct hvsim_guest *g)
+{
+	struct pollfd p = { .fd = g->sock, .events = POLLIN };
+
+	if (g->dead)
+		return 0;
+	/* an unsolicited message or EOF while idle means the domain is going */
+	if (pthread_mutex_trylock(&g->lock) == 0) {
+		if (poll(&p, 1, 0) == 1)
+			g->dead = true;
+		pthread_mutex_unlock(&g->lock);
+	}
+	return !g->dead;
+}
+
+/* Upcalls and the 2-level bitmaps -------------------------------------- */
+
+int hvsim_guest_wait_upcall(struct hvsim_guest *g, int timeout_ms)
+{
+	struct pollfd p = { .fd = g->upcall_fd, .events = POLLIN };
+	uint64_t v;
+	int n;
+
+	do
+		n = poll(&p, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if (read(g->upcall_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -errno;
+	return 1;
+}
+
+static xen_ulong_t *pending_word(struct hvsim_guest *g, evtchn_port_t port)
+{
+	return &hvsim_guest_shared_info(g)->evtchn_pending[port / BITS_PER_XEN_ULONG];
+}
+
+static xen_ulong_t *mask_word(struct hvsim_guest *g, evtchn_port_t port)
+{
+	return &hvsim_guest_shared_info(g)->evtchn_mask[port / BITS_PER_XEN_ULONG];
+}
+
+static xen_ulong_t port_bit(evtchn_port_t port)
+{
+	return (xen_ulong_t)1 << (port % BITS_PER_XEN_ULONG);
+}
+
+static bool port_valid(evtchn_port_t port)
+{
+	return port < BITS_PER_XEN_ULONG * BITS_PER_XEN_ULONG;
+}
+
+void hvsim_guest_evtchn_clear(struct hvsim_guest *g, evtchn_port_t port)
+{
+	if (port_valid(port))
+		__atomic_and_fetch(pending_word(g, port), ~port_bit(port), __ATOMIC_SEQ_CST);
+}
+
+int hvsim_guest_evtchn_test_pending(struct hvsim_guest *g, evtchn_port_t port)
+{
+	return port_valid(port) &&
+	       (__atomic_load_n(pending_word(g, port), __ATOMIC_SEQ_CST) & port_bit(port));
+}
+
+void hvsim_guest_evtchn_mask(struct hvsim_guest *g, evtchn_port_t port)
+{
+	if (port_valid(port))
+		__atomic_or_fetch(mask_word(g, port), port_bit(port), __ATOMIC_SEQ_CST);
+}
+
+int hvsim_guest_evtchn_unmask(struct hvsim_guest *g, evtchn_port_t port)
+{
+	struct evtchn_unmask op = { .port = port };
+
+	if (!port_valid(port))
+		return -EINVAL;
+	/*
+	 * Linux clears the mask itself and only re-raises a pending port; the
+	 * vCPU is another thread here, so the hypervisor re-raises it.
+	 */
+	__atomic_and_fetch(mask_word(g, port), ~port_bit(port), __ATOMIC_SEQ_CST);
+	if (hvsim_guest_evtchn_test_pending(g, port))
+		return hvsim_guest_event_channel_op(g, EVTCHNOP_unmask, &op);
+	return 0;
+}
+
+int hvsim_guest_scan_events(struct hvsim_guest *g,
+			    void (*handler)(evtchn_port_t port, void *arg), void *arg)
+{
+	struct shared_info *s = hvsim_guest_shared_info(g);
+	struct vcpu_info *v = &s->vcpu_info[0];
+	xen_ulong_t sel;
+	int handled = 0;
+
+	__atomic_store_n(&v->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
+	sel = __atomic_exchange_n(&v->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	while (sel) {
+		unsigned int w = (unsigned int)__builtin_ctzl(sel);
+		xen_ulong_t bits;
+
+		sel &= sel - 1;
+		bits = __atomic_load_n(&s->evtchn_pending[w], __ATOMIC_SEQ_CST) &
+		       ~__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST);
+		while (bits) {
+			unsigned int b = (unsigned int)__builtin_ctzl(bits);
+
+			bits &= bits - 1;
+			handler((evtchn_port_t)(w * BITS_PER_XEN_ULONG + b), arg);
+			handled++;
+		}
+	}
+	return handled;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsimd: the simulated hypervisor.  Normally started by `hvsim up`.
+ *
+ *   hvsimd --dir STATEDIR [--ready-fd N] [--dom0-mem MIB]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "domain.h"
+#include "hooks.h"
+#include "hvsim/paths.h"
+#include "hypercall.h"
+#include "kernel.h"
+#include "log.h"
+#include "loop.h"
+#include "trace.h"
+
+static struct loop_watch signal_w = { .fd = -1 };
+static int ready_fd = -1;
+
+void hv_log(const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(stderr, "hvsimd[%d] %ld.%03ld: ", getpid(), (long)ts.tv_sec,
+		ts.tv_nsec / 1000000);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void hvsimd_request_exit(void)
+{
+	loop_stop();
+}
+
+static void on_destroy(struct domain *d)
+{
+	hypercall_domain_destroyed(d);
+	kernel_domain_destroyed(d);
+}
+
+static void signal_event(struct loop_watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	if (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		hv_log("signal %u: shutting down", si.ssi_signo);
+		loop_stop();
+	}
+}
+
+static void say_ready(void)
+{
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "R", 1) < 0) {
+			/* nobody waits for us any more: fine */
+		}
+		close(ready_fd);
+		ready_fd = -1;
+	}
+}
+
+static void dom0_ready(struct domain *d, int err, void *arg)
+{
+	if (err) {
+		hv_log("the kernel of Domain-0 failed to start: %s", strerror(-err));
+		loop_stop();
+		return;
+	}
+	say_ready();
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: hvsimd [--dir STATEDIR] [--ready-fd N] [--dom0-mem MIB]\n"
+		"The simulated Xen hypervisor; normally started by 'hvsim up'.\n");
+}
+
+static int join(char *buf, size_t n, const char *dir, const char *file)
+{
+	return snprintf(buf, n, "%s/%s", dir, file) < (int)n ? 0 : -ENAMETOOLONG;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "dom0-mem", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char dir[PATH_MAX - 32], path[PATH_MAX], pid[32];
+	long dom0_mib = HVSIM_DEFAULT_MEM_MIB;
+	struct domain *dom0;
+	sigset_t mask;
+	int c, lock_fd, err;
+
+	hvsim_state_dir(dir, sizeof(dir));
+	while ((c = getopt_long(argc, argv, "d:r:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			snprintf(dir, sizeof(dir), "%s", optarg);
+			break;
+		case 'r':
+			ready_fd = atoi(optarg);
+			break;
+		case 'm':
+			dom0_mib = strtol(optarg, NULL, 10);
+			if (dom0_mib < 1 || dom0_mib > HVSIM_MAX_MEM_MIB) {
+				fprintf(stderr, "hvsimd: --dom0-mem must be 1 to %d\n",
+					HVSIM_MAX_MEM_MIB);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "hvsimd: cannot create %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	join(path, sizeof(path), dir, HVSIM_PID_FILE);
+	lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "hvsimd: another hvsimd is running in %s\n", dir);
+		return 1;
+	}
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	if (ftruncate(lock_fd, 0) < 0 || write(lock_fd, pid, strlen(pid)) < 0)
+		hv_log("cannot write %s", path);
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	if ((err = loop_init()) < 0)
+		goto fail;
+	signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal_w.cb = signal_event;
+	loop_add(&signal_w, EPOLLIN);
+
+	join(path, sizeof(path), dir, HVSIM_TRACE_FILE);
+	if ((err = trace_open(path)) < 0)
+		goto fail;
+	domain_set_destroy_hook(on_destroy);
+	kernel_configure(dir);
+
+	if ((err = domain_create("Domain-0", (uint64_t)dom0_mib * 256, &dom0)) < 0)
+		goto fail;
+	join(path, sizeof(path), dir, HVSIM_HYPERCALL_SOCK);
+	if ((err = hypercall_listen(path)) < 0)
+		goto fail;
+	join(path, sizeof(path), dir, HVSIM_CONTROL_SOCK);
+	if ((err = control_listen(path)) < 0)
+		goto fail;
+
+	if (kernel_path()) {
+		if ((err = kernel_start(dom0, NULL, 0, dom0_ready, NULL)) < 0)
+			goto fail;
+	} else {
+		say_ready();
+	}
+	hv_log("running in %s, kernel %s", dir, kernel_path() ? kernel_path() :
+	       "none (domains wait for a test kernel to attach)");
+
+	err = loop_run();
+
+	hv_log("stopping");
+	control_shutdown();
+	hypercall_shutdown();
+	kernel_stop_all();
+	domain_destroy_all();
+	trace_close();
+	join(path, sizeof(path), dir, HVSIM_CONTROL_SOCK);
+	unlink(path);
+	join(path, sizeof(path), dir, HVSIM_HYPERCALL_SOCK);
+	unlink(path);
+	join(path, sizeof(path), dir, HVSIM_PID_FILE);
+	unlink(path);
+	loop_fini();
+	return err < 0 ? 1 : 0;
+fail:
+	hv_log("cannot start: %s", strerror(-err));
+	kernel_stop_all();
+	return 1;
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hypercall transport: decode, dispatch, encode.  A guest kernel that
+ * sends garbage gets an error reply and keeps its connection; only a
+ * kernel that stops reading its replies (or hangs up) loses it, and losing
+ * it is that domain's crash.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "evtchn.h"
+#include "grant_table.h"
+#include "hypercall.h"
+#include "log.h"
+#include "loop.h"
+#include "trace.h"
+#include "trace_abi.h"
+
+struct hc_conn {
+	struct loop_watch w;
+	struct domain *d;           /* attached domain, or NULL */
+	int expect_domid;           /* a kernel hvsimd started: its domid; else -1 */
+	/* RAM fds of other domains already passed on this connection */
+	uint8_t fd_sent[DOMID_FIRST_RESERVED / 8];
+};
+
+static struct loop_watch listener = { .fd = -1 };
+
+/* Message buffers: one request at a time, the loop is single-threaded. */
+static uint8_t req_buf[HVSIM_MSG_MAX + 1];
+static uint8_t reply_buf[HVSIM_MSG_MAX];
+
+static void conn_close(struct hc_conn *c, bool domain_gone);
+
+static int send_msg(int fd, const void *buf, size_t len, const int *fds, size_t nr_fds)
+{
+	struct iovec iov = { (void *)buf, len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (nr_fds) {
+		struct cmsghdr *cm;
+
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nr_fds);
+	}
+	/*
+	 * Never block the hypervisor on one guest: a kernel that does not
+	 * read its replies fills its socket and is disconnected.
+	 */
+	if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+static size_t error_reply(const struct hvsim_msg_hdr *req, int rc, void *reply)
+{
+	struct hvsim_msg_hdr *h = reply;
+
+	memset(h, 0, sizeof(*h));
+	if (req) {
+		h->type = req->type;
+		h->seq = req->seq;
+		h->op = req->op;
+		h->cmd = req->cmd;
+	}
+	h->rc = rc;
+	return sizeof(*h);
+}
+
+/*
+ * Dispatches one HVSIM_MSG_HYPERCALL for `d` and builds its reply (without
+ * the p2m trailer, which the connection adds after passing fds).
+ */
+static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
+			   const uint8_t *payload, size_t payload_len,
+			   uint8_t *reply, size_t reply_cap)
+{
+	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply;
+	uint8_t *ops = reply + sizeof(*h);
+	size_t size, body;
+	long rc;
+
+	if (req->op == __HYPERVISOR_grant_table_op)
+		size = grant_table_op_size(req->cmd);
+	else if (req->op == __HYPERVISOR_event_channel_op)
+		size = evtchn_op_size(req->cmd);
+	else
+		size = 0;
+	if (size == 0) {
+		/* Xen's answer to an op or sub-op it does not have */
+		trace_hypercall(d->domid, req->op, req->cmd, NULL, 0, -ENOSYS);
+		return error_reply(req, -ENOSYS, reply);
+	}
+	if (req->count > hvsim_max_batch((uint32_t)size))
+		return error_reply(req, -E2BIG, reply);
+	if (req->inline_len != 0 || req->nr_fds != 0 || req->nr_p2m != 0 ||
+	    payload_len != (size_t)req->count * size)
+		return error_reply(req, -EINVAL, reply);
+	if (req->op == __HYPERVISOR_event_channel_op && req->count != 1)
+		return error_reply(req, -EINVAL, reply);
+
+	body = (size_t)req->count * size;
+	memcpy(h, req, sizeof(*h));
+	memcpy(ops, payload, body);
+	h->inline_len = 0;
+
+	if (req->op == __HYPERVISOR_grant_table_op) {
+		xen_pfn_t frames[HVSIM_MAX_GRANT_FRAMES];
+		bool setup = req->cmd == GNTTABOP_setup_table;
+
+		rc = grant_table_op(d, req->cmd, ops, req->count, setup ? frames : NULL);
+		if (setup && rc == 0 && req->count == 1) {
+			struct gnttab_setup_table *st = (void *)ops;
+
+			if (st->status == GNTST_okay && st->nr_frames <= HVSIM_MAX_GRANT_FRAMES &&
+			    body + st->nr_frames * sizeof(xen_pfn_t) <= reply_cap - sizeof(*h)) {
+				memcpy(ops + body, frames, st->nr_frames * sizeof(xen_pfn_t));
+				h->inline_len = st->nr_frames * sizeof(xen_pfn_t);
+			}
+		}
+	} else {
+		rc = evtchn_op(d, req->cmd, ops);
+	}
+	h->rc = (int32_t)rc;
+	trace_hypercall(d->domid, req->op, req->cmd, ops, req->count, rc);
+	return sizeof(*h) + body + h->inline_len;
+}
+
+size_t hypercall_handle_message(struct domain *d, const void *req, size_t len,
+				void *reply, size_t reply_cap)
+{
+	const struct hvsim_msg_hdr *h = req;
+
+	if (len < sizeof(*h))
+		return error_reply(NULL, -EINVAL, reply);
+	if (h->type != HVSIM_MSG_HYPERCALL)
+		return error_reply(h, -EINVAL, reply);
+	return do_hypercall(d, h, (const uint8_t *)req + sizeof(*h),
+			    len - sizeof(*h), reply, reply_cap);
+}
+
+/* Attach ---------------------------------------------------------------- */
+
+static void handle_attach(struct hc_conn *c, const struct hvsim_msg_hdr *req,
+			  const uint8_t *payload, size_t len)
+{
+	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply_buf;
+	struct hvsim_attach_info *info = (void *)(reply_buf + sizeof(*h));
+	struct hvsim_fd_desc *desc = (void *)(info + 1);
+	struct hvsim_attach_req ar;
+	struct domain *d;
+	int fds[3], rc = 0;
+	size_t n;
+
+	if (len != sizeof(ar)) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	memcpy(&ar, payload, sizeof(ar));
+	if (ar.version != HVSIM_WIRE_VERSION) {
+		rc = -EPROTO;
+		goto fail;
+	}
+	if (c->d) {
+		rc = -EISCONN;
+		goto fail;
+	}
+	if (c->expect_domid >= 0 && ar.domid != c->expect_domid) {
+		rc = -EPERM;
+		goto fail;
+	}
+	d = domain_by_id(ar.domid);
+	if (!d || d->state != DOMAIN_RUNNING) {
+		rc = -ESRCH;
+		goto fail;
+	}
+	if (d->kernel_attached) {
+		rc = -EBUSY;
+		goto fail;
+	}
+
+	memset(reply_buf, 0, sizeof(*h) + sizeof(*info));
+	h->type = HVSIM_MSG_ATTACH;
+	h->seq = req->seq;
+	h->nr_fds = 3;
+	info->version = HVSIM_WIRE_VERSION;
+	info->domid = d->domid;
+	info->ram_pages = d->ram_pages;
+	info->max_grant_frames = d->max_grant_frames;
+	info->max_evtchn_ports = HVSIM_EVTCHN_PORTS;
+	snprintf(info->name, sizeof(info->name), "%s", d->name);
+	desc[0] = (struct hvsim_fd_desc){ HVSIM_FD_RAM, d->domid };
+	desc[1] = (struct hvsim_fd_desc){ HVSIM_FD_SHARED, d->domid };
+	desc[2] = (struct hvsim_fd_desc){ HVSIM_FD_UPCALL, d->domid };
+	fds[0] = d->ram_fd;
+	fds[1] = d->shared_fd;
+	fds[2] = d->upcall_fd;
+	n = sizeof(*h) + sizeof(*info) + 3 * sizeof(*desc);
+	if (send_msg(c->w.fd, reply_buf, n, fds, 3) < 0) {
+		conn_close(c, false);
+		return;
+	}
+	c->d = d;
+	c->fd_sent[d->domid / 8] |= 1u << (d->domid % 8);
+	d->kernel_attached = true;
+	d->transport = c;
+
+	struct json_object *ev = trace_event(d->domid, "kernel_attach");
+	trace_emit(ev);
+	return;
+fail:
+	n = error_reply(req, rc, reply_buf);
+	if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
+		conn_close(c, false);
+}
+
+/* Hypercalls ---------------------------------------------------------- */
+
+/* Passes the RAM fds the p2m updates need and this connection lacks. */
+static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t n)
+{
+	uint8_t buf[sizeof(struct hvsim_msg_hdr) +
+		    HVSIM_MSG_MAX_FDS * sizeof(struct hvsim_fd_desc)];
+	struct hvsim_msg_hdr *h = (void *)buf;
+	struct hvsim_fd_desc *desc = (void *)(h + 1);
+	int fds[HVSIM_MSG_MAX_FDS];
+	size_t nr = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n) {
+			domid_t id = u[i].domid;
+			struct domain *g;
+
+			if (c->fd_sent[id / 8] & (1u << (id % 8)))
+				continue;
+			g = domain_by_id(id);
+			if (!g || g->ram_fd < 0)
+				continue;
+			desc[nr] = (struct hvsim_fd_desc){ HVSIM_FD_RAM, id };
+			fds[nr++] = g->ram_fd;
+			c->fd_sent[id / 8] |= 1u << (id % 8);
+		}
+		if (nr && (nr == HVSIM_MSG_MAX_FDS || i == n)) {
+			memset(h, 0, sizeof(*h));
+			h->type = HVSIM_MSG_FDS;
+			h->nr_fds = (uint16_t)nr;
+			if (send_msg(c->w.fd, buf, sizeof(*h) + nr * sizeof(*desc),
+				     fds, nr) < 0)
+				return -1;
+			nr = 0;
+		}
+	}
+	return 0;
+}
+
+static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
+			     const uint8_t *payload, size_t len)
+{
+	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply_buf;
+	struct hvsim_p2m_update *updates;
+	size_t n, nr_updates;
+
+	if (!c->d) {
+		n = error_reply(req, -ENOTCONN, reply_buf);
+		goto send;
+	}
+	n = do_hypercall(c->d, req, payload, len, reply_buf, sizeof(reply_buf));
+
+	/* the p2m updates this call made, for the guest to remap */
+	nr_updates = domain_p2m_take_updates(c->d, &updates);
+	if (nr_updates) {
+		if (pass_fds(c, updates, nr_updates) < 0 ||
+		    n + nr_updates * sizeof(*updates) > sizeof(reply_buf)) {
+			free(updates);
+			conn_close(c, true);
+			return;
+		}
+		memcpy(reply_buf + n, updates, nr_updates * sizeof(*updates));
+		n += nr_updates * sizeof(*updates);
+		h->nr_p2m = (uint16_t)nr_updates;
+		free(updates);
+	}
+send:
+	if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
+		conn_close(c, true);
+}
+
+/* Connections ------------------------------------------------------------ */
+
+/*
+ * A connection ends.  If it carried a domain's kernel, that is the
+ * domain's crash (domain_gone), except for dom0, which cannot die while
+ * hvsimd runs: its kernel's mappings and ports are released, as a dom0
+ * kernel reboot would, and a new kernel may attach.
+ */
+static void conn_close(struct hc_conn *c, bool domain_gone)
+{
+	struct domain *d = c->d;
+
+	c->d = NULL;
+	loop_close_watch(&c->w, c);
+	if (!d)
+		return;
+	d->kernel_attached = false;
+	d->transport = NULL;
+	if (!domain_gone || d->state != DOMAIN_RUNNING)
+		return;
+	if (d->domid == 0) {
+		trace_emit(trace_event(0, "kernel_detach"));
+		grant_table_release_mappings(d);
+		domain_p2m_clear_all(d);
+		evtchn_close_all(d);
+	} else {
+		hv_log("domain %u (%s): kernel connection lost, destroying",
+		       d->domid, d->name);
+		domain_destroy(d);
+	}
+}
+
+void hypercall_domain_destroyed(struct domain *d)
+{
+	struct hc_conn *c = d->transport;
+	struct hvsim_msg_hdr h = { .type = HVSIM_MSG_SHUTDOWN };
+
+	if (!c)
+		return;
+	send_msg(c->w.fd, &h, sizeof(h), NULL, 0);
+	conn_close(c, false);
+}
+
+static void conn_event(struct loop_watch *w, uint32_t events)
+{
+	struct hc_conn *c = (struct hc_conn *)w;
+	struct iovec iov = { req_buf, sizeof(req_buf) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	const struct hvsim_msg_hdr *req = (const void *)req_buf;
+	ssize_t len = recvmsg(w->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (len <= 0) {
+		conn_close(c, true);
+		return;
+	}
+	/* guests send no fds; close any they did so none leak */
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+				close(((int *)CMSG_DATA(cm))[i]);
+
+	if ((size_t)len < sizeof(*req) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		int rc = (mh.msg_flags & MSG_TRUNC) ? -E2BIG : -EINVAL;
+		size_t n = error_reply((size_t)len >= sizeof(*req) ? req : NULL, rc, reply_buf);
+
+		if (send_msg(w->fd, reply_buf, n, NULL, 0) < 0)
+			conn_close(c, true);
+		return;
+	}
+	switch (req->type) {
+	case HVSIM_MSG_ATTACH:
+		handle_attach(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
+		break;
+	case HVSIM_MSG_HYPERCALL:
+		handle_hypercall(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
+		break;
+	default: {
+		size_t n = error_reply(req, -EINVAL, reply_buf);
+
+		if (send_msg(w->fd, reply_buf, n, NULL, 0) < 0)
+			conn_close(c, true);
+	}
+	}
+}
+
+static int conn_new(int fd, int expect_domid)
+{
+	struct hc_conn *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	c->w.fd = fd;
+	c->w.cb = conn_event;
+	c->expect_domid = expect_domid;
+	err = loop_add(&c->w, EPOLLIN);
+	if (err) {
+		close(fd);
+		free(c);
+	}
+	return err;
+}
+
+static void listener_event(struct loop_watch *w, uint32_t events)
+{
+	int fd = accept4(w->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	conn_new(fd, -1);
+}
+
+int hypercall_adopt(int fd, domid_t domid)
+{
+	return conn_new(fd, domid);
+}
+
+int hypercall_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	listener.fd = fd;
+	listener.cb = listener_event;
+	return loop_add(&listener, EPOLLIN);
+}
+
+void hypercall_shutdown(void)
+{
+	if (listener.fd >= 0)
+		loop_close_watch(&listener, NULL);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvsimd's event loop: one thread, epoll, callbacks in the order the
+ * kernel reports readiness.  Single-threaded on purpose: the trace order
+ * is the order things happened, and the semantic core needs no locks.
+ */
+#ifndef HVSIM_LOOP_H
+#define HVSIM_LOOP_H
+
+#include <stdint.h>
+
+struct loop_watch {
+	int fd;
+	void (*cb)(struct loop_watch *w, uint32_t events);
+};
+
+int loop_init(void);
+void loop_fini(void);
+int loop_add(struct loop_watch *w, uint32_t events);
+int loop_mod(struct loop_watch *w, uint32_t events);
+void loop_del(struct loop_watch *w);
+/*
+ * Removes `w` from the loop, closes its fd (w->fd becomes -1), and frees
+ * `container` (the malloc'd object holding w, or NULL) once the current
+ * batch of events is done, so no pending event reaches freed memory.
+ */
+void loop_close_watch(struct loop_watch *w, void *container);
+/* Runs until loop_stop(); returns 0, or -errno if epoll failed. */
+int loop_run(void);
+void loop_stop(void);
+
+#endif

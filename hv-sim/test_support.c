@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <check.h>
+
+#include "test_support.h"
+#include "trace.h"
+
+void hvtest_reset(void)
+{
+	domain_destroy_all();
+	trace_open(NULL);
+}
+
+struct domain *hvtest_domain(const char *name)
+{
+	struct domain *d = NULL;
+	int err = domain_create(name, 1024, &d);
+
+	ck_assert_msg(err == 0, "domain_create(%s) = %d", name, err);
+	return d;
+}
+
+grant_entry_v1_t *hvtest_gnttab_entry(struct domain *d, grant_ref_t ref)
+{
+	grant_entry_v1_t *frame0 = domain_grant_frame(d, 0);
+
+	return &frame0[ref];
+}
+
+void hvtest_grant(struct domain *granter, grant_ref_t ref, domid_t to,
+		  uint64_t frame, bool readonly)
+{
+	grant_entry_v1_t *e = hvtest_gnttab_entry(granter, ref);
+
+	e->domid = to;
+	e->frame = (uint32_t)frame;
+	__atomic_store_n(&e->flags,
+			 (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)),
+			 __ATOMIC_RELEASE);
+}

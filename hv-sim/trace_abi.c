@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hvsim/xen.h"
+#include "evtchn.h"
+#include "grant_table.h"
+#include "trace.h"
+#include "trace_abi.h"
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *s = realloc(b->s, cap);
+
+		if (!s)
+			return;
+		b->s = s;
+		b->cap = cap;
+	}
+}
+
+static const char *const gnttab_cmds[] = {
+	[GNTTABOP_map_grant_ref] = "map_grant_ref",
+	[GNTTABOP_unmap_grant_ref] = "unmap_grant_ref",
+	[GNTTABOP_setup_table] = "setup_table",
+	[GNTTABOP_dump_table] = "dump_table",
+	[GNTTABOP_transfer] = "transfer",
+	[GNTTABOP_copy] = "copy",
+	[GNTTABOP_query_size] = "query_size",
+	[GNTTABOP_unmap_and_replace] = "unmap_and_replace",
+	[GNTTABOP_set_version] = "set_version",
+	[GNTTABOP_get_status_frames] = "get_status_frames",
+	[GNTTABOP_get_version] = "get_version",
+	[GNTTABOP_swap_grant_ref] = "swap_grant_ref",
+	[GNTTABOP_cache_flush] = "cache_flush",
+};
+
+static const char *const evtchn_cmds[] = {
+	[EVTCHNOP_bind_interdomain] = "bind_interdomain",
+	[EVTCHNOP_bind_virq] = "bind_virq",
+	[EVTCHNOP_bind_pirq] = "bind_pirq",
+	[EVTCHNOP_close] = "close",
+	[EVTCHNOP_send] = "send",
+	[EVTCHNOP_status] = "status",
+	[EVTCHNOP_alloc_unbound] = "alloc_unbound",
+	[EVTCHNOP_bind_ipi] = "bind_ipi",
+	[EVTCHNOP_bind_vcpu] = "bind_vcpu",
+	[EVTCHNOP_unmask] = "unmask",
+	[EVTCHNOP_reset] = "reset",
+	[EVTCHNOP_init_control] = "init_control",
+	[EVTCHNOP_expand_array] = "expand_array",
+	[EVTCHNOP_set_priority] = "set_priority",
+};
+
+const char *trace_op_name(unsigned int op)
+{
+	switch (op) {
+	case __HYPERVISOR_grant_table_op: return "grant_table_op";
+	case __HYPERVISOR_event_channel_op: return "event_channel_op";
+	}
+	return NULL;
+}
+
+const char *trace_cmd_name(unsigned int op, unsigned int cmd)
+{
+	if (op == __HYPERVISOR_grant_table_op &&
+	    cmd < sizeof(gnttab_cmds) / sizeof(gnttab_cmds[0]))
+		return gnttab_cmds[cmd];
+	if (op == __HYPERVISOR_event_channel_op &&
+	    cmd < sizeof(evtchn_cmds) / sizeof(evtchn_cmds[0]))
+		return evtchn_cmds[cmd];
+	return NULL;
+}
+
+static void copy_ptr(struct strbuf *b, const char *name,
+		     const struct gnttab_copy_ptr *p, int is_gref)
+{
+	if (is_gref)
+		sb_printf(b, "\"%s\":{\"ref\":%u,", name, p->u.ref);
+	else
+		sb_printf(b, "\"%s\":{\"gmfn\":%llu,", name,
+			  (unsigned long long)p->u.gmfn);
+	sb_printf(b, "\"dom\":%u,\"offset\":%u}", p->domid, p->offset);
+}
+
+static void gnttab_one(struct strbuf *b, unsigned int cmd, const void *p)
+{
+	switch (cmd) {
+	case GNTTABOP_map_grant_ref: {
+		const struct gnttab_map_grant_ref *o = p;
+
+		sb_printf(b, "{\"ref\":%u,\"dom\":%u,\"flags\":%u,\"host_addr\":%llu,"
+			  "\"status\":%d,\"handle\":%u,\"dev_bus_addr\":%llu}",
+			  o->ref, o->dom, o->flags, (unsigned long long)o->host_addr,
+			  o->status, o->handle, (unsigned long long)o->dev_bus_addr);
+		break;
+	}
+	case GNTTABOP_unmap_grant_ref: {
+		const struct gnttab_unmap_grant_ref *o = p;
+
+		sb_printf(b, "{\"handle\":%u,\"host_addr\":%llu,\"dev_bus_addr\":%llu,"
+			  "\"status\":%d}", o->handle, (unsigned long long)o->host_addr,
+			  (unsigned long long)o->dev_bus_addr, o->status);
+		break;
+	}
+	case GNTTABOP_setup_table: {
+		const struct gnttab_setup_table *o = p;
+
+		sb_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"status\":%d}",
+			  o->dom, o->nr_frames, o->status);
+		break;
+	}
+	case GNTTABOP_copy: {
+		const struct gnttab_copy *o = p;
+
+		sb_printf(b, "{");
+		copy_ptr(b, "src", &o->source, o->flags & GNTCOPY_source_gref);
+		sb_printf(b, ",");
+		copy_ptr(b, "dst", &o->dest, o->flags & GNTCOPY_dest_gref);
+		sb_printf(b, ",\"len\":%u,\"flags\":%u,\"status\":%d}",
+			  o->len, o->flags, o->status);
+		break;
+	}
+	case GNTTABOP_query_size: {
+		const struct gnttab_query_size *o = p;
+
+		sb_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"max_nr_frames\":%u,"
+			  "\"status\":%d}", o->dom, o->nr_frames, o->max_nr_frames,
+			  o->status);
+		break;
+	}
+	case GNTTABOP_set_version: {
+		const struct gnttab_set_version *o = p;
+
+		sb_printf(b, "{\"version\":%u}", o->version);
+		break;
+	}
+	case GNTTABOP_get_version: {
+		const struct gnttab_get_version *o = p;
+
+		sb_printf(b, "{\"dom\":%u,\"version\":%u}", o->dom, o->version);
+		break;
+	}
+	default:
+		sb_printf(b, "{}");
+	}
+}
+
+static void evtchn_one(struct strbuf *b, unsigned int cmd, const void *p)
+{
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound: {
+		const struct evtchn_alloc_unbound *o = p;
+
+		sb_printf(b, "{\"dom\":%u,\"remote_dom\":%u,\"port\":%u}",
+			  o->dom, o->remote_dom, o->port);
+		break;
+	}
+	case EVTCHNOP_bind_interdomain: {
+		const struct evtchn_bind_interdomain *o = p;
+
+		sb_printf(b, "{\"remote_dom\":%u,\"remote_port\":%u,\"local_port\":%u}",
+			  o->remote_dom, o->remote_port, o->local_port);
+		break;
+	}
+	case EVTCHNOP_bind_virq: {
+		const struct evtchn_bind_virq *o = p;
+
+		sb_printf(b, "{\"virq\":%u,\"vcpu\":%u,\"port\":%u}",
+			  o->virq, o->vcpu, o->port);
+		break;
+	}
+	case EVTCHNOP_close:
+	case EVTCHNOP_send:
+	case EVTCHNOP_unmask: {
+		/* evtchn_close, evtchn_send and evtchn_unmask are one port */
+		const evtchn_port_t *port = p;
+
+		sb_printf(b, "{\"port\":%u}", *port);
+		break;
+	}
+	case EVTCHNOP_status: {
+		const struct evtchn_status *o = p;
+
+		sb_printf(b, "{\"dom\":%u,\"port\":%u,\"status\":%u,\"vcpu\":%u",
+			  o->dom, o->port, o->status, o->vcpu);
+		if (o->status == EVTCHNSTAT_unbound)
+			sb_printf(b, ",\"remote_dom\":%u", o->u.unbound.dom);
+		else if (o->status == EVTCHNSTAT_interdomain)
+			sb_printf(b, ",\"remote_dom\":%u,\"remote_port\":%u",
+				  o->u.interdomain.dom, o->u.interdomain.port);
+		else if (o->status == EVTCHNSTAT_virq)
+			sb_printf(b, ",\"virq\":%u", o->u.virq);
+		sb_printf(b, "}");
+		break;
+	}
+	case EVTCHNOP_reset: {
+		const struct evtchn_reset *o = p;
+
+		sb_printf(b, "{\"dom\":%u}", o->dom);
+		break;
+	}
+	default:
+		sb_printf(b, "{}");
+	}
+}
+
+void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
+		     const void *ops, unsigned int count, long rc)
+{
+	static struct strbuf b;
+	const char *opn = trace_op_name(op), *cmdn = trace_cmd_name(op, cmd);
+	size_t size = op == __HYPERVISOR_grant_table_op ? grant_table_op_size(cmd) :
+		      op == __HYPERVISOR_event_channel_op ? evtchn_op_size(cmd) : 0;
+
+	if (!trace_enabled()) {
+		trace_emit_members("", 0);
+		return;
+	}
+	b.len = 0;
+	sb_printf(&b, "\"dom\":%u,\"kind\":\"hypercall\",", domid);
+	if (opn)
+		sb_printf(&b, "\"op\":\"%s\",", opn);
+	else
+		sb_printf(&b, "\"op\":%u,", op);
+	if (cmdn)
+		sb_printf(&b, "\"cmd\":\"%s\",", cmdn);
+	else
+		sb_printf(&b, "\"cmd\":%u,", cmd);
+	sb_printf(&b, "\"count\":%u,\"rc\":%ld,\"ops\":[", count, rc);
+	for (unsigned int i = 0; size && i < count; i++) {
+		const char *p = (const char *)ops + i * size;
+
+		if (i)
+			sb_printf(&b, ",");
+		if (op == __HYPERVISOR_grant_table_op)
+			gnttab_one(&b, cmd, p);
+		else
+			evtchn_one(&b, cmd, p);
+	}
+	sb_printf(&b, "]");
+	if (b.s)
+		trace_emit_members(b.s, b.len);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Trace records of hypercalls: the Xen ABI structs as JSON, after the call
+ * (Xen updates them in place, so each carries its arguments and its
+ * results).  Formatted by hand rather than through json-c: a 1024-grant
+ * batch must not cost more to trace than to perform.
+ */
+#ifndef HVSIM_TRACE_ABI_H
+#define HVSIM_TRACE_ABI_H
+
+#include <stdint.h>
+
+void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
+		     const void *ops, unsigned int count, long rc);
+
+/* Names for people: "grant_table_op" / "map_grant_ref", or NULL. */
+const char *trace_op_name(unsigned int op);
+const char *trace_cmd_name(unsigned int op, unsigned int cmd);
+
+#endif

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "hvsim/wire.h"
+
+static char dir[64];
+static struct hvsim_ctl *ctl;
+
+const char *harness_dir(void)
+{
+	return dir;
+}
+
+struct hvsim_ctl *harness_ctl(void)
+{
+	return ctl;
+}
+
+const char *harness_exe(const char *name)
+{
+	static char buf[PATH_MAX];
+
+	ck_assert_msg(hvsim_find_exe(name, buf, sizeof(buf)) == 0,
+		      "cannot find %s beside the test (build it first)", name);
+	return buf;
+}
+
+static void kill_leftover_daemon(void)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int pid;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, HVSIM_PID_FILE);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+		kill(pid, SIGKILL);
+	fclose(f);
+}
+
+void harness_up(int with_kernel)
+{
+	char err[512] = "", exe[PATH_MAX];
+	int rc;
+
+	snprintf(dir, sizeof(dir), "/tmp/hvsim-test-XXXXXX");
+	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	setenv("HVSIM_DIR", dir, 1);
+	if (!with_kernel)
+		setenv("HVSIM_KERNEL", "none", 1);
+	else
+		unsetenv("HVSIM_KERNEL");
+	/* tests run from build/tests; hvsimd is in build/bin */
+	if (hvsim_find_exe("hvsimd", exe, sizeof(exe)) == 0) {
+		*strrchr(exe, '/') = 0;
+		setenv("HVSIM_LIBEXEC", exe, 1);
+	}
+	rc = hvsim_up(dir, err, sizeof(err));
+	ck_assert_msg(rc == 0, "hvsim_up: %s (%s)", err, strerror(-rc));
+	rc = hvsim_ctl_open(dir, &ctl);
+	ck_assert_msg(rc == 0, "hvsim_ctl_open: %s", strerror(-rc));
+}
+
+void harness_down(void)
+{
+	char cmd[PATH_MAX];
+
+	if (ctl)
+		hvsim_ctl_close(ctl);
+	ctl = NULL;
+	if (!dir[0])
+		return;
+	if (hvsim_down(dir) != 0)
+		kill_leftover_daemon();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: could not remove %s\n", dir);
+	dir[0] = 0;
+}
+
+uint16_t harness_domain(const char *name)
+{
+	uint16_t domid = 0;
+	int rc = hvsim_domain_create(ctl, name, 16, NULL, 0, &domid);
+
+	ck_assert_msg(rc == 0, "domain create %s: %s", name, hvsim_ctl_error(ctl));
+	return domid;
+}
+
+pid_t harness_spawn(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* the child is a guest kernel of its own: no shared control socket */
+		_exit(fn(arg));
+	}
+	return pid;
+}
+
+int harness_wait(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int harness_sh(char **out, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	FILE *p;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "popen %s", cmd);
+	for (;;) {
+		if (len + 4096 > cap) {
+			cap = cap ? 2 * cap : 8192;
+			buf = realloc(buf, cap);
+			ck_assert(buf != NULL);
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, p);
+
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = 0;
+	status = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim: the command line of the emulator.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hvsim/wire.h"
+#include "libhvsim.h"
+#include "trace_view.h"
+
+static const char usage_text[] =
+	"usage: hvsim COMMAND [ARGS]\n"
+	"\n"
+	"  up                          start the hypervisor (hvsimd) with Domain-0\n"
+	"  down                        stop it and every domain\n"
+	"  domain create NAME [--mem MIB] [--param MODULE.PARAM=VALUE]...\n"
+	"                              create a domain; prints its domid\n"
+	"  domain destroy DOMAIN       destroy a domain\n"
+	"  domid DOMAIN                print a domain's domid\n"
+	"  list [--json]               domains: id, name, state, pages, grants\n"
+	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
+	"  evtchn DOMAIN [--json]      a domain's event channels\n"
+	"  trace [-f] [--json]         the hypercall trace, for people (-f: follow)\n"
+	"\n"
+	"DOMAIN is a name or a domid; dom0 is 'Domain-0'.  The state directory is\n"
+	"$HVSIM_DIR, else $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID.\n"
+	"'hvsim COMMAND --help' describes one command.\n";
+
+static int usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
+	return status;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static struct hvsim_ctl *connect_or_die(void)
+{
+	struct hvsim_ctl *c;
+	int err = hvsim_ctl_open(NULL, &c);
+
+	if (err) {
+		fprintf(stderr, "hvsim: no hvsimd runs in %s (%s); start it with 'hvsim up'\n",
+			hvsim_dir(), strerror(-err));
+		exit(1);
+	}
+	return c;
+}
+
+/* Calls hvsimd; on refusal prints its reason and exits 1. */
+static struct json_object *call_or_die(struct hvsim_ctl *c, struct json_object *req)
+{
+	struct json_object *reply;
+	int err = hvsim_ctl_call(c, req, &reply);
+
+	if (err) {
+		fprintf(stderr, "hvsim: %s\n", *hvsim_ctl_error(c) ? hvsim_ctl_error(c) :
+			strerror(-err));
+		hvsim_ctl_close(c);
+		exit(1);
+	}
+	return reply;
+}
+
+static struct json_object *request(const char *cmd, const char *domain)
+{
+	struct json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "cmd", json_object_new_string(cmd));
+	if (domain)
+		json_object_object_add(r, "domain", json_object_new_string(domain));
+	return r;
+}
+
+static int get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int(v) : 0;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static void print_json(struct json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static int cmd_up(int argc, char **argv)
+{
+	char err[512] = "";
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		printf("usage: hvsim up\nStarts hvsimd with Domain-0 in the state directory "
+		       "(%s)\nand returns once it serves.\n", hvsim_dir());
+		return 0;
+	}
+	if (argc > 1)
+		return usage(2);
+	rc = hvsim_up(NULL, err, sizeof(err));
+	if (rc == -EALREADY) {
+		printf("hvsimd already runs in %s\n", hvsim_dir());
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "hvsim: %s\n", *err ? err : strerror(-rc));
+		return 1;
+	}
+	printf("hvsimd runs in %s\n", hvsim_dir());
+	return 0;
+}
+
+static int cmd_down(int argc, char **argv)
+{
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		printf("usage: hvsim down\nStops hvsimd and every domain.\n");
+		return 0;
+	}
+	if (argc > 1)
+		return usage(2);
+	rc = hvsim_down(NULL);
+	if (rc == -ESRCH) {
+		printf("no hvsimd runs in %s\n", hvsim_dir());
+		return 0;
+	}
+	if (rc) {
+		fprintf(stderr, "hvsim: stopping hvsimd: %s\n", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_domain_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *params[32];
+	size_t nr_params = 0;
+	unsigned long mem = 0;
+	struct hvsim_ctl *c;
+	uint16_t domid;
+	char *end;
+	int opt, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "m:p:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			errno = 0;
+			mem = strtoul(optarg, &end, 10);
+			if (errno || *end || mem == 0 || mem > 65536) {
+				fprintf(stderr, "hvsim: --mem takes MiB, 1 to 65536\n");
+				return 2;
+			}
+			break;
+		case 'p':
+			if (nr_params == sizeof(params) / sizeof(params[0])) {
+				fprintf(stderr, "hvsim: too many --param\n");
+				return 2;
+			}
+			params[nr_params++] = optarg;
+			break;
+		case 'h':
+			printf("usage: hvsim domain create NAME [--mem MIB] "
+			       "[--param MODULE.PARAM=VALUE]...\n"
+			       "Creates a domain with MIB of RAM (default %d) and prints its "
+			       "domid.\n--param sets a driver module parameter, e.g. "
+			       "gntalloc.limit=16.\n", 64);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: hvsim domain create NAME [--mem MIB] [--param M.P=V]...\n");
+		return 2;
+	}
+	c = connect_or_die();
+	err = hvsim_domain_create(c, argv[optind], (unsigned int)mem, params, nr_params, &domid);
+	if (err) {
+		fprintf(stderr, "hvsim: %s\n", hvsim_ctl_error(c));
+		hvsim_ctl_close(c);
+		return 1;
+	}
+	printf("%u\n", domid);
+	hvsim_ctl_close(c);
+	return 0;
+}
+
+static int cmd_domain(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		printf("usage: hvsim domain create NAME [--mem MIB] [--param M.P=V]...\n"
+		       "       hvsim domain destroy DOMAIN\n");
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "create"))
+		return cmd_domain_create(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "destroy")) {
+		if (wants_help(argc - 1, argv + 1)) {
+			printf("usage: hvsim domain destroy DOMAIN\nDestroys a domain: its "
+			       "mappings go, its event channels close, dom0 gets VIRQ_DOM_EXC.\n"
+			       "Pages others still map stay until they unmap (state 'dying').\n");
+			return 0;
+		}
+		if (argc != 3) {
+			fprintf(stderr, "usage: hvsim domain destroy DOMAIN\n");
+			return 2;
+		}
+		struct hvsim_ctl *c = connect_or_die();
+
+		json_object_put(call_or_die(c, request("domain_destroy", argv[2])));
+		hvsim_ctl_close(c);
+		return 0;
+	}
+	fprintf(stderr, "hvsim: unknown 'domain %s' (create or destroy)\n", argv[1]);
+	return 2;
+}
+
+static int cmd_domid(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("usage: hvsim domid DOMAIN\nPrints the domid of a domain named by name "
+		       "or domid.\n");
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: hvsim domid DOMAIN\n");
+		return 2;
+	}
+	struct hvsim_ctl *c = connect_or_die();
+	struct json_object *r = call_or_die(c, request("domid", argv[1])), *d;
+
+	json_object_object_get_ex(r, "domain", &d);
+	printf("%d\n", get_int(d, "domid"));
+	json_object_put(r);
+	hvsim_ctl_close(c);
+	return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+
+	if (wants_help(argc, argv)) {
+		printf("usage: hvsim list [--json]\nEvery domain: name, domid, state, pages "
+		       "of RAM, grant entries\nof its own in use by mappings, mappings it holds "
+		       "of others' grants.\n");
+		return 0;
+	}
+	if (argc > 2 || (argc == 2 && !json))
+		return usage(2);
+	struct hvsim_ctl *c = connect_or_die();
+	struct json_object *r = call_or_die(c, request("list", NULL)), *doms;
+
+	json_object_object_get_ex(r, "domains", &doms);
+	if (json) {
+		print_json(doms);
+	} else {
+		printf("%-20s %5s %-8s %8s %7s %5s %s\n", "Name", "ID", "State", "Pages",
+		       "Grants", "Maps", "Kernel");
+		for (size_t i = 0; i < json_object_array_length(doms); i++) {
+			struct json_object *d = json_object_array_get_idx(doms, i);
+			struct json_object *k;
+
+			json_object_object_get_ex(d, "kernel", &k);
+			printf("%-20s %5d %-8s %8d %7d %5d %s\n", get_str(d, "name"),
+			       get_int(d, "domid"), get_str(d, "state"), get_int(d, "pages"),
+			       get_int(d, "grants_in_use"), get_int(d, "mappings"),
+			       json_object_get_boolean(k) ? "yes" : "no");
+		}
+	}
+	json_object_put(r);
+	hvsim_ctl_close(c);
+	return 0;
+}
+
+static void print_grants(struct json_object *r)
+{
+	struct json_object *dom, *gt, *entries, *maptrack;
+
+	json_object_object_get_ex(r, "domain", &dom);
+	json_object_object_get_ex(r, "grant_table", &gt);
+	printf("grant table of %s (domain %d): v1, %d of %d frames in use\n",
+	       get_str(dom, "name"), get_int(dom, "domid"), get_int(gt, "nr_frames"),
+	       get_int(gt, "max_frames"));
+	if (json_object_object_get_ex(gt, "entries", &entries) &&
+	    json_object_array_length(entries)) {
+		printf("%7s  %-38s %5s %10s  %7s %7s %6s %6s\n", "ref", "flags", "domid",
+		       "frame", "host_ro", "host_rw", "dev_ro", "dev_rw");
+		for (size_t i = 0; i < json_object_array_length(entries); i++) {
+			struct json_object *e = json_object_array_get_idx(entries, i), *pin;
+
+			json_object_object_get_ex(e, "pin", &pin);
+			printf("%7d  %-38s %5d %10d  %7d %7d %6d %6d\n", get_int(e, "ref"),
+			       get_str(e, "flags_decoded"), get_int(e, "domid"),
+			       get_int(e, "frame"), get_int(pin, "host_ro"),
+			       get_int(pin, "host_rw"), get_int(pin, "dev_ro"),
+			       get_int(pin, "dev_rw"));
+		}
+	} else {
+		printf("  no entries in use\n");
+	}
+	if (json_object_object_get_ex(gt, "maptrack", &maptrack) &&
+	    json_object_array_length(maptrack)) {
+		printf("mappings held by %s (maptrack):\n%7s %6s %7s %6s\n",
+		       get_str(dom, "name"), "handle", "dom", "ref", "flags");
+		for (size_t i = 0; i < json_object_array_length(maptrack); i++) {
+			struct json_object *m = json_object_array_get_idx(maptrack, i);
+
+			printf("%7d %6d %7d %6d\n", get_int(m, "handle"), get_int(m, "dom"),
+			       get_int(m, "ref"), get_int(m, "flags"));
+		}
+	}
+}
+
+static void print_evtchn(struct json_object *r)
+{
+	struct json_object *dom, *ev, *ports, *v;
+
+	json_object_object_get_ex(r, "domain", &dom);
+	json_object_object_get_ex(r, "evtchn", &ev);
+	printf("event channels of %s (domain %d), upcall %s\n", get_str(dom, "name"),
+	       get_int(dom, "domid"),
+	       json_object_object_get_ex(ev, "upcall_pending", &v) &&
+	       json_object_get_boolean(v) ? "pending" : "idle");
+	if (!json_object_object_get_ex(ev, "ports", &ports) ||
+	    !json_object_array_length(ports)) {
+		printf("  no ports in use\n");
+		return;
+	}
+	printf("%6s  %-12s %-18s %-8s %s\n", "port", "state", "remote", "pending", "masked");
+	for (size_t i = 0; i < json_object_array_length(ports); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i), *b;
+		const char *st = get_str(p, "state");
+		char remote[32] = "";
+
+		if (!strcmp(st, "interdomain"))
+			snprintf(remote, sizeof(remote), "dom%d port %d", get_int(p, "remote_dom"),
+				 get_int(p, "remote_port"));
+		else if (!strcmp(st, "unbound"))
+			snprintf(remote, sizeof(remote), "for dom%d", get_int(p, "remote_dom"));
+		else if (!strcmp(st, "virq"))
+			snprintf(remote, sizeof(remote), "virq %d", get_int(p, "virq"));
+		printf("%6d  %-12s %-18s ", get_int(p, "port"), st, remote);
+		printf("%-8s ", json_object_object_get_ex(p, "pending", &b) &&
+		       json_object_get_boolean(b) ? "yes" : "no");
+		printf("%s\n", json_object_object_get_ex(p, "masked", &b) &&
+		       json_object_get_boolean(b) ? "yes" : "no");
+	}
+}
+
+static int cmd_dump(int argc, char **argv, bool grants)
+{
+	bool json = argc == 3 && !strcmp(argv[2], "--json");
+
+	if (wants_help(argc, argv)) {
+		if (grants)
+			printf("usage: hvsim grants DOMAIN [--json]\nThe domain's grant entries "
+			       "in use, decoded, with their active pins\n(host/device, "
+			       "read-only/read-write), and the mappings it holds.\n");
+		else
+			printf("usage: hvsim evtchn DOMAIN [--json]\nThe domain's event channel "
+			       "ports: state, peer, pending, masked.\n");
+		return 0;
+	}
+	if (argc < 2 || argc > 3 || (argc == 3 && !json)) {
+		fprintf(stderr, "usage: hvsim %s DOMAIN [--json]\n", argv[0]);
+		return 2;
+	}
+	struct hvsim_ctl *c = connect_or_die();
+	struct json_object *r = call_or_die(c, request(grants ? "grants" : "evtchn", argv[1]));
+
+	if (json)
+		print_json(r);
+	else if (grants)
+		print_grants(r);
+	else
+		print_evtchn(r);
+	json_object_put(r);
+	hvsim_ctl_close(c);
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	bool follow = false, json = false;
+	char path[PATH_MAX];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
+			follow = true;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: hvsim trace [-f] [--json]\nEvery hypercall with its "
+			       "arguments and outcome, and the hypervisor's own\nevents, in order. "
+			       "-f keeps following; --json prints the raw records.\n");
+			return 0;
+		} else {
+			fprintf(stderr, "usage: hvsim trace [-f] [--json]\n");
+			return 2;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%s", hvsim_dir(), HVSIM_TRACE_FILE);
+	return trace_view(path, follow, json, stdout) < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(2);
+	const char *cmd = argv[1];
+
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return usage(0);
+	if (!strcmp(cmd, "up"))
+		return cmd_up(argc, argv);
+	if (!strcmp(cmd, "down"))
+		return cmd_down(argc, argv);
+	if (!strcmp(cmd, "domain"))
+		return cmd_domain(argc, argv);
+	if (!strcmp(cmd, "domid"))
+		return cmd_domid(argc, argv);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(cmd, "grants"))
+		return cmd_dump(argc, argv, true);
+	if (!strcmp(cmd, "evtchn"))
+		return cmd_dump(argc, argv, false);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc, argv);
+	fprintf(stderr, "hvsim: unknown command '%s'\n\n", cmd);
+	return usage(2);
+}
