@@ -41,7 +41,9 @@ BIN := $(O)/bin
 LIB := $(O)/lib
 OBJ := $(O)/obj
 
-.PHONY: all run check check-variant test bench install clean deps
+.PHONY: all run check test bench install clean deps
+# keep intermediate objects (test objects would be rebuilt every time)
+.SECONDARY:
 all:
 
 # Each box adds its targets to ALL, TESTS (check executables run by `make
@@ -51,7 +53,10 @@ TESTS   :=
 BENCHES :=
 include hv-sim/build.mk
 include userlib/build.mk
+# NO_KMOD=1 leaves the guest kernel out (domains then run kernel-less).
+ifneq ($(NO_KMOD),1)
 -include kmod/build.mk
+endif
 -include reference/build.mk
 include tests/build.mk
 

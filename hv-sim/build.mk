@@ -2,7 +2,7 @@
 
 # The semantic core: no sockets, unit-tested directly.
 HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
-               hv-sim/trace.c
+               hv-sim/trace.c hv-sim/gfn_map.c
 HVCORE_OBJS := $(HVCORE_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -16,7 +16,7 @@ $(BIN)/hvsimd: $(HVSIMD_OBJS) $(LIB)/libhvcore.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The guest side of the hypercall transport, used by guest kernels.
-GUEST_SRCS := hv-sim/guest/guest.c
+GUEST_SRCS := hv-sim/guest/guest.c hv-sim/gfn_map.c
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvsim-guest.a: $(GUEST_OBJS)
 	@mkdir -p $(dir $@)

@@ -16,13 +16,6 @@
 #include "hooks.h"
 #include "trace.h"
 
-struct p2m_override {
-	uint64_t gfn;
-	uint64_t frame;
-	domid_t granter;
-	bool readonly;
-};
-
 /* Every domain still remembered, in creation order; live ones by domid. */
 static struct domain **all_domains;
 static size_t nr_all_domains, all_domains_cap;
@@ -103,11 +96,10 @@ static void release_memory(struct domain *d)
 	d->ram = d->shared = NULL;
 	d->shared_info = NULL;
 	d->ram_fd = d->shared_fd = d->upcall_fd = -1;
-	free(d->p2m);
+	gfn_map_fini(&d->p2m);
 	free(d->p2m_pending);
-	d->p2m = NULL;
 	d->p2m_pending = NULL;
-	d->nr_p2m = d->p2m_cap = d->nr_p2m_pending = d->p2m_pending_cap = 0;
+	d->nr_p2m_pending = d->p2m_pending_cap = 0;
 }
 
 static void free_domain(struct domain *d)
@@ -164,6 +156,9 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 		goto fail;
 	d->shared_info = (struct shared_info *)(d->shared +
 				HVSIM_SHARED_INFO_PAGE * XEN_PAGE_SIZE);
+	err = gfn_map_init(&d->p2m, mem_pages);
+	if (err)
+		goto fail;
 	d->upcall_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->upcall_fd < 0) {
 		err = -errno;
@@ -293,28 +288,6 @@ void domain_destroy_all(void)
 
 /* p2m ----------------------------------------------------------------- */
 
-static size_t p2m_search(const struct domain *d, uint64_t gfn)
-{
-	size_t lo = 0, hi = d->nr_p2m;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->p2m[mid].gfn < gfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static struct p2m_override *p2m_find(struct domain *d, uint64_t gfn)
-{
-	size_t i = p2m_search(d, gfn);
-
-	return i < d->nr_p2m && d->p2m[i].gfn == gfn ? &d->p2m[i] : NULL;
-}
-
 void *domain_frame_to_virt(struct domain *d, uint64_t frame)
 {
 	if (!d->ram || frame >= d->ram_pages)
@@ -324,16 +297,16 @@ void *domain_frame_to_virt(struct domain *d, uint64_t frame)
 
 void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool writable)
 {
-	struct p2m_override *o;
+	struct gfn_entry *o;
 	struct domain *g;
 
 	if (!d->ram || gfn >= d->ram_pages)
 		return NULL;
-	if (d->nr_p2m == 0 || !(o = p2m_find(d, gfn)))
+	if (d->p2m.count == 0 || !(o = gfn_map_get(&d->p2m, gfn)))
 		return d->ram + gfn * XEN_PAGE_SIZE;
 	if (writable && o->readonly)
 		return NULL;
-	g = domain_by_id(o->granter);
+	g = domain_by_id(o->domid);
 	return g ? domain_frame_to_virt(g, o->frame) : NULL;
 }
 
@@ -362,54 +335,39 @@ static int queue_update(struct domain *d, uint64_t gfn, domid_t domid,
 int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 			   uint64_t frame, bool readonly)
 {
-	size_t i;
 	int err;
 
 	if (gfn >= d->ram_pages)
 		return -EINVAL;
-	i = p2m_search(d, gfn);
-	if (i < d->nr_p2m && d->p2m[i].gfn == gfn)
+	if (gfn_map_get(&d->p2m, gfn))
 		return -EBUSY;
-	if (d->nr_p2m == d->p2m_cap) {
-		size_t cap = d->p2m_cap ? 2 * d->p2m_cap : 64;
-		struct p2m_override *n = realloc(d->p2m, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		d->p2m = n;
-		d->p2m_cap = cap;
-	}
 	err = queue_update(d, gfn, granter, frame, readonly);
 	if (err)
 		return err;
-	memmove(&d->p2m[i + 1], &d->p2m[i], (d->nr_p2m - i) * sizeof(*d->p2m));
-	d->p2m[i] = (struct p2m_override){
-		.gfn = gfn, .frame = frame, .granter = granter, .readonly = readonly,
-	};
-	d->nr_p2m++;
-	return 0;
+	err = gfn_map_set(&d->p2m, gfn, granter, frame, readonly);
+	if (err)
+		d->nr_p2m_pending--;
+	return err;
 }
 
 int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 			     uint64_t frame)
 {
-	size_t i = p2m_search(d, gfn);
+	struct gfn_entry *o = gfn_map_get(&d->p2m, gfn);
 	int err;
 
-	if (i >= d->nr_p2m || d->p2m[i].gfn != gfn ||
-	    d->p2m[i].granter != granter || d->p2m[i].frame != frame)
+	if (!o || o->domid != granter || o->frame != frame)
 		return -EINVAL;
 	err = queue_update(d, gfn, d->domid, gfn, false);
 	if (err)
 		return err;
-	memmove(&d->p2m[i], &d->p2m[i + 1], (d->nr_p2m - i - 1) * sizeof(*d->p2m));
-	d->nr_p2m--;
+	gfn_map_clear(&d->p2m, gfn);
 	return 0;
 }
 
 void domain_p2m_clear_all(struct domain *d)
 {
-	d->nr_p2m = 0;
+	gfn_map_clear_all(&d->p2m);
 	d->nr_p2m_pending = 0;
 }
 

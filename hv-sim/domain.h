@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gfn_map.h"
 #include "hvsim/xen.h"
 #include "hvsim/wire.h"
 
@@ -35,7 +36,6 @@ enum domain_state {
 
 struct grant_table;
 struct evtchn_domain;
-struct p2m_override;
 
 struct domain {
 	domid_t domid;
@@ -56,9 +56,8 @@ struct domain {
 	struct grant_table *grant_table;   /* owned by grant_table.c */
 	struct evtchn_domain *evtchn;      /* owned by evtchn.c */
 
-	/* p2m overrides, sorted by gfn; and updates the guest has yet to see */
-	struct p2m_override *p2m;
-	size_t nr_p2m, p2m_cap;
+	/* p2m overrides; and updates the guest has yet to see */
+	struct gfn_map p2m;
 	struct hvsim_p2m_update *p2m_pending;
 	size_t nr_p2m_pending, p2m_pending_cap;
 

@@ -601,6 +601,30 @@ START_TEST(unmask_without_delivery)
 }
 END_TEST
 
+/*
+ * Linux's evtchn_2l_unmask on an HVM/PVH guest: clear the mask, test
+ * pending, and if pending set the mask again before EVTCHNOP_unmask,
+ * because Xen only delivers for a mask bit it clears itself.
+ */
+START_TEST(unmask_linux_hvm_protocol)
+{
+	evtchn_port_t rport = must_alloc(alice, bob->domid);
+	evtchn_port_t lport = must_bind(bob, alice->domid, rport);
+
+	quiesce(bob);
+	guest_mask(bob, lport);
+	ck_assert_int_eq(ev_send(alice, rport), 0);
+	/* the guest's steps */
+	__atomic_fetch_and(&si(bob)->evtchn_mask[0], ~((xen_ulong_t)1 << lport),
+			   __ATOMIC_SEQ_CST);
+	ck_assert(is_pending(bob, lport));
+	guest_mask(bob, lport);
+	ck_assert_int_eq(ev_unmask(bob, lport), 0);
+	ck_assert(upcall_pending(bob));
+	ck_assert_uint_eq(kicks(bob), 1);
+}
+END_TEST
+
 /* status ------------------------------------------------------------------- */
 
 START_TEST(status_permissions)
@@ -1011,6 +1035,7 @@ static Suite *evtchn_suite(void)
 	tcase_add_test(tc, set_pending_selector_and_upcall_already_set);
 	tcase_add_test(tc, unmask_pending_raises_upcall);
 	tcase_add_test(tc, unmask_without_delivery);
+	tcase_add_test(tc, unmask_linux_hvm_protocol);
 	tcase_add_test(tc, status_permissions);
 	tcase_add_test(tc, reset_closes_everything);
 	tcase_add_test(tc, reset_errors);

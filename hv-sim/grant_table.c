@@ -778,8 +778,9 @@ long grant_table_op(struct domain *d, unsigned int cmd, void *ops,
 	/* a dying domain's vCPUs never run on Xen; its maptrack is gone */
 	if (d->state != DOMAIN_RUNNING || !d->grant_table)
 		return -ESRCH;
-	/* a batch must be readable; the single-struct ops read one struct */
-	if (!ops && (count || cmd == GNTTABOP_set_version || cmd == GNTTABOP_get_version))
+	/* batches: count structs must be readable (guest_handle_okay) */
+	if (!ops && count && (cmd == GNTTABOP_map_grant_ref ||
+			      cmd == GNTTABOP_unmap_grant_ref || cmd == GNTTABOP_copy))
 		return -EFAULT;
 
 	switch (cmd) {
@@ -798,18 +799,22 @@ long grant_table_op(struct domain *d, unsigned int cmd, void *ops,
 	case GNTTABOP_setup_table:
 		if (count != 1)
 			return -EINVAL;
+		if (!ops)
+			return -EFAULT;
 		return gnttab_setup_table_op(d, ops, frames);
 	case GNTTABOP_query_size:
 		if (count != 1)
 			return -EINVAL;
+		if (!ops)
+			return -EFAULT;
 		return gnttab_query_size_op(d, ops);
 	case GNTTABOP_set_version:
-		/* Xen ignores count here and reads one struct; we need one sent */
-		if (!count)
+		/* Xen ignores count and reads one struct: one must have been sent */
+		if (!ops || !count)
 			return -EFAULT;
 		return gnttab_set_version_op(d, ops);
 	case GNTTABOP_get_version:
-		if (!count)
+		if (!ops || !count)
 			return -EFAULT;
 		return gnttab_get_version_op(d, ops);
 	}

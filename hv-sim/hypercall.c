@@ -104,7 +104,6 @@ static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
 		size = 0;
 	if (size == 0) {
 		/* Xen's answer to an op or sub-op it does not have */
-		trace_hypercall(d->domid, req->op, req->cmd, NULL, 0, -ENOSYS);
 		return error_reply(req, -ENOSYS, reply);
 	}
 	if (req->count > hvsim_max_batch((uint32_t)size))
@@ -138,21 +137,20 @@ static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
 		rc = evtchn_op(d, req->cmd, ops);
 	}
 	h->rc = (int32_t)rc;
-	trace_hypercall(d->domid, req->op, req->cmd, ops, req->count, rc);
 	return sizeof(*h) + body + h->inline_len;
 }
 
-size_t hypercall_handle_message(struct domain *d, const void *req, size_t len,
-				void *reply, size_t reply_cap)
+/*
+ * The trace record of a reply built by do_hypercall.  Written after the
+ * reply is sent: the guest goes on while the hypervisor formats, and the
+ * trace order is still the order of the calls.
+ */
+static void trace_reply(struct domain *d, const uint8_t *reply)
 {
-	const struct hvsim_msg_hdr *h = req;
+	const struct hvsim_msg_hdr *h = (const void *)reply;
 
-	if (len < sizeof(*h))
-		return error_reply(NULL, -EINVAL, reply);
-	if (h->type != HVSIM_MSG_HYPERCALL)
-		return error_reply(h, -EINVAL, reply);
-	return do_hypercall(d, h, (const uint8_t *)req + sizeof(*h),
-			    len - sizeof(*h), reply, reply_cap);
+	if (h->count || h->rc == -ENOSYS)
+		trace_hypercall(d->domid, h->op, h->cmd, h + 1, h->count, h->rc);
 }
 
 /* Attach ---------------------------------------------------------------- */
@@ -278,7 +276,9 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 
 	if (!c->d) {
 		n = error_reply(req, -ENOTCONN, reply_buf);
-		goto send;
+		if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
+			conn_close(c, true);
+		return;
 	}
 	n = do_hypercall(c->d, req, payload, len, reply_buf, sizeof(reply_buf));
 
@@ -296,9 +296,11 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 		h->nr_p2m = (uint16_t)nr_updates;
 		free(updates);
 	}
-send:
+	struct domain *d = c->d;
+
 	if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
 		conn_close(c, true);
+	trace_reply(d, reply_buf);
 }
 
 /* Connections ------------------------------------------------------------ */

@@ -23,8 +23,4 @@ int hypercall_adopt(int fd, domid_t domid);
 /* The domain is being destroyed: tell its kernel and drop the connection. */
 void hypercall_domain_destroyed(struct domain *d);
 
-/* Handles one request message (for tests): returns the reply length. */
-size_t hypercall_handle_message(struct domain *d, const void *req, size_t len,
-				void *reply, size_t reply_cap);
-
 #endif

@@ -9,7 +9,7 @@ $(O)/tests/hv-integration-test: $(OBJ)/tests/integration/hv_test.o $(HARNESS_OBJ
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/hv-integration-test
 
-$(O)/bench/bench-grant: $(OBJ)/tests/bench/bench_grant.o $(HARNESS_OBJS) \
+$(O)/bench/bench-grant: $(OBJ)/tests/bench/bench_grant.o \
 		$(LIB)/libhvsim.a $(LIB)/libhvsim-guest.a | $(BIN)/hvsimd
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread

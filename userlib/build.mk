@@ -12,3 +12,10 @@ $(BIN)/hvsim: $(OBJ)/userlib/hvsim.o $(LIB)/libhvsim.a
 
 ALL += $(BIN)/hvsim $(LIB)/libhvsim.a
 INSTALL_BIN += $(BIN)/hvsim
+
+# The demo `make run` runs until the scenario runner replaces it.
+$(BIN)/hvsim-demo: $(OBJ)/scenarios/demo.o $(LIB)/libhvsim-guest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpthread
+$(OBJ)/scenarios/demo.o: ALL_CFLAGS += -Ihv-sim/guest
+ALL += $(BIN)/hvsim-demo

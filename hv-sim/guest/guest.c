@@ -6,28 +6,21 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <search.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../gfn_map.h"
 #include "hvsim/paths.h"
 #include "hvsim/wire.h"
 #include "hvsim_guest.h"
 
 #define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
-
-/* What one of our gfns shows when it is not our own RAM page. */
-struct foreign_gfn {
-	uint64_t gfn;
-	uint64_t frame;
-	domid_t domid;
-	bool readonly;
-};
 
 struct ram_fd {
 	domid_t domid;
@@ -54,7 +47,7 @@ struct hvsim_guest {
 
 	struct ram_fd *ram_fds;     /* other domains' RAM, passed by hvsimd */
 	size_t nr_ram_fds, ram_fds_cap;
-	void *foreign;              /* tsearch tree of struct foreign_gfn */
+	struct gfn_map foreign;     /* our gfns that show another page */
 };
 
 /* Messages ---------------------------------------------------------------- */
@@ -146,34 +139,13 @@ static void add_ram_fd(struct hvsim_guest *g, domid_t domid, int fd)
 	g->ram_fds[g->nr_ram_fds++] = (struct ram_fd){ domid, fd };
 }
 
-static int cmp_gfn(const void *a, const void *b)
-{
-	const struct foreign_gfn *x = a, *y = b;
-
-	return x->gfn < y->gfn ? -1 : x->gfn > y->gfn;
-}
-
 static void record_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u)
 {
-	struct foreign_gfn key = { .gfn = u->gfn };
-	void *node = tfind(&key, &g->foreign, cmp_gfn);
-
-	if (node) {
-		struct foreign_gfn *old = *(struct foreign_gfn **)node;
-
-		tdelete(&key, &g->foreign, cmp_gfn);
-		free(old);
-	}
 	if (u->domid == g->domid && u->frame == u->gfn)
-		return;
-	struct foreign_gfn *f = malloc(sizeof(*f));
-
-	if (!f)
-		return;
-	*f = (struct foreign_gfn){ u->gfn, u->frame, u->domid,
-				   !!(u->flags & HVSIM_P2M_READONLY) };
-	if (!tsearch(f, &g->foreign, cmp_gfn))
-		free(f);
+		gfn_map_clear(&g->foreign, u->gfn);
+	else
+		gfn_map_set(&g->foreign, u->gfn, u->domid, u->frame,
+			    u->flags & HVSIM_P2M_READONLY);
 }
 
 /*
@@ -208,17 +180,14 @@ static int apply_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u, si
 int hvsim_guest_gfn_backing(struct hvsim_guest *g, uint64_t gfn, int *fd,
 			    off_t *offset, int *readonly)
 {
-	struct foreign_gfn key = { .gfn = gfn };
-	void *node;
+	struct gfn_entry *f;
 	int err = 0;
 
 	if (gfn >= g->ram_pages)
 		return -EINVAL;
 	pthread_mutex_lock(&g->lock);
-	node = tfind(&key, &g->foreign, cmp_gfn);
-	if (node) {
-		struct foreign_gfn *f = *(struct foreign_gfn **)node;
-
+	f = gfn_map_get(&g->foreign, gfn);
+	if (f) {
 		*fd = ram_fd_of(g, f->domid);
 		*offset = (off_t)(f->frame * XEN_PAGE_SIZE);
 		*readonly = f->readonly;
@@ -461,6 +430,8 @@ static int do_attach(struct hvsim_guest *g)
 		g->ram = NULL;
 		return -errno;
 	}
+	if (gfn_map_init(&g->foreign, g->ram_pages))
+		return -ENOMEM;
 	g->shared = mmap(NULL, (HVSIM_GRANT_FRAME0_PAGE + g->max_grant_frames) * XEN_PAGE_SIZE,
 			 PROT_READ | PROT_WRITE, MAP_SHARED, g->shared_fd, 0);
 	if (g->shared == MAP_FAILED) {
@@ -515,11 +486,6 @@ int hvsim_guest_attach(const char *dir, domid_t domid, struct hvsim_guest **out)
 	return hvsim_guest_attach_fd(sock, domid, out);
 }
 
-static void free_foreign(void *p)
-{
-	free(p);
-}
-
 void hvsim_guest_detach(struct hvsim_guest *g)
 {
 	if (!g)
@@ -532,7 +498,7 @@ void hvsim_guest_detach(struct hvsim_guest *g)
 	for (size_t i = 0; i < g->nr_ram_fds; i++)
 		close(g->ram_fds[i].fd);
 	free(g->ram_fds);
-	tdestroy(g->foreign, free_foreign);
+	gfn_map_fini(&g->foreign);
 	if (g->ram_fd >= 0)
 		close(g->ram_fd);
 	if (g->shared_fd >= 0)
@@ -647,12 +613,15 @@ int hvsim_guest_evtchn_unmask(struct hvsim_guest *g, evtchn_port_t port)
 	if (!port_valid(port))
 		return -EINVAL;
 	/*
-	 * Linux clears the mask itself and only re-raises a pending port; the
-	 * vCPU is another thread here, so the hypervisor re-raises it.
+	 * As Linux's HVM 2-level unmask: clear the mask; if the port turns
+	 * out to be pending, mask it again and let EVTCHNOP_unmask clear it,
+	 * since Xen only re-raises a port whose mask bit it clears itself.
 	 */
 	__atomic_and_fetch(mask_word(g, port), ~port_bit(port), __ATOMIC_SEQ_CST);
-	if (hvsim_guest_evtchn_test_pending(g, port))
+	if (hvsim_guest_evtchn_test_pending(g, port)) {
+		hvsim_guest_evtchn_mask(g, port);
 		return hvsim_guest_event_channel_op(g, EVTCHNOP_unmask, &op);
+	}
 	return 0;
 }
 
@@ -682,4 +651,58 @@ int hvsim_guest_scan_events(struct hvsim_guest *g,
 		}
 	}
 	return handled;
+}
+
+void hvsim_guest_grant_access(struct hvsim_guest *g, grant_ref_t ref, domid_t to,
+			      uint64_t frame, int readonly)
+{
+	grant_entry_v1_t *e = &hvsim_guest_grant_table(g, NULL)[ref];
+
+	e->domid = to;
+	e->frame = (uint32_t)frame;
+	__atomic_store_n(&e->flags, (uint16_t)(GTF_permit_access |
+			 (readonly ? GTF_readonly : 0)), __ATOMIC_RELEASE);
+}
+
+int hvsim_guest_end_access(struct hvsim_guest *g, grant_ref_t ref)
+{
+	grant_entry_v1_t *e = &hvsim_guest_grant_table(g, NULL)[ref];
+	uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+
+	do {
+		if (flags & (GTF_reading | GTF_writing))
+			return 0;
+	} while (!__atomic_compare_exchange_n(&e->flags, &flags, 0, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+	return 1;
+}
+
+static void note_first_port(evtchn_port_t port, void *arg)
+{
+	evtchn_port_t *first = arg;
+
+	if (!*first)
+		*first = port;
+}
+
+evtchn_port_t hvsim_guest_wait_event(struct hvsim_guest *g, int timeout_ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		evtchn_port_t port = 0;
+
+		hvsim_guest_scan_events(g, note_first_port, &port);
+		if (port) {
+			hvsim_guest_evtchn_clear(g, port);
+			return port;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 +
+					  (now.tv_nsec - start.tv_nsec) / 1000000);
+
+		if (left <= 0 || hvsim_guest_wait_upcall(g, (int)left) < 0)
+			return 0;
+	}
 }

@@ -103,6 +103,26 @@ int hvsim_guest_wait_upcall(struct hvsim_guest *g, int timeout_ms);
 int hvsim_guest_scan_events(struct hvsim_guest *g,
 			    void (*handler)(evtchn_port_t port, void *arg), void *arg);
 
+/*
+ * The guest side of granting, as Linux's gnttab_grant_foreign_access does
+ * it: domid and frame first, then flags, with a barrier between.
+ */
+void hvsim_guest_grant_access(struct hvsim_guest *g, grant_ref_t ref, domid_t to,
+			      uint64_t frame, int readonly);
+/*
+ * Linux's end of foreign access: clears the entry with cmpxchg unless the
+ * hypervisor pins it (GTF_reading/GTF_writing).  Returns 1 if revoked, 0 if
+ * the entry is still in use.
+ */
+int hvsim_guest_end_access(struct hvsim_guest *g, grant_ref_t ref);
+
+/*
+ * For programs that are their own vCPU (tests, the demo): waits up to
+ * timeout_ms for an upcall, scans, and returns the first pending unmasked
+ * port with its pending bit cleared; 0 on timeout.
+ */
+evtchn_port_t hvsim_guest_wait_event(struct hvsim_guest *g, int timeout_ms);
+
 /* Bit operations on the shared_info bitmaps, atomic as Linux's sync_*. */
 void hvsim_guest_evtchn_clear(struct hvsim_guest *g, evtchn_port_t port);
 int hvsim_guest_evtchn_test_pending(struct hvsim_guest *g, evtchn_port_t port);

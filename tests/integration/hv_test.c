@@ -62,62 +62,6 @@ static void open_pipes(struct pipes *p)
 	ck_assert_int_eq(pipe(p->to_parent), 0);
 }
 
-/* Waits for an upcall and returns the first pending port (cleared). */
-static void note_port(evtchn_port_t port, void *arg)
-{
-	evtchn_port_t *first = arg;
-
-	if (!*first)
-		*first = port;
-}
-
-static evtchn_port_t wait_event(struct hvsim_guest *g, int timeout_ms)
-{
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		evtchn_port_t port = 0;
-
-		hvsim_guest_scan_events(g, note_port, &port);
-		if (port) {
-			hvsim_guest_evtchn_clear(g, port);
-			return port;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int left = timeout_ms - (int)((now.tv_sec - start.tv_sec) * 1000 +
-					      (now.tv_nsec - start.tv_nsec) / 1000000);
-
-		if (left <= 0 || hvsim_guest_wait_upcall(g, left) < 0)
-			return 0;
-	}
-}
-
-static void grant_page(struct hvsim_guest *g, grant_ref_t ref, domid_t to,
-		       uint64_t frame, bool readonly)
-{
-	grant_entry_v1_t *e = &hvsim_guest_grant_table(g, NULL)[ref];
-
-	e->domid = to;
-	e->frame = (uint32_t)frame;
-	__atomic_store_n(&e->flags, (uint16_t)(GTF_permit_access |
-			 (readonly ? GTF_readonly : 0)), __ATOMIC_RELEASE);
-}
-
-/* Linux's end of foreign access: succeeds only if nothing pins the entry. */
-static bool end_foreign_access(struct hvsim_guest *g, grant_ref_t ref)
-{
-	grant_entry_v1_t *e = &hvsim_guest_grant_table(g, NULL)[ref];
-	uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
-
-	do {
-		if (flags & (GTF_reading | GTF_writing))
-			return false;
-	} while (!__atomic_compare_exchange_n(&e->flags, &flags, 0, false,
-					      __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
-	return true;
-}
-
 static char *page(struct hvsim_guest *g, uint64_t gfn)
 {
 	return (char *)hvsim_guest_ram(g) + gfn * XEN_PAGE_SIZE;
@@ -135,17 +79,17 @@ static int domu_share(void *arg)
 	if (hvsim_guest_attach(NULL, p->domid, &g))
 		return 10;
 	strcpy(page(g, SHARED_GFN), "hello from domU");
-	grant_page(g, GRANT_REF, 0, SHARED_GFN, false);
+	hvsim_guest_grant_access(g, GRANT_REF, 0, SHARED_GFN, false);
 	if (hvsim_guest_event_channel_op(g, EVTCHNOP_alloc_unbound, &au) || !au.port)
 		return 11;
 	send_u32(p->to_parent[1], au.port);
 
-	if (wait_event(g, 10000) != au.port)
+	if (hvsim_guest_wait_event(g, 10000) != au.port)
 		return 12;
 	if (strcmp(page(g, SHARED_GFN), "hello from dom0") != 0)
 		return 13;
 	/* the revocation race: dom0 still maps the page, so this must fail */
-	if (end_foreign_access(g, GRANT_REF))
+	if (hvsim_guest_end_access(g, GRANT_REF))
 		return 14;
 	send.port = au.port;
 	if (hvsim_guest_event_channel_op(g, EVTCHNOP_send, &send))
@@ -153,7 +97,7 @@ static int domu_share(void *arg)
 	if (recv_u32(p->to_child[0], &msg) || msg != 1)
 		return 16;
 	/* unmapped now: the entry is free to revoke */
-	if (!end_foreign_access(g, GRANT_REF))
+	if (!hvsim_guest_end_access(g, GRANT_REF))
 		return 17;
 	hvsim_guest_detach(g);
 	return 0;
@@ -186,11 +130,11 @@ START_TEST(share_page_both_ways)
 	};
 	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_interdomain, &bind), 0);
 	/* binding sets the new local port pending, as Xen does */
-	ck_assert_uint_eq(wait_event(g0, 5000), bind.local_port);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), bind.local_port);
 	struct evtchn_send send = { .port = bind.local_port };
 
 	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_send, &send), 0);
-	ck_assert_uint_eq(wait_event(g0, 10000), bind.local_port);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 10000), bind.local_port);
 
 	struct gnttab_unmap_grant_ref unmap = {
 		.host_addr = map.host_addr, .handle = map.handle,
@@ -233,7 +177,7 @@ static int domu_grant_and_wait(void *arg)
 		return 13;
 	for (unsigned int i = 0; i < gr->n; i++) {
 		snprintf(page(g, SHARED_GFN + i), 64, "page %u", i);
-		grant_page(g, GRANT_REF + i, 0, SHARED_GFN + i, gr->readonly);
+		hvsim_guest_grant_access(g, GRANT_REF + i, 0, SHARED_GFN + i, gr->readonly);
 	}
 	send_u32(gr->p.to_parent[1], gr->n);
 	/* until told to go, or until the domain is destroyed under us */
@@ -303,7 +247,7 @@ START_TEST(destroy_while_mapped_leaves_a_zombie)
 	ck_assert_int_eq(recv_u32(gr.p.to_parent[0], &msg), 0);
 	ck_assert_uint_eq(msg, 0xdead);
 	ck_assert_int_eq(harness_wait(child), 0);
-	ck_assert_uint_eq(wait_event(g0, 5000), virq_port);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), virq_port);
 
 	/* a zombie: its page lives on while dom0 maps it */
 	ck_assert_str_eq(domain_state("victim"), "dying");
@@ -349,7 +293,7 @@ START_TEST(killed_kernel_is_a_domain_crash)
 
 	kill(child, SIGKILL);
 	ck_assert_int_eq(harness_wait(child), 128 + SIGKILL);
-	ck_assert_uint_eq(wait_event(g0, 5000), virq_port);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), virq_port);
 	ck_assert_str_eq(domain_state("crashy"), "dead");
 	ck_assert_str_eq(domain_state(gr.p.domid == 1 ? "1" : "crashy"), "dead");
 	hvsim_guest_detach(g0);
@@ -403,6 +347,38 @@ START_TEST(batch_of_1024_grants_is_one_round_trip)
 	hvsim_guest_detach(g0);
 	free(map);
 	free(unmap);
+}
+END_TEST
+
+/* Regression: unmask of a port that went pending while masked must raise it. */
+START_TEST(pending_while_masked_is_delivered_on_unmask)
+{
+	struct hvsim_guest *g0, *g1;
+	uint16_t domid = harness_domain("peer");
+
+	ck_assert_int_eq(hvsim_guest_attach(NULL, 0, &g0), 0);
+	/* this process is the kernel of both domains: a self-contained pair */
+	ck_assert_int_eq(hvsim_guest_attach(NULL, domid, &g1), 0);
+
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g1, EVTCHNOP_alloc_unbound, &au), 0);
+	struct evtchn_bind_interdomain bind = { .remote_dom = domid, .remote_port = au.port };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_interdomain, &bind), 0);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), bind.local_port);
+
+	hvsim_guest_evtchn_mask(g0, bind.local_port);
+	struct evtchn_send send = { .port = au.port };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g1, EVTCHNOP_send, &send), 0);
+	/* masked: pending, but no upcall */
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 200), 0);
+	ck_assert(hvsim_guest_evtchn_test_pending(g0, bind.local_port));
+	ck_assert_int_eq(hvsim_guest_evtchn_unmask(g0, bind.local_port), 0);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), bind.local_port);
+	hvsim_guest_detach(g1);
+	hvsim_guest_detach(g0);
 }
 END_TEST
 
@@ -621,6 +597,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(tc, destroy_while_mapped_leaves_a_zombie);
 	tcase_add_test(tc, killed_kernel_is_a_domain_crash);
 	tcase_add_test(tc, batch_of_1024_grants_is_one_round_trip);
+	tcase_add_test(tc, pending_while_masked_is_delivered_on_unmask);
 	tcase_add_test(tc, malformed_messages_get_error_replies);
 	tcase_add_test(tc, control_rejects_garbage);
 	tcase_add_test(tc, cli_commands);
