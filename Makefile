@@ -57,7 +57,9 @@ include userlib/build.mk
 ifneq ($(NO_KMOD),1)
 -include kmod/build.mk
 endif
+ifneq ($(NO_REFERENCE),1)
 -include reference/build.mk
+endif
 include tests/build.mk
 
 all: deps-ok $(ALL)

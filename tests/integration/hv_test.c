@@ -125,6 +125,20 @@ START_TEST(share_page_both_ways)
 	ck_assert_str_eq(page(g0, MAP_GFN), "hello from domU");
 	strcpy(page(g0, MAP_GFN), "hello from dom0");
 
+	/* the CLI shows the pinned entry and dom0's handle */
+	char *out;
+
+	ck_assert_int_eq(harness_sh(&out, "%s grants guest", harness_exe("hvsim")), 0);
+	ck_assert_msg(strstr(out, "permit_access|reading|writing") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "      8  ") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(harness_sh(&out, "%s grants Domain-0", harness_exe("hvsim")), 0);
+	ck_assert_msg(strstr(out, "mappings held by Domain-0") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(harness_sh(&out, "%s list", harness_exe("hvsim")), 0);
+	ck_assert_msg(strstr(out, "guest") != NULL, "%s", out);
+	free(out);
+
 	struct evtchn_bind_interdomain bind = {
 		.remote_dom = p.domid, .remote_port = remote_port,
 	};
