@@ -13,7 +13,7 @@ HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
 HVSIMD_OBJS := $(HVSIMD_SRCS:%.c=$(OBJ)/%.o)
 $(BIN)/hvsimd: $(HVSIMD_OBJS) $(LIB)/libhvcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 # The guest side of the hypercall transport, used by guest kernels.
 GUEST_SRCS := hv-sim/guest/guest.c hv-sim/gfn_map.c

@@ -323,6 +323,11 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 		return cmd_dump(req, true);
 	if (!strcmp(cmd, "evtchn"))
 		return cmd_dump(req, false);
+	if (!strcmp(cmd, "sync")) {
+		/* every record emitted so far is in the trace file */
+		trace_sync();
+		return ok_reply();
+	}
 	if (!strcmp(cmd, "shutdown")) {
 		hvsimd_request_exit();
 		return ok_reply();

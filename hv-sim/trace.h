@@ -2,13 +2,17 @@
 /*
  * The trace: every hypercall, its arguments and its outcome, and every
  * event the hypervisor raises on its own (domain created or destroyed, a
- * VIRQ, a zombie reaped), as one JSON object per line with a sequence
- * number, appended to $HVSIM_DIR/trace.jsonl.
+ * port gone pending, a zombie reaped), as one JSON object per line with a
+ * sequence number and a time, appended to $HVSIM_DIR/trace.jsonl:
  *
- * Records: {"seq":N, "t":seconds, "dom":domid, "kind":"hypercall",
- *           "op":"grant_table_op", "cmd":"map_grant_ref", "args":[...],
- *           "rc":0, "result":[...]}   and   {"seq":N, "t":..., "dom":domid,
- *           "kind":"event", "what":"...", ...}.
+ *   {"seq":N,"t":SECONDS,"dom":D,"kind":"hypercall","op":"grant_table_op",
+ *    "cmd":"map_grant_ref","count":1,"rc":0,"ops":[{...}]}
+ *   {"seq":N,"t":SECONDS,"dom":D,"kind":"event","what":"domain_create",...}
+ *
+ * Sequence numbers and times are taken when a record is emitted, on the
+ * hypervisor's one thread, so the trace order is the order things
+ * happened.  Formatting and writing happen on a writer thread, so a
+ * 1024-grant batch costs the guest a copy of its structs, not their JSON.
  */
 #ifndef HVSIM_TRACE_H
 #define HVSIM_TRACE_H
@@ -19,27 +23,32 @@
 
 /* Opens (truncates) the trace file; NULL path: tracing off (unit tests). */
 int trace_open(const char *path);
+/* Writes every queued record and closes the file. */
 void trace_close(void);
+/* Returns once every record emitted so far is in the file. */
+void trace_sync(void);
 
 /*
- * Emits one record and takes ownership of `rec`, which gets "seq" and "t"
- * added.  Does nothing but free it when tracing is off.
+ * Emits one record and takes ownership of `rec` ("seq" and "t" are put
+ * first).  Does nothing but free it when tracing is off.
  */
 void trace_emit(struct json_object *rec);
 
 /*
- * Emits one record given as JSON members without the braces ("\"a\":1,..."):
- * the fast path for hypercall records.
+ * Emits a record whose members are formatted later on the writer thread:
+ * `format(data, len, &members_len)` returns the JSON members without the
+ * braces ("\"a\":1,...") in a buffer it owns.  `data` is copied.
  */
-void trace_emit_members(const char *members, size_t len);
+typedef const char *(*trace_format_fn)(const void *data, size_t len, size_t *members_len);
+void trace_emit_deferred(trace_format_fn format, const void *data, size_t len);
 
-/* True when records go anywhere (callers may skip formatting otherwise). */
+/* True when records go anywhere (callers may skip work otherwise). */
 int trace_enabled(void);
 
 /* A record of kind "event" for domain `domid`, fields to be added. */
 struct json_object *trace_event(uint16_t domid, const char *what);
 
-/* Next sequence number (for tests). */
+/* The next sequence number. */
 uint64_t trace_seq(void);
 
 #endif

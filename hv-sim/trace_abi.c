@@ -289,40 +289,66 @@ static void evtchn_one(struct strbuf *b, unsigned int cmd, const void *p)
 	}
 }
 
-void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
-		     const void *ops, unsigned int count, long rc)
+/* What the hypervisor's thread queues: the call and its structs after it. */
+struct hypercall_rec {
+	uint16_t domid;
+	uint32_t op, cmd, count;
+	long rc;
+	uint8_t ops[];
+};
+
+/* Runs on the trace writer thread only: one buffer serves every record. */
+static const char *format_hypercall(const void *data, size_t len, size_t *members_len)
 {
 	static struct strbuf b;
-	const char *opn = trace_op_name(op), *cmdn = trace_cmd_name(op, cmd);
-	size_t size = op == __HYPERVISOR_grant_table_op ? grant_table_op_size(cmd) :
-		      op == __HYPERVISOR_event_channel_op ? evtchn_op_size(cmd) : 0;
+	const struct hypercall_rec *r = data;
+	const char *opn = trace_op_name(r->op), *cmdn = trace_cmd_name(r->op, r->cmd);
+	size_t size = r->count ? (len - sizeof(*r)) / r->count : 0;
 
-	if (!trace_enabled()) {
-		trace_emit_members("", 0);
-		return;
-	}
 	b.len = 0;
-	sb_printf(&b, "\"dom\":%u,\"kind\":\"hypercall\",", domid);
+	sb_printf(&b, "\"dom\":%u,\"kind\":\"hypercall\",", r->domid);
 	if (opn)
 		sb_printf(&b, "\"op\":\"%s\",", opn);
 	else
-		sb_printf(&b, "\"op\":%u,", op);
+		sb_printf(&b, "\"op\":%u,", r->op);
 	if (cmdn)
 		sb_printf(&b, "\"cmd\":\"%s\",", cmdn);
 	else
-		sb_printf(&b, "\"cmd\":%u,", cmd);
-	sb_printf(&b, "\"count\":%u,\"rc\":%ld,\"ops\":[", count, rc);
-	for (unsigned int i = 0; size && i < count; i++) {
-		const char *p = (const char *)ops + i * size;
+		sb_printf(&b, "\"cmd\":%u,", r->cmd);
+	sb_printf(&b, "\"count\":%u,\"rc\":%ld,\"ops\":[", r->count, r->rc);
+	for (unsigned int i = 0; size && i < r->count; i++) {
+		const uint8_t *p = r->ops + i * size;
 
 		if (i)
 			sb_char(&b, ',');
-		if (op == __HYPERVISOR_grant_table_op)
-			gnttab_one(&b, cmd, p);
+		if (r->op == __HYPERVISOR_grant_table_op)
+			gnttab_one(&b, r->cmd, p);
 		else
-			evtchn_one(&b, cmd, p);
+			evtchn_one(&b, r->cmd, p);
 	}
 	sb_printf(&b, "]");
-	if (b.s)
-		trace_emit_members(b.s, b.len);
+	*members_len = b.s ? b.len : 0;
+	return b.s ? b.s : "";
+}
+
+void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
+		     const void *ops, unsigned int count, long rc)
+{
+	size_t size = op == __HYPERVISOR_grant_table_op ? grant_table_op_size(cmd) :
+		      op == __HYPERVISOR_event_channel_op ? evtchn_op_size(cmd) : 0;
+	size_t body = size * count;
+	struct hypercall_rec *r;
+
+	if (!trace_enabled()) {
+		trace_emit_deferred(NULL, "", 0);
+		return;
+	}
+	r = malloc(sizeof(*r) + body);
+	if (!r)
+		return;
+	*r = (struct hypercall_rec){ domid, op, cmd, size ? count : 0, rc };
+	if (body)
+		memcpy(r->ops, ops, body);
+	trace_emit_deferred(format_hypercall, r, sizeof(*r) + body);
+	free(r);
 }

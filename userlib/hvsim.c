@@ -427,6 +427,17 @@ static int cmd_trace(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* a running hvsimd writes its trace on a thread of its own: catch up */
+	struct hvsim_ctl *c;
+
+	if (hvsim_ctl_open(NULL, &c) == 0) {
+		struct json_object *req = json_object_new_object(), *reply = NULL;
+
+		json_object_object_add(req, "cmd", json_object_new_string("sync"));
+		hvsim_ctl_call(c, req, &reply);
+		json_object_put(reply);
+		hvsim_ctl_close(c);
+	}
 	snprintf(path, sizeof(path), "%s/%s", hvsim_dir(), HVSIM_TRACE_FILE);
 	return trace_view(path, follow, json, stdout) < 0 ? 1 : 0;
 }

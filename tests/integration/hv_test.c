@@ -352,8 +352,8 @@ START_TEST(batch_of_1024_grants_is_one_round_trip)
 		ck_assert_int_eq(unmap[i].status, GNTST_okay);
 
 	/* one trace record each for the map and the unmap batch */
-	ck_assert_int_eq(harness_sh(&out, "grep -c '\"cmd\":\"map_grant_ref\",\"count\":1024' %s/%s",
-				    harness_dir(), HVSIM_TRACE_FILE), 0);
+	ck_assert_int_eq(harness_sh(&out, "%s trace --json | grep -c '\"cmd\":\"map_grant_ref\",\"count\":1024'",
+				    harness_exe("hvsim")), 0);
 	ck_assert_str_eq(out, "1\n");
 	free(out);
 	send_u32(gr.p.to_child[1], 1);
