@@ -2,14 +2,16 @@
 
 # The semantic core: no sockets, unit-tested directly.
 HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
-               hv-sim/trace.c hv-sim/gfn_map.c
+               hv-sim/trace.c hv-sim/gfn_map.c \
+               hv-sim/xenstore.c hv-sim/xenstore_tree.c hv-sim/xenstore_watch.c
 HVCORE_OBJS := $(HVCORE_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
 HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
-               hv-sim/trace_abi.c hv-sim/loop.c hv-sim/kernel.c
+               hv-sim/trace_abi.c hv-sim/loop.c hv-sim/kernel.c \
+               hv-sim/xenstore_server.c hv-sim/xenstore_cmd.c
 HVSIMD_OBJS := $(HVSIMD_SRCS:%.c=$(OBJ)/%.o)
 $(BIN)/hvsimd: $(HVSIMD_OBJS) $(LIB)/libhvcore.a
 	@mkdir -p $(dir $@)
@@ -26,7 +28,7 @@ ALL += $(BIN)/hvsimd $(LIB)/libhvsim-guest.a
 INSTALL_LIBEXEC += $(BIN)/hvsimd
 
 # Unit tests (check), next to what they test.
-HV_UNIT_TESTS := grant_table evtchn domain
+HV_UNIT_TESTS := grant_table evtchn domain xenstore
 $(O)/tests/hv-%-test: $(OBJ)/hv-sim/%_test.o $(OBJ)/hv-sim/test_support.o $(LIB)/libhvcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)

@@ -19,12 +19,14 @@
 #include "kernel.h"
 #include "loop.h"
 #include "trace.h"
+#include "xenstore_server.h"
 
 #define CONTROL_LINE_MAX (1024 * 1024)
 #define CONTROL_MAX_PARAMS 32
 
 struct ctl_conn {
 	struct loop_watch w;
+	struct ctl_conn *next, **pprev; /* every open connection, for shutdown */
 	char *in;
 	size_t in_len, in_cap;
 	char *out;
@@ -35,12 +37,19 @@ struct ctl_conn {
 };
 
 static struct loop_watch listener = { .fd = -1 };
+static struct ctl_conn *conns;
 
 static void conn_flush(struct ctl_conn *c);
 static void conn_process(struct ctl_conn *c);
 
 static void conn_close(struct ctl_conn *c)
 {
+	if (c->pprev) {
+		*c->pprev = c->next;
+		if (c->next)
+			c->next->pprev = c->pprev;
+		c->pprev = NULL;
+	}
 	free(c->in);
 	free(c->out);
 	c->in = c->out = NULL;
@@ -323,6 +332,8 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 		return cmd_dump(req, true);
 	if (!strcmp(cmd, "evtchn"))
 		return cmd_dump(req, false);
+	if (!strncmp(cmd, "xenstore_", 9))
+		return xenstore_control_command(cmd, req);
 	if (!strcmp(cmd, "sync")) {
 		/* every record emitted so far is in the trace file */
 		trace_sync();
@@ -440,7 +451,13 @@ static void listener_event(struct loop_watch *w, uint32_t events)
 	if (loop_add(&c->w, EPOLLIN) < 0) {
 		close(fd);
 		free(c);
+		return;
 	}
+	c->next = conns;
+	if (conns)
+		conns->pprev = &c->next;
+	c->pprev = &conns;
+	conns = c;
 }
 
 int control_listen(const char *path)
@@ -469,4 +486,7 @@ void control_shutdown(void)
 {
 	if (listener.fd >= 0)
 		loop_close_watch(&listener, NULL);
+	while (conns)
+		conn_close(conns);
+	loop_flush_deferred();
 }

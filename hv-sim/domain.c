@@ -23,10 +23,16 @@ static struct domain *live[DOMID_FIRST_RESERVED];
 static unsigned int next_domid;
 
 static void (*destroy_hook)(struct domain *d);
+static int (*create_hook)(struct domain *d);
 
 void domain_set_destroy_hook(void (*hook)(struct domain *d))
 {
 	destroy_hook = hook;
+}
+
+void domain_set_create_hook(int (*hook)(struct domain *d))
+{
+	create_hook = hook;
 }
 
 const char *domain_state_name(enum domain_state s)
@@ -172,6 +178,8 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 		goto fail;
 
 	d->state = DOMAIN_RUNNING;
+	if (create_hook && (err = create_hook(d)))
+		goto fail;
 	next_domid++;
 	live[d->domid] = d;
 	all_domains[nr_all_domains++] = d;

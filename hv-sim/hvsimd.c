@@ -29,6 +29,7 @@
 #include "log.h"
 #include "loop.h"
 #include "trace.h"
+#include "xenstore_server.h"
 
 static struct loop_watch signal_w = { .fd = -1 };
 static int ready_fd = -1;
@@ -52,10 +53,16 @@ void hvsimd_request_exit(void)
 	loop_stop();
 }
 
+static int on_create(struct domain *d)
+{
+	return xenstore_server_domain_created(d);
+}
+
 static void on_destroy(struct domain *d)
 {
 	hypercall_domain_destroyed(d);
 	kernel_domain_destroyed(d);
+	xenstore_server_domain_destroyed(d);
 }
 
 static void signal_event(struct loop_watch *w, uint32_t events)
@@ -171,6 +178,9 @@ int main(int argc, char **argv)
 	join(path, sizeof(path), dir, HVSIM_TRACE_FILE);
 	if ((err = trace_open(path)) < 0)
 		goto fail;
+	if ((err = xenstore_server_init(dir)) < 0)
+		goto fail;
+	domain_set_create_hook(on_create);
 	domain_set_destroy_hook(on_destroy);
 	kernel_configure(dir);
 
@@ -198,6 +208,7 @@ int main(int argc, char **argv)
 	control_shutdown();
 	hypercall_shutdown();
 	kernel_stop_all();
+	xenstore_server_shutdown();
 	domain_destroy_all();
 	trace_close();
 	join(path, sizeof(path), dir, HVSIM_CONTROL_SOCK);

@@ -24,6 +24,7 @@
 
 struct hc_conn {
 	struct loop_watch w;
+	struct hc_conn *next, **pprev; /* every open connection, for shutdown */
 	struct domain *d;           /* attached domain, or NULL */
 	int expect_domid;           /* a kernel hvsimd started: its domid; else -1 */
 	/* RAM fds of other domains already passed on this connection */
@@ -31,6 +32,7 @@ struct hc_conn {
 };
 
 static struct loop_watch listener = { .fd = -1 };
+static struct hc_conn *conns;
 
 /* Message buffers: one request at a time, the loop is single-threaded. */
 static uint8_t req_buf[HVSIM_MSG_MAX + 1];
@@ -316,6 +318,12 @@ static void conn_close(struct hc_conn *c, bool domain_gone)
 	struct domain *d = c->d;
 
 	c->d = NULL;
+	if (c->pprev) {
+		*c->pprev = c->next;
+		if (c->next)
+			c->next->pprev = c->pprev;
+		c->pprev = NULL;
+	}
 	loop_close_watch(&c->w, c);
 	if (!d)
 		return;
@@ -413,8 +421,14 @@ static int conn_new(int fd, int expect_domid)
 	if (err) {
 		close(fd);
 		free(c);
+		return err;
 	}
-	return err;
+	c->next = conns;
+	if (conns)
+		conns->pprev = &c->next;
+	c->pprev = &conns;
+	conns = c;
+	return 0;
 }
 
 static void listener_event(struct loop_watch *w, uint32_t events)
@@ -457,4 +471,16 @@ void hypercall_shutdown(void)
 {
 	if (listener.fd >= 0)
 		loop_close_watch(&listener, NULL);
+	/* hvsimd is exiting: the domains go with it, not one by one */
+	while (conns) {
+		struct hc_conn *c = conns;
+
+		if (c->d) {
+			c->d->kernel_attached = false;
+			c->d->transport = NULL;
+			c->d = NULL;
+		}
+		conn_close(c, false);
+	}
+	loop_flush_deferred();
 }

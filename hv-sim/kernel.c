@@ -261,8 +261,12 @@ void kernel_stop_all(void)
 {
 	struct kernel *k;
 
-	for (k = kernels; k; k = k->next)
+	for (k = kernels; k; k = k->next) {
+		/* nobody waits for a reply any more: the control side is gone */
+		k->ready = NULL;
+		k->stopping = true;
 		kill(k->pid, SIGTERM);
+	}
 	for (int tries = 0; kernels && tries < 20 * KILL_GRACE_SECONDS; tries++) {
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
 

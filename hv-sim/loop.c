@@ -66,7 +66,7 @@ void loop_close_watch(struct loop_watch *w, void *container)
 	deferred[nr_deferred++] = container;
 }
 
-static void free_deferred(void)
+void loop_flush_deferred(void)
 {
 	for (size_t i = 0; i < nr_deferred; i++)
 		free(deferred[i]);
@@ -101,8 +101,8 @@ int loop_run(void)
 			if (w->fd >= 0)
 				w->cb(w, evs[i].events);
 		}
-		free_deferred();
+		loop_flush_deferred();
 	}
-	free_deferred();
+	loop_flush_deferred();
 	return 0;
 }

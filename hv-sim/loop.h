@@ -25,6 +25,8 @@ void loop_del(struct loop_watch *w);
  * batch of events is done, so no pending event reaches freed memory.
  */
 void loop_close_watch(struct loop_watch *w, void *container);
+/* Frees what loop_close_watch deferred (outside loop_run: at exit). */
+void loop_flush_deferred(void);
 /* Runs until loop_stop(); returns 0, or -errno if epoll failed. */
 int loop_run(void);
 void loop_stop(void);

@@ -9,6 +9,14 @@ $(O)/tests/hv-integration-test: $(OBJ)/tests/integration/hv_test.o $(HARNESS_OBJ
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/hv-integration-test
 
+# xenstore through Debian's own libxenstore (libxen-dev)
+XENSTORE_LIBS := $(shell pkg-config --libs xenstore 2>/dev/null || echo -lxenstore)
+$(O)/tests/xs-integration-test: $(OBJ)/tests/integration/xs_test.o $(HARNESS_OBJS) \
+		$(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) $(XENSTORE_LIBS) -lpthread
+TESTS += $(O)/tests/xs-integration-test
+
 $(O)/bench/bench-grant: $(OBJ)/tests/bench/bench_grant.o \
 		$(LIB)/libhvsim.a $(LIB)/libhvsim-guest.a | $(BIN)/hvsimd
 	@mkdir -p $(dir $@)

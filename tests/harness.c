@@ -74,6 +74,40 @@ void harness_up(int with_kernel)
 	ck_assert_msg(rc == 0, "hvsim_ctl_open: %s", strerror(-rc));
 }
 
+/*
+ * A sanitizer report of hvsimd (or of a kernel it ran) lands in its log,
+ * not in the test's output: fail the test with it.
+ */
+static char *daemon_log_errors(void)
+{
+	static const char *const bad[] = {
+		"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+	};
+	char path[PATH_MAX], *log = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, HVSIM_LOG_FILE);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	n = getdelim(&log, &cap, 0, f);
+	fclose(f);
+	for (size_t i = 0; n > 0 && i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *hit = strstr(log, bad[i]);
+
+		if (hit) {
+			char *excerpt = strndup(hit, 2000);
+
+			free(log);
+			return excerpt;
+		}
+	}
+	free(log);
+	return NULL;
+}
+
 void harness_down(void)
 {
 	char cmd[PATH_MAX];
@@ -85,10 +119,14 @@ void harness_down(void)
 		return;
 	if (hvsim_down(dir) != 0)
 		kill_leftover_daemon();
+	char *errors = daemon_log_errors();
+
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "harness: could not remove %s\n", dir);
 	dir[0] = 0;
+	if (errors)
+		ck_abort_msg("hvsimd.log reports: %s", errors);
 }
 
 uint16_t harness_domain(const char *name)

@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
 	"  trace [-f] [--json]         the hypercall trace, for people (-f: follow)\n"
+	"  xenstore ls|read|write|rm   xenstore, as Domain-0\n"
 	"\n"
 	"DOMAIN is a name or a domid; dom0 is 'Domain-0'.  The state directory is\n"
 	"$HVSIM_DIR, else $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID.\n"
@@ -442,6 +443,133 @@ static int cmd_trace(int argc, char **argv)
 	return trace_view(path, follow, json, stdout) < 0 ? 1 : 0;
 }
 
+static const char xenstore_usage[] =
+	"usage: hvsim xenstore ls [PATH] [--json]    every node below PATH (default /):\n"
+	"                                            value and permissions\n"
+	"       hvsim xenstore read PATH             print a node's value\n"
+	"       hvsim xenstore write PATH VALUE      set it (missing parents are made)\n"
+	"       hvsim xenstore rm PATH               remove it and everything below\n"
+	"Acts as Domain-0, which may do anything.  A PATH not starting with '/' is\n"
+	"below /local/domain/0.  Each domain's programs reach xenstore through the\n"
+	"socket $HVSIM_DIR/dom<DOMID>/xenstore (set XENSTORED_PATH to it).\n";
+
+/* A value as xenstore-ls shows it: printable, with escapes for the rest. */
+static void print_value(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch == '\\' || ch == '"')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			printf("\\x%02x", ch);
+		else
+			putchar(ch);
+	}
+}
+
+static int path_depth(const char *p)
+{
+	int n = 0;
+
+	if (!strcmp(p, "/"))
+		return 0;
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+static int xenstore_ls(const char *path, bool json)
+{
+	struct hvsim_ctl *c = connect_or_die();
+	struct json_object *req = request("xenstore_ls", NULL), *r, *nodes;
+	int base;
+
+	json_object_object_add(req, "path", json_object_new_string(path));
+	r = call_or_die(c, req);
+	json_object_object_get_ex(r, "nodes", &nodes);
+	if (json) {
+		print_json(nodes);
+		goto out;
+	}
+	base = path_depth(path);
+	for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+		struct json_object *n = json_object_array_get_idx(nodes, i), *v, *perms;
+		const char *p = get_str(n, "path");
+
+		printf("%*s%s = \"", path_depth(p) - base - 1, "", strrchr(p, '/') + 1);
+		if (json_object_object_get_ex(n, "value", &v))
+			print_value(json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		printf("\"  (");
+		json_object_object_get_ex(n, "perms", &perms);
+		for (size_t j = 0; j < json_object_array_length(perms); j++)
+			printf("%s%s", j ? "," : "",
+			       json_object_get_string(json_object_array_get_idx(perms, j)));
+		printf(")\n");
+	}
+out:
+	json_object_put(r);
+	hvsim_ctl_close(c);
+	return 0;
+}
+
+static int cmd_xenstore(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : NULL;
+	struct hvsim_ctl *c;
+	int err = 0, want;
+
+	if (!op || !strcmp(op, "--help") || !strcmp(op, "-h") || wants_help(argc - 1, argv + 1)) {
+		fputs(xenstore_usage, op ? stdout : stderr);
+		return op ? 0 : 2;
+	}
+	if (!strcmp(op, "ls")) {
+		bool json = false;
+		const char *path = NULL;
+
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--json"))
+				json = true;
+			else if (!path)
+				path = argv[i];
+			else
+				goto usage;
+		}
+		return xenstore_ls(path ? path : "/", json);
+	}
+	want = !strcmp(op, "write") ? 4 : 3;
+	if (strcmp(op, "read") && strcmp(op, "write") && strcmp(op, "rm")) {
+		fprintf(stderr, "hvsim: unknown 'xenstore %s' (ls, read, write or rm)\n", op);
+		return 2;
+	}
+	if (argc != want)
+		goto usage;
+	c = connect_or_die();
+	if (!strcmp(op, "read")) {
+		char *v;
+		size_t len;
+
+		err = hvsim_xenstore_read(c, argv[2], &v, &len);
+		if (!err) {
+			fwrite(v, 1, len, stdout);
+			putchar('\n');
+			free(v);
+		}
+	} else if (!strcmp(op, "write")) {
+		err = hvsim_xenstore_write(c, argv[2], argv[3], strlen(argv[3]));
+	} else {
+		err = hvsim_xenstore_rm(c, argv[2]);
+	}
+	if (err)
+		fprintf(stderr, "hvsim: %s\n", *hvsim_ctl_error(c) ? hvsim_ctl_error(c) :
+			strerror(-err));
+	hvsim_ctl_close(c);
+	return err ? 1 : 0;
+usage:
+	fputs(xenstore_usage, stderr);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -468,6 +596,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc, argv, false);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc, argv);
+	if (!strcmp(cmd, "xenstore"))
+		return cmd_xenstore(argc, argv);
 	fprintf(stderr, "hvsim: unknown command '%s'\n\n", cmd);
 	return usage(2);
 }

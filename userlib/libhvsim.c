@@ -219,6 +219,62 @@ int hvsim_domid(struct hvsim_ctl *c, const char *domain, uint16_t *domid)
 	return 0;
 }
 
+int hvsim_xenstore_read(struct hvsim_ctl *c, const char *path, char **value, size_t *len)
+{
+	struct json_object *req = request("xenstore_read"), *reply, *v;
+	int err;
+
+	json_object_object_add(req, "path", json_object_new_string(path));
+	err = hvsim_ctl_call(c, req, &reply);
+	if (err)
+		return err;
+	if (!json_object_object_get_ex(reply, "value", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		json_object_put(reply);
+		snprintf(c->error, sizeof(c->error), "hvsimd sent a malformed reply");
+		return -EPROTO;
+	}
+	*len = (size_t)json_object_get_string_len(v);
+	*value = malloc(*len + 1);
+	if (*value) {
+		memcpy(*value, json_object_get_string(v), *len);
+		(*value)[*len] = 0;
+	}
+	json_object_put(reply);
+	return *value ? 0 : -ENOMEM;
+}
+
+int hvsim_xenstore_write(struct hvsim_ctl *c, const char *path, const void *value, size_t len)
+{
+	struct json_object *req = request("xenstore_write"), *reply;
+	int err;
+
+	json_object_object_add(req, "path", json_object_new_string(path));
+	json_object_object_add(req, "value", json_object_new_string_len(value, (int)len));
+	err = hvsim_ctl_call(c, req, &reply);
+	json_object_put(reply);
+	return err;
+}
+
+int hvsim_xenstore_rm(struct hvsim_ctl *c, const char *path)
+{
+	struct json_object *req = request("xenstore_rm"), *reply;
+	int err;
+
+	json_object_object_add(req, "path", json_object_new_string(path));
+	err = hvsim_ctl_call(c, req, &reply);
+	json_object_put(reply);
+	return err;
+}
+
+int hvsim_xenstore_socket(const char *dir, unsigned int domid, char *buf, size_t n)
+{
+	/* the layout of hvsimd's hv-sim/xenstore_server.h */
+	int len = snprintf(buf, n, "%s/dom%u/xenstore", dir ? dir : hvsim_dir(), domid);
+
+	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+}
+
 int hvsim_find_exe(const char *name, char *buf, size_t n)
 {
 	const char *env = getenv("HVSIM_LIBEXEC");

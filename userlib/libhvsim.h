@@ -40,6 +40,21 @@ int hvsim_domain_destroy(struct hvsim_ctl *c, const char *domain);
 int hvsim_domid(struct hvsim_ctl *c, const char *domain, uint16_t *domid);
 
 /*
+ * xenstore, acting as dom0.  Paths are absolute, or relative to dom0's
+ * home (/local/domain/0).  hvsim_xenstore_read() gives a malloc'd value
+ * with a nul after its `len` bytes.  Refusals are xenstore's errnos
+ * (ENOENT, EINVAL, E2BIG, ...).
+ */
+int hvsim_xenstore_read(struct hvsim_ctl *c, const char *path, char **value, size_t *len);
+int hvsim_xenstore_write(struct hvsim_ctl *c, const char *path, const void *value, size_t len);
+int hvsim_xenstore_rm(struct hvsim_ctl *c, const char *path);
+/*
+ * Where a domain's programs find xenstore (what XENSTORED_PATH is set to):
+ * DIR/dom<DOMID>/xenstore.  `dir` NULL: hvsim_dir().  0 or -ENAMETOOLONG.
+ */
+int hvsim_xenstore_socket(const char *dir, unsigned int domid, char *buf, size_t n);
+
+/*
  * Starts hvsimd for `dir` (NULL: hvsim_dir()) in the background and waits
  * until it serves; its log goes to dir/hvsimd.log.  -EALREADY if one runs
  * there already.  `err` (may be NULL) receives a message for people.

@@ -219,7 +219,7 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 	int err;
 
 	if (g->dead)
-		return -ESRCH;
+		return -ENOTCONN;
 	h->seq = seq;
 	err = send_all(g->sock, g->msg, len);
 	if (err)
@@ -227,7 +227,7 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 	for (;;) {
 		n = recv_msg(g->sock, g->msg, HVSIM_MSG_MAX, fds, &nr_fds);
 		if (n <= 0) {
-			err = n == 0 ? -ESRCH : (int)n;
+			err = n == 0 ? -ENOTCONN : (int)n;
 			goto dead;
 		}
 		if ((size_t)n < sizeof(*h)) {
@@ -236,7 +236,7 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 		}
 		if (h->type == HVSIM_MSG_SHUTDOWN) {
 			close_fds(fds, nr_fds);
-			err = -ESRCH;
+			err = -ENOTCONN;
 			goto dead;
 		}
 		if (h->type == HVSIM_MSG_FDS) {

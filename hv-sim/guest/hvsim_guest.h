@@ -11,7 +11,9 @@
  * Thread safety: hypercalls may be issued from several threads at once
  * (calls are serialised internally; each is one round trip per batch).
  *
- * All functions returning int return 0 or a negative errno value.
+ * All functions returning int return 0 or a negative errno value.  Once
+ * the domain is gone (destroyed, or hvsimd stopped) every hypercall
+ * returns -ENOTCONN, which no Xen hypercall returns.
  */
 #ifndef HVSIM_GUEST_H
 #define HVSIM_GUEST_H

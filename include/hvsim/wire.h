@@ -147,3 +147,88 @@ struct hvsim_fd_desc {
  */
 
 #endif
+
+/* ====================================================================== */
+/* Device socket (owned by kmod/: edit below this line only there)        */
+/* ====================================================================== */
+/*
+ * A domain's guest kernel serves its devices on an AF_UNIX SOCK_SEQPACKET
+ * socket, STATEDIR/dom<N>/devices.  One connection is one open file (a
+ * Linux struct file): its first message is HVSIM_DEV_OPEN, and the file is
+ * released when the connection closes and the last mapping made through
+ * it is gone (munmap, or the exit of the process that had it mapped).
+ *
+ * The caller is identified by the kernel from SCM_CREDENTIALS (the socket
+ * has SO_PASSCRED), per message: after fork, parent and child are two
+ * programs sharing one file, as in Linux.  Pointers in a request (ioctl
+ * argument, read/write buffer) are the caller's own addresses; the kernel
+ * reads and writes them with process_vm_readv/writev, so the caller must
+ * allow that where Yama restricts it (PR_SET_PTRACER to the kernel's pid,
+ * from SO_PEERCRED).
+ *
+ * Each request gets one reply, struct hvsim_dev_reply with the same seq,
+ * except HVSIM_DEV_INTERRUPT, which has none: it asks the kernel to end the
+ * blocking call in progress on this connection as a signal would (the call
+ * then replies -ERESTARTSYS, unless it finished first).  A request never
+ * overlaps another on one connection, interrupts aside.
+ *
+ * HVSIM_DEV_MMAP: the caller reserves [addr, addr + len) first (PROT_NONE);
+ * on success the reply is followed by nr_runs struct hvsim_dev_run, in as
+ * many messages as needed (at most HVSIM_DEV_RUNS_PER_MSG each, the first
+ * in the reply message itself), and carries nr_fds descriptors
+ * (SCM_RIGHTS, with the reply message).  The caller maps each run
+ * MAP_SHARED|MAP_FIXED; pages no run covers stay inaccessible.  Closing
+ * the descriptors afterwards is the caller's job.
+ */
+#ifndef HVSIM_WIRE_DEVICE_H
+#define HVSIM_WIRE_DEVICE_H
+
+#define HVSIM_DEVICES_SOCK      "devices"   /* in STATEDIR/dom<N>/ */
+#define HVSIM_DEV_PATH_MAX      64
+#define HVSIM_DEV_RUNS_PER_MSG  1024
+#define HVSIM_DEV_MAX_FDS       16
+
+enum hvsim_dev_op {
+	HVSIM_DEV_OPEN = 1,      /* flags = open flags; path follows the header */
+	HVSIM_DEV_IOCTL = 2,     /* cmd, arg: ret = the ioctl's return value */
+	HVSIM_DEV_READ = 3,      /* arg = buffer, len = count: ret = bytes */
+	HVSIM_DEV_WRITE = 4,     /* arg = buffer, len = count: ret = bytes */
+	HVSIM_DEV_MMAP = 5,      /* arg = addr, len, cmd = prot, flags, offset */
+	HVSIM_DEV_MUNMAP = 6,    /* arg = addr, len (a range the caller unmapped) */
+	HVSIM_DEV_POLL = 7,      /* cmd = events, flags = timeout ms (int, -1 none):
+	                          * ret = ready events, 0 on timeout */
+	HVSIM_DEV_SETFL = 8,     /* flags = F_SETFL flags (O_NONBLOCK, O_ASYNC) */
+	HVSIM_DEV_SETOWN = 9,    /* arg = pid that gets SIGIO */
+	HVSIM_DEV_INTERRUPT = 10,/* no reply */
+};
+
+struct hvsim_dev_req {
+	uint32_t op;             /* enum hvsim_dev_op */
+	uint32_t seq;            /* echoed in the reply */
+	uint32_t cmd;
+	uint32_t flags;
+	uint64_t arg;
+	uint64_t len;
+	uint64_t offset;
+};
+
+struct hvsim_dev_reply {
+	uint32_t seq;
+	uint16_t nr_fds;         /* MMAP: descriptors sent with this message */
+	uint16_t pad;
+	uint32_t nr_runs;        /* MMAP: runs that follow, in total */
+	uint32_t pad2;
+	int64_t  ret;            /* >= 0, or -errno (Linux's, -ERESTARTSYS too) */
+};
+
+#define HVSIM_DEV_RUN_READONLY 1u
+
+struct hvsim_dev_run {
+	uint64_t start;          /* byte offset in the mapping */
+	uint64_t len;            /* bytes */
+	uint64_t offset;         /* byte offset in the descriptor */
+	uint32_t fd_index;       /* which of the reply's descriptors */
+	uint32_t flags;          /* HVSIM_DEV_RUN_* */
+};
+
+#endif /* HVSIM_WIRE_DEVICE_H */

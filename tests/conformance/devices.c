@@ -31,27 +31,34 @@ int dev_open(const char *name)
 int share_alloc(struct share *s, int fd, domid_t to, uint32_t count,
 		bool writable)
 {
-	struct {
-		struct ioctl_gntalloc_alloc_gref op;
-		uint32_t more_refs[SHARE_MAX];
-	} arg;
+	struct ioctl_gntalloc_alloc_gref *op;
+	int rc;
 
 	if (count > SHARE_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
-	memset(&arg, 0, sizeof(arg));
-	arg.op.domid = to;
-	arg.op.flags = writable ? GNTALLOC_FLAG_WRITABLE : 0;
-	arg.op.count = count;
+	/*
+	 * gref_ids[] runs past the struct: it must be the allocation's own
+	 * trailing array for the compiler to let it grow.
+	 */
+	op = calloc(1, sizeof(*op) + count * sizeof(op->gref_ids[0]));
+	if (!op)
+		fatal("calloc");
+	op->domid = to;
+	op->flags = writable ? GNTALLOC_FLAG_WRITABLE : 0;
+	op->count = count;
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
-	if (ioctl(fd, IOCTL_GNTALLOC_ALLOC_GREF, &arg) < 0)
-		return -1;
-	s->count = count;
-	s->index = arg.op.index;
-	memcpy(s->refs, arg.op.gref_ids, count * sizeof(uint32_t));
-	return 0;
+	rc = ioctl(fd, IOCTL_GNTALLOC_ALLOC_GREF, op);
+	if (rc == 0) {
+		s->count = count;
+		s->index = op->index;
+		for (uint32_t i = 0; i < count; i++)
+			s->refs[i] = op->gref_ids[i];
+	}
+	free(op);
+	return rc;
 }
 
 int share_mmap(struct share *s)
@@ -86,28 +93,30 @@ int share_dealloc(struct share *s)
 int gmap_add(struct gmap *m, int fd, domid_t from, const uint32_t *refs,
 	     uint32_t count)
 {
-	struct {
-		struct ioctl_gntdev_map_grant_ref op;
-		struct ioctl_gntdev_grant_ref more_refs[SHARE_MAX];
-	} arg;
+	struct ioctl_gntdev_map_grant_ref *op;
+	int rc;
 
 	if (count > SHARE_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
-	memset(&arg, 0, sizeof(arg));
-	arg.op.count = count;
+	op = calloc(1, sizeof(*op) + count * sizeof(op->refs[0]));
+	if (!op)
+		fatal("calloc");
+	op->count = count;
 	for (uint32_t i = 0; i < count; i++) {
-		arg.op.refs[i].domid = from;
-		arg.op.refs[i].ref = refs[i];
+		op->refs[i].domid = from;
+		op->refs[i].ref = refs[i];
 	}
 	memset(m, 0, sizeof(*m));
 	m->fd = fd;
-	if (ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &arg) < 0)
-		return -1;
-	m->count = count;
-	m->index = arg.op.index;
-	return 0;
+	rc = ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, op);
+	if (rc == 0) {
+		m->count = count;
+		m->index = op->index;
+	}
+	free(op);
+	return rc;
 }
 
 int gmap_mmap(struct gmap *m, int prot, int flags)

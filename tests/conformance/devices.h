@@ -72,7 +72,10 @@ struct evpair {
 	evtchn_port_t bound_end;
 };
 
-/* Opens an evtchn fd and binds both ends; drains bind_end's bind event. */
+/*
+ * Opens an evtchn fd and binds both ends; drains the event Xen raises on
+ * bound_end when it is bound.
+ */
 void evpair_open(struct evpair *p, domid_t peer);
 void evpair_close(struct evpair *p);
 

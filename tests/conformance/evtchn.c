@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "devices.h"
@@ -153,7 +154,8 @@ static void notify_and_mask(void)
 	/* ...above it, a FIFO kernel still says that, a 2-level one EINVAL. */
 	say_rc("evtchn.unbind.port_5000", ev_unbind(ev.fd, 5000));
 	say_rc("evtchn.unbind.port_huge", ev_unbind(ev.fd, 1u << 30));
-	say_rc("evtchn.unbind.null_arg", ioctl(ev.fd, IOCTL_EVTCHN_UNBIND, NULL));
+	say_rc("evtchn.unbind.null_arg",
+	       ioctl(ev.fd, IOCTL_EVTCHN_UNBIND, NULL));
 	close(other);
 	evpair_close(&ev);
 }
@@ -278,8 +280,20 @@ static void read_write(void)
 	ports[0] = 4000;
 	n = write(ev.fd, ports, 4);
 	say("evtchn.write.unknown_port", "n=%zd", n);
-	n = read(ev.fd, NULL, 4);
-	say_rc("evtchn.read.null_buffer", n);
+	/* A bad buffer loses nothing: the port stays queued. */
+	{
+		void *none = mmap(NULL, PAGE, PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (none == MAP_FAILED)
+			fatal("mmap anonymous");
+		ev_notify(ev.fd, ev.bound_end);
+		settle();
+		n = read(ev.fd, none, 4);
+		say_rc("evtchn.read.bad_buffer", n);
+		say_event("evtchn.read.bad_buffer_event_kept", &ev);
+		munmap(none, PAGE);
+	}
 	say_poll("evtchn.poll.idle_again", ev.fd, 0);
 	n = lseek(ev.fd, 0, SEEK_SET);
 	say_rc("evtchn.lseek", n);

@@ -21,7 +21,7 @@ static domid_t peer;
 static void alloc_args(int fd)
 {
 	struct ioctl_gntalloc_alloc_gref op;
-	struct share s, t;
+	struct share s;
 	long rc;
 
 	memset(&op, 0, sizeof(op));
@@ -114,7 +114,8 @@ static void mmap_rules(int fd)
 	if (p == MAP_FAILED)
 		fatal("mmap of gntalloc pages");
 	say("gntalloc.mmap.zeroed", "%s",
-	    yes_no(((uint8_t *)p)[0] == 0 && ((uint8_t *)p)[2 * PAGE - 1] == 0));
+	    yes_no(((uint8_t *)p)[0] == 0 &&
+		   ((uint8_t *)p)[2 * PAGE - 1] == 0));
 	q = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)s.index);
 	say_ptr("gntalloc.mmap.twice", q);

@@ -31,7 +31,10 @@ static const char *status_name(int16_t status)
 
 static long copy(struct gntdev_grant_copy_segment *segs, unsigned int count)
 {
-	struct ioctl_gntdev_grant_copy op = { .count = count, .segments = segs };
+	struct ioctl_gntdev_grant_copy op = {
+		.count = count,
+		.segments = segs,
+	};
 
 	for (unsigned int i = 0; i < count; i++)
 		segs[i].status = UNSET;
@@ -142,7 +145,11 @@ int main(int argc, char **argv)
 	seg = from_grant(rw.refs[0], peer, 0, local, 0);
 	say_copy("gntcopy.len_zero", &seg);
 	seg = from_grant(rw.refs[0], peer, 4000, local, 96);
+	say_copy("gntcopy.grant_range_ends_at_page_end", &seg);
+	seg = from_grant(rw.refs[0], peer, 4000, local, 97);
 	say_copy("gntcopy.grant_range_crosses_page", &seg);
+	seg = to_grant(local, rw.refs[0], peer, 4095, 2);
+	say_copy("gntcopy.dest_grant_range_crosses_page", &seg);
 	seg = from_grant(rw.refs[0], peer, 4000, local, 96);
 	seg.flags = 0;
 	seg.source.virt = local;

@@ -146,35 +146,45 @@ static void map_indexes(void)
 	share_dealloc(&s);
 }
 
+/* IOCTL_GNTDEV_UNMAP_GRANT_REF with these arguments. */
+static int unmap_ioctl(int fd, uint64_t index, uint32_t count)
+{
+	struct ioctl_gntdev_unmap_grant_ref op = {
+		.index = index,
+		.count = count,
+	};
+
+	return ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op);
+}
+
 static void unmap_grant_ref_args(void)
 {
 	int fd = dev_open("gntdev");
 	struct share s = new_share(true);
 	uint32_t refs[2] = { s.refs[0], s.refs[0] };
-	struct ioctl_gntdev_unmap_grant_ref op;
 	struct gmap m;
 
 	gmap_add(&m, fd, peer, refs, 2);
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index + PAGE, 1, 0 };
 	say_rc("gntdev.unmap_grant_ref.inside_index",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index, 1, 0 };
+	       unmap_ioctl(fd, m.index + PAGE, 1));
 	say_rc("gntdev.unmap_grant_ref.wrong_count",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index + 100 * PAGE, 2, 0 };
+	       unmap_ioctl(fd, m.index, 1));
 	say_rc("gntdev.unmap_grant_ref.unknown_index",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index + 1, 2, 0 };
-	say_rc("gntdev.unmap_grant_ref.unaligned_index",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
+	       unmap_ioctl(fd, m.index + 100 * PAGE, 2));
 	say_rc("gntdev.unmap_grant_ref.null_arg",
 	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, NULL));
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index, 0, 0 };
+	/* Count 0 stands for "whatever the count is". */
 	say_rc("gntdev.unmap_grant_ref.count_zero",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
-	op = (struct ioctl_gntdev_unmap_grant_ref){ m.index, 2, 0 };
+	       unmap_ioctl(fd, m.index, 0));
 	say_rc("gntdev.unmap_grant_ref.again",
-	       ioctl(fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &op));
+	       unmap_ioctl(fd, m.index, 2));
+
+	/* The index is shifted to pages: an offset inside one is ignored. */
+	gmap_add(&m, fd, peer, refs, 2);
+	say_rc("gntdev.unmap_grant_ref.unaligned_index",
+	       unmap_ioctl(fd, m.index + 1, 2));
+	say_rc("gntdev.unmap_grant_ref.after_unaligned",
+	       unmap_ioctl(fd, m.index, 2));
 	close(fd);
 	share_munmap(&s);
 	share_dealloc(&s);

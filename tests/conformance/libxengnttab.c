@@ -229,7 +229,8 @@ static void close_handles(void)
 	say_rc("libxengnttab.close", xengnttab_close(xgt));
 	say_rc("libxengnttab.gntshr_close", xengntshr_close(xgs));
 	share[1] = 0x12;
-	say("libxengnttab.close.mappings_survive", "%s", yes_no(map[1] == 0x12));
+	say("libxengnttab.close.mappings_survive", "%s",
+	    yes_no(map[1] == 0x12));
 	munmap(map, PAGE);
 	munmap(share, PAGE);
 	say_rc("libxengnttab.close.null", xengnttab_close(NULL));

@@ -40,6 +40,16 @@ static void say_step(const char *key, const volatile uint8_t *view)
 		ev_unmask(ev.fd, (evtchn_port_t)port);
 }
 
+/* say_step for "notify.DEVICE.NAME.STEP". */
+static void say_after(const char *device, const char *name, const char *step,
+		      const volatile uint8_t *view)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "notify.%s.%s.%s", device, name, step);
+	say_step(key, view);
+}
+
 static struct share granted_page(void)
 {
 	struct share s;
@@ -84,45 +94,33 @@ static void gntdev_case(const char *name, uint32_t action,
 	switch (order) {
 	case MUNMAP_FIRST:
 		gmap_munmap(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_munmap", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_munmap", s.addr);
 		gmap_remove(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_unmap_ioctl",
-			 name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
 		break;
 	case UNMAP_IOCTL_FIRST:
 		gmap_remove(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_unmap_ioctl",
-			 name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
 		gmap_munmap(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_munmap", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_munmap", s.addr);
 		break;
 	case CLOSE_MAPPED:
 		close(fd);
 		fd = -1;
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_close", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_close", s.addr);
 		gmap_munmap(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_munmap", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_munmap", s.addr);
 		break;
 	case CLOSE_UNMAPPED:
 		gmap_munmap(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_munmap", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_munmap", s.addr);
 		close(fd);
 		fd = -1;
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_close", name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_close", s.addr);
 		break;
 	case NEVER_MMAPPED:
 		gmap_remove(&m);
-		snprintf(key, sizeof(key), "notify.gntdev.%s.after_unmap_ioctl",
-			 name);
-		say_step(key, s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
 		break;
 	}
 	if (fd >= 0)
@@ -187,41 +185,27 @@ static void gntalloc_case(const char *name, uint32_t action,
 	switch (order) {
 	case DEALLOC_FIRST:
 		share_dealloc(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_dealloc",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_dealloc", watch.addr);
 		share_munmap(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_munmap",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_munmap", watch.addr);
 		close(fd);
 		break;
 	case MUNMAP_FIRST_A:
 		share_munmap(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_munmap",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_munmap", watch.addr);
 		share_dealloc(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_dealloc",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_dealloc", watch.addr);
 		close(fd);
 		break;
 	case CLOSE_FIRST:
 		close(fd);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_close",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_close", watch.addr);
 		share_munmap(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_munmap",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_munmap", watch.addr);
 		break;
 	case NOT_MMAPPED:
 		share_dealloc(&s);
-		snprintf(key, sizeof(key), "notify.gntalloc.%s.after_dealloc",
-			 name);
-		say_step(key, watch.addr);
+		say_after("gntalloc", name, "after_dealloc", watch.addr);
 		close(fd);
 		break;
 	}

@@ -1,0 +1,96 @@
+# kmod/: the guest kernel, hvsim-kernel: the real drivers/xen/{gntdev,
+# gntalloc,evtchn}.c on a user-mode kernel shim.  See docs/kmod.md.
+
+# Driver sources: Debian's linux-source-6.1, downloaded once into a cache
+# that every O= variant shares, or any tree given as KSRC=.
+KSRC_CACHE   ?= build/src
+KSRC_DEBTREE := $(KSRC_CACHE)/linux-source-6.1
+KSRC         ?= $(KSRC_DEBTREE)
+KMOD_STAGE   := $(O)/kmod/ksrc
+
+$(KSRC_DEBTREE)/.from-deb: kmod/ksrc/files.txt kmod/ksrc/fetch.sh
+	kmod/ksrc/fetch.sh $(KSRC_CACHE)
+
+ifeq ($(KSRC),$(KSRC_DEBTREE))
+KMOD_KSRC_DEP := $(KSRC_DEBTREE)/.from-deb
+endif
+# Re-staged when the list changes or KSRC= names another tree.
+KMOD_KSRC_ID := $(O)/kmod/ksrc-$(subst /,_,$(abspath $(KSRC))).id
+$(KMOD_KSRC_ID):
+	@mkdir -p $(dir $@)
+	@rm -f $(O)/kmod/ksrc-*.id
+	@touch $@
+$(KMOD_STAGE)/.stamp: kmod/ksrc/files.txt kmod/ksrc/stage.sh $(KMOD_KSRC_DEP) $(KMOD_KSRC_ID)
+	kmod/ksrc/stage.sh $(KSRC) $(KMOD_STAGE)
+
+# Kernel code (the drivers, and the shim written in kernel style) is built
+# freestanding: kernel headers only, never glibc's.
+KMOD_GCC_INC := $(shell $(CC) -print-file-name=include)
+KMOD_KCFLAGS := -std=gnu11 -nostdinc -ffreestanding -isystem $(KMOD_GCC_INC) \
+	-D__KERNEL__ -include kmod/shim/include/linux/kconfig.h \
+	-Ikmod/shim/include -I$(KMOD_STAGE)/arch/x86/include \
+	-I$(KMOD_STAGE)/include -I$(KMOD_STAGE)/include/uapi -Ikmod \
+	-fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks \
+	-fno-common -fno-builtin-printf -fPIC $(SAN_FLAGS) $(CFLAGS)
+# The drivers are compiled as Kbuild compiles them: -Wall, and they must
+# stay warning-free.  The shim gets the project's warnings.
+KMOD_DRV_WARN  := -Wall -Werror -Wno-sign-compare -Wno-pointer-sign
+KMOD_SHIM_WARN := $(WARN)
+
+KMOD_DRIVERS := gntdev gntalloc evtchn
+KMOD_DRV_OBJS := $(KMOD_DRIVERS:%=$(OBJ)/kmod/drivers/%.o) $(OBJ)/kmod/drivers/rbtree.o
+
+# (Static patterns: an implicit one would also "make" the .d files.)
+$(KMOD_DRIVERS:%=$(OBJ)/kmod/drivers/%.o): $(OBJ)/kmod/drivers/%.o: $(KMOD_STAGE)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"xen_$*"' \
+		-MMD -MP -c $(KMOD_STAGE)/drivers/xen/$*.c -o $@
+$(OBJ)/kmod/drivers/rbtree.o: $(KMOD_STAGE)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"rbtree"' \
+		-MMD -MP -c $(KMOD_STAGE)/lib/rbtree.c -o $@
+
+KMOD_SHIM_SRCS := $(wildcard kmod/shim/*.c)
+KMOD_SHIM_OBJS := $(KMOD_SHIM_SRCS:%.c=$(OBJ)/%.o)
+$(OBJ)/kmod/shim/%.o: kmod/shim/%.c $(KMOD_STAGE)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(KMOD_KCFLAGS) $(KMOD_SHIM_WARN) -DKBUILD_MODNAME='"kernel"' \
+		-MMD -MP -c $< -o $@
+
+# The host side: glibc, the hypercall transport, the device socket.
+KMOD_HOST_SRCS := $(wildcard kmod/host/*.c)
+KMOD_HOST_OBJS := $(KMOD_HOST_SRCS:%.c=$(OBJ)/%.o)
+$(KMOD_HOST_OBJS): ALL_CFLAGS += -Ikmod -Ihv-sim/guest
+
+$(BIN)/hvsim-kernel: $(KMOD_HOST_OBJS) $(KMOD_SHIM_OBJS) $(KMOD_DRV_OBJS) $(LIB)/libhvsim-guest.a
+	@mkdir -p $(dir $@)
+	@# Kernel code must not have reached a glibc header (see docs/kmod.md).
+	@! grep -l '/usr/include/' $(KMOD_SHIM_OBJS:.o=.d) $(KMOD_DRV_OBJS:.o=.d) || \
+		{ echo "kmod: glibc headers reached kernel code" >&2; exit 1; }
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpthread
+
+ALL += $(BIN)/hvsim-kernel
+INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
+
+# The programs' side of the device socket (userlib/devclient.c), which the
+# LD_PRELOAD interposer builds on, and the tests use directly.
+$(LIB)/libhvsim-devclient.a: $(OBJ)/userlib/devclient.o
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+ALL += $(LIB)/libhvsim-devclient.a
+
+# Integration tests: programs in two domains on the device socket.
+$(OBJ)/kmod/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Itests
+$(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/tests/harness.o \
+		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+TESTS += $(O)/tests/kmod-devices-test
+
+# make bench: an idle kernel's memory and domain-create-to-ready time.
+$(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(O)/bench/bench-kernel

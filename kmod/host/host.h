@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* hvsim-kernel's host side: what its files tell each other. */
+#ifndef KMOD_HOST_H
+#define KMOD_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct hvsim_guest;
+
+/* hostk.c: the thread-local state behind hostk_sleep(). */
+void host_thread_set_caller(int conn_fd, int pid);
+void host_thread_clear_caller(void);
+void host_log_init(const char *name, unsigned int domid);
+
+/* hv.c */
+void hv_set_guest(struct hvsim_guest *g);
+struct hvsim_guest *hv_guest(void);
+int hv_start_vcpu(int shutdown_fd);
+
+/* procwatch.c */
+int procwatch_start(void);
+
+/* devsock.c */
+int devsock_start(const char *path);
+/* Closes the socket and every connection, waits up to timeout_ms for the
+ * connection threads to finish. */
+void devsock_stop(int timeout_ms);
+
+#endif

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim-kernel: the guest kernel process of one domain.
+ *
+ *   hvsim-kernel --domid N --name NAME --dir STATEDIR [--param MOD.PARAM=VALUE ...]
+ *
+ * Started by hvsimd with HVSIM_HYPERCALL_FD (a connected hypercall socket)
+ * and HVSIM_READY_FD (one byte is written there once the devices serve).
+ * Without HVSIM_HYPERCALL_FD it attaches through STATEDIR's hypercall
+ * socket itself (for running it by hand).  It boots the kernel (every
+ * module_init), serves STATEDIR/dom<N>/devices, and runs until the domain
+ * is destroyed (the hypercall connection ends) or SIGTERM/SIGINT.  Then it
+ * hangs up on its programs, releases their files, runs the module_exits
+ * and reports any slab leak; with HVSIM_KERNEL_STRICT=1 a leak makes the
+ * exit status 3.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hvsim/wire.h"
+#include "hvsim_guest.h"
+#include "hostif.h"
+#include "host.h"
+
+#define MAX_PARAMS 64
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: hvsim-kernel --domid N --name NAME --dir STATEDIR "
+			"[--param MODULE.PARAM=VALUE ...]\n");
+	exit(2);
+}
+
+static int set_param(const char *spec)
+{
+	char buf[256], *dot, *eq;
+	int err;
+
+	if (strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, spec);
+	dot = strchr(buf, '.');
+	eq = strchr(buf, '=');
+	if (!dot || !eq || eq < dot)
+		return -EINVAL;
+	*dot = *eq = '\0';
+	err = kmod_param_set(buf, dot + 1, eq + 1);
+	if (err)
+		fprintf(stderr, "hvsim-kernel: --param %s: %s\n", spec,
+			err == -ENOENT ? "no such module parameter" : "bad value");
+	return err;
+}
+
+static int env_fd(const char *name)
+{
+	const char *v = getenv(name);
+	char *end;
+	long fd;
+
+	if (!v || !*v)
+		return -1;
+	fd = strtol(v, &end, 10);
+	unsetenv(name);
+	return *end || fd < 0 || fd > INT_MAX ? -1 : (int)fd;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = NULL, *dir = NULL, *params[MAX_PARAMS];
+	int nr_params = 0, domid = -1, hfd, rfd, sfd, pipefd[2], err;
+	char path[PATH_MAX];
+	struct hvsim_guest *g;
+	sigset_t sigs;
+	long leaks;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--domid") && i + 1 < argc)
+			domid = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			name = argv[++i];
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--param") && i + 1 < argc && nr_params < MAX_PARAMS)
+			params[nr_params++] = argv[++i];
+		else
+			usage();
+	}
+	if (domid < 0 || domid >= (int)DOMID_FIRST_RESERVED || !dir)
+		usage();
+	host_log_init(name ? name : "", domid);
+
+	/* Signals are taken synchronously by the main thread only. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+
+	for (int i = 0; i < nr_params; i++)
+		if (set_param(params[i]))
+			return 2;
+
+	hfd = env_fd("HVSIM_HYPERCALL_FD");
+	rfd = env_fd("HVSIM_READY_FD");
+	err = hfd >= 0 ? hvsim_guest_attach_fd(hfd, domid, &g)
+		       : hvsim_guest_attach(dir, domid, &g);
+	if (err) {
+		fprintf(stderr, "hvsim-kernel: attaching to domain %d: %s\n", domid,
+			strerror(-err));
+		return 1;
+	}
+	hv_set_guest(g);
+
+	err = kmod_boot();
+	if (err) {
+		fprintf(stderr, "hvsim-kernel: boot failed: %s\n", strerror(-err));
+		return 1;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) || procwatch_start() || hv_start_vcpu(pipefd[1])) {
+		fprintf(stderr, "hvsim-kernel: cannot start its threads\n");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/dom%d", dir, domid);
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		fprintf(stderr, "hvsim-kernel: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/dom%d/%s", dir, domid, HVSIM_DEVICES_SOCK);
+	err = devsock_start(path);
+	if (err) {
+		fprintf(stderr, "hvsim-kernel: %s: %s\n", path, strerror(-err));
+		return 1;
+	}
+	if (rfd >= 0) {
+		if (write(rfd, "R", 1) != 1)
+			fprintf(stderr, "hvsim-kernel: cannot say ready: %s\n", strerror(errno));
+		close(rfd);
+	}
+
+	/* Runs until the domain goes or we are told to stop. */
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = pipefd[0], .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0 && errno == EINTR)
+			continue;
+		if (p[0].revents || p[1].revents)
+			break;
+	}
+
+	devsock_stop(1000);
+	/* Programs still mapping our pages go away with the domain. */
+	kmod_mm_exit_all();
+	leaks = kmod_shutdown();
+	if (leaks)
+		hostk_log(3, "slab: objects leaked at shutdown (see above)");
+	if (leaks && getenv("HVSIM_KERNEL_STRICT"))
+		_exit(3);
+	_exit(0);
+}

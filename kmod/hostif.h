@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The seam between the guest kernel and its host process, in the spirit of
+ * NetBSD's rumpuser.h.  Kernel code (the shim and the drivers, built
+ * freestanding against kernel headers) and host code (built against glibc)
+ * never share a translation unit; this header is the only thing both
+ * include, so it uses plain C types and opaque pointers only.
+ *
+ *   hostk_*  the host's services to the kernel (kmod/host/)
+ *   kmod_*   the kernel's entry points for the host (kmod/shim/)
+ *
+ * Return values are 0 or a negative errno unless said otherwise.
+ */
+#ifndef KMOD_HOSTIF_H
+#define KMOD_HOSTIF_H
+
+/* ---- host services ---------------------------------------------------- */
+
+void *hostk_malloc(unsigned long size);
+void hostk_free(void *p);
+/* Untouched until used: backs mem_map, costs nothing while idle. */
+void *hostk_map_anon(unsigned long size);
+void hostk_unmap(void *p, unsigned long size);
+
+/* One line of the kernel log, level 0 (emerg) .. 7 (debug). */
+void hostk_log(int level, const char *line);
+__attribute__((__noreturn__)) void hostk_panic(const char *why);
+
+unsigned long long hostk_clock_ns(void);
+
+/* Futexes on process-private words: the locks are built on these. */
+void hostk_futex_wait(int *word, int val);
+void hostk_futex_wake(int *word, int nr);
+
+/* Threads of the kernel (the vCPU, workers, per-file callers). */
+int hostk_thread_create(void (*fn)(void *), void *arg, const char *name);
+
+/*
+ * Sleeping.  Every kernel thread has a waker, `hostk_current_waker()`.
+ * hostk_sleep() returns when woken (0), after timeout_ns if >= 0 (1), or,
+ * on a thread that runs a program's call, when that program asked to
+ * interrupt the call or went away (2: the kernel's signal_pending()).
+ * Wakeups are never lost: a wake before the sleep makes it return at once.
+ */
+void *hostk_current_waker(void);
+void hostk_wake(void *waker);
+int hostk_sleep(long long timeout_ns);
+#define HOSTK_WOKEN	0
+#define HOSTK_TIMEOUT	1
+#define HOSTK_SIGNAL	2
+
+/* A program's memory (process_vm_readv/writev); bytes NOT copied. */
+unsigned long hostk_copy_from_user(int pid, void *to, unsigned long from,
+				   unsigned long n);
+unsigned long hostk_copy_to_user(int pid, unsigned long to, const void *from,
+				 unsigned long n);
+/* A program's command name, for current->comm. */
+void hostk_proc_comm(int pid, char *buf, unsigned long size);
+/* The program's first mapping that ends above addr: 0 and its range, or
+ * -ENOENT (from /proc/PID/maps). */
+int hostk_proc_next_mapping(int pid, unsigned long addr, unsigned long *start,
+			    unsigned long *end);
+/* Signals a program (kill_fasync). */
+int hostk_signal(int pid, int sig);
+/* Starts watching a program: kmod_mm_exit(pid) runs when it exits. */
+int hostk_watch_process(int pid);
+void hostk_unwatch_process(int pid);
+
+/* The hypervisor (libhvsim-guest underneath). */
+void *hostk_ram(unsigned long *nr_pages);
+void *hostk_shared_info(void);
+void *hostk_grant_table(unsigned int *max_frames);
+unsigned int hostk_domid(void);
+int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
+			 unsigned long long *frames);
+int hostk_event_channel_op(unsigned int cmd, void *arg);
+/* 0 once the hypervisor has gone (domain destroyed): calls then fail. */
+int hostk_hv_alive(void);
+void hostk_evtchn_mask(unsigned int port);
+void hostk_evtchn_clear(unsigned int port);
+int hostk_evtchn_unmask(unsigned int port);
+int hostk_evtchn_test_pending(unsigned int port);
+
+/* ---- kernel entry points ---------------------------------------------- */
+
+/* Sets a module parameter ("gntalloc", "limit", "4") before boot. */
+int kmod_param_set(const char *module, const char *name, const char *value);
+/* Brings the kernel up: memory, grant table, events, every module_init. */
+int kmod_boot(void);
+/* Runs every module_exit, and reports what the slab still holds (count). */
+long kmod_shutdown(void);
+
+/* A vCPU upcall found `port` pending and unmasked. */
+void kmod_handle_event(unsigned int port);
+
+/*
+ * Open files.  Calls run on the thread serving the file, in the context
+ * of program `pid` (current->mm is that program's, current->comm its
+ * name).  The file handle is opaque to the host.
+ */
+struct file;
+int kmod_file_open(const char *path, unsigned int flags, int pid,
+		   struct file **out);
+long kmod_file_ioctl(struct file *f, int pid, unsigned int cmd,
+		     unsigned long arg);
+long kmod_file_read(struct file *f, int pid, unsigned long buf,
+		    unsigned long count);
+long kmod_file_write(struct file *f, int pid, unsigned long buf,
+		     unsigned long count);
+/*
+ * poll: waits until the file is ready for one of `events` (POLLIN...),
+ * for at most timeout_ms (0: just look; -1: no limit), or until the caller
+ * is interrupted.  Returns the ready events (0: timed out) or -ERESTARTSYS.
+ */
+long kmod_file_poll(struct file *f, int pid, unsigned int events, int timeout_ms);
+long kmod_file_setfl(struct file *f, int pid, unsigned int flags);
+/* F_SETOWN: who gets SIGIO. */
+void kmod_file_setown(struct file *f, int pid);
+/* The program side of the file is gone (its last fd closed, or it died). */
+void kmod_file_put(struct file *f);
+
+/*
+ * mmap into program `pid` at `addr` (already reserved by the program).
+ * On success *pfns (kmalloc'ed, nr_pages entries; ~0UL where no page was
+ * inserted) says which guest page shows at each page of the mapping;
+ * the caller frees it with kmod_free().
+ */
+long kmod_file_mmap(struct file *f, int pid, unsigned long addr,
+		    unsigned long len, unsigned int prot, unsigned int flags,
+		    unsigned long long offset, unsigned long **pfns);
+/* The program unmapped [addr, addr + len). */
+long kmod_munmap(int pid, unsigned long addr, unsigned long len);
+/* Program `pid` exited: its mappings go, as exit_mmap() does. */
+void kmod_mm_exit(int pid);
+/* Every program's mappings go (the kernel is stopping). */
+void kmod_mm_exit_all(void);
+void kmod_free(void *p);
+
+/* Page frame -> kernel address (for the host's page hand-over). */
+unsigned long kmod_nr_pages(void);
+
+#endif

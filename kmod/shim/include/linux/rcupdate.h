@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _LINUX_RCUPDATE_H
+#define _LINUX_RCUPDATE_H
+#include <linux/compiler.h>
+#include <asm/barrier.h>
+#define rcu_assign_pointer(p, v) smp_store_release(&(p), (v))
+#define rcu_dereference(p) READ_ONCE(p)
+#define rcu_dereference_raw(p) READ_ONCE(p)
+#define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
+#endif

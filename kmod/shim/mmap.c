@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The programs' address spaces, as far as the devices are concerned.
+ *
+ * Each program (host process) that calls in has an mm_struct keyed by its
+ * pid.  Its VMAs are its mappings of device files: do_mmap creates one and
+ * calls the driver's ->mmap, which fills the VMA's page table with
+ * vm_insert_page / vm_map_pages_zero; the program then maps those very
+ * pages (the host hands it their memfd runs).  munmap and the program's
+ * exit tear VMAs down as Linux does: the pages are "zapped" (their
+ * references dropped), then ->close runs, then the file reference goes.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include <linux/string.h>
+
+#include "hostif.h"
+#include "shim.h"
+
+static LIST_HEAD(mm_list);
+static DEFINE_MUTEX(mm_list_lock);
+
+static struct mm_struct *mm_find_locked(int pid)
+{
+	struct mm_struct *mm;
+
+	list_for_each_entry(mm, &mm_list, mm_node)
+		if (mm->pid == pid)
+			return mm;
+	return NULL;
+}
+
+struct mm_struct *mm_get(int pid)
+{
+	struct mm_struct *mm;
+
+	mutex_lock(&mm_list_lock);
+	mm = mm_find_locked(pid);
+	if (mm) {
+		mmgrab(mm);
+		goto out;
+	}
+	mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+	if (!mm)
+		goto out;
+	init_rwsem(&mm->mmap_lock);
+	INIT_LIST_HEAD(&mm->mmap_list);
+	mm->pid = pid;
+	/* One reference for the list (dropped at the program's exit), one
+	 * for the caller. */
+	refcount_set(&mm->mm_count, 2);
+	if (hostk_watch_process(pid) < 0) {
+		/* Already gone: serve the call, forget it right after. */
+		refcount_set(&mm->mm_count, 1);
+		INIT_LIST_HEAD(&mm->mm_node);
+		goto out;
+	}
+	list_add(&mm->mm_node, &mm_list);
+out:
+	mutex_unlock(&mm_list_lock);
+	return mm;
+}
+
+void mmgrab(struct mm_struct *mm)
+{
+	refcount_inc(&mm->mm_count);
+}
+
+void mmdrop(struct mm_struct *mm)
+{
+	if (refcount_dec_and_test(&mm->mm_count)) {
+		WARN_ON(!list_empty(&mm->mmap_list));
+		kfree(mm);
+	}
+}
+
+void mmput(struct mm_struct *mm)
+{
+	mmdrop(mm);
+}
+
+/* ---- VMAs ---- */
+
+static struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+						    unsigned long start,
+						    unsigned long end)
+{
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mm->mmap_list, vm_list)
+		if (vma->vm_end > start && vma->vm_start < end)
+			return vma;
+	return NULL;
+}
+
+/*
+ * Linux's find_vma returns the VMA containing addr, or else the next one
+ * above it.  The program has mappings of its own that we do not track:
+ * when one of them comes first, the answer is a VMA that is not a
+ * device's (mm->other_vma, no vm_ops), as it would be in Linux.
+ */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma, *next = NULL;
+	unsigned long start, end;
+
+	if (!mm)
+		return NULL;
+	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+		if (vma->vm_end > addr) {
+			next = vma;
+			break;
+		}
+	}
+	if (next && next->vm_start <= addr)
+		return next;
+	if (hostk_proc_next_mapping(mm->pid, addr, &start, &end) == 0 &&
+	    (!next || start < next->vm_start)) {
+		memset(&mm->other_vma, 0, sizeof(mm->other_vma));
+		mm->other_vma.vm_start = start;
+		mm->other_vma.vm_end = end;
+		mm->other_vma.vm_mm = mm;
+		return &mm->other_vma;
+	}
+	return next;
+}
+
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mm->mmap_list, vm_list)
+		if (vma->vm_start <= addr && addr < vma->vm_end)
+			return vma;
+	return NULL;
+}
+
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *new)
+{
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+		if (vma->vm_start > new->vm_start) {
+			list_add_tail(&new->vm_list, &vma->vm_list);
+			return;
+		}
+	}
+	list_add_tail(&new->vm_list, &mm->mmap_list);
+}
+
+static struct vm_area_struct *vm_area_alloc(struct mm_struct *mm, unsigned long start,
+					    unsigned long end)
+{
+	struct vm_area_struct *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+
+	if (!vma)
+		return NULL;
+	vma->vm_mm = mm;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	INIT_LIST_HEAD(&vma->vm_list);
+	vma->pages = kvcalloc((end - start) >> PAGE_SHIFT, sizeof(*vma->pages),
+			      GFP_KERNEL);
+	if (!vma->pages) {
+		kfree(vma);
+		return NULL;
+	}
+	return vma;
+}
+
+static void vm_area_free(struct vm_area_struct *vma)
+{
+	kvfree(vma->pages);
+	kfree(vma);
+}
+
+/* Drops the page-table references of [start, end) of vma. */
+static void zap_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct page **slot = &vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT];
+
+		if (*slot) {
+			atomic_dec(&(*slot)->_mapcount);
+			put_page(*slot);
+			*slot = NULL;
+		}
+	}
+}
+
+void zap_vma_ptes(struct vm_area_struct *vma, unsigned long address, unsigned long size)
+{
+	if (address < vma->vm_start || address + size > vma->vm_end ||
+	    !(vma->vm_flags & VM_PFNMAP))
+		return;
+	zap_range(vma, address, address + size);
+}
+
+static void mmu_notify_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
+
+/* Unlinked VMA: pages, then ->close, then the file. */
+static void remove_vma(struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+
+	mmu_notify_unmap(vma->vm_mm, vma->vm_start, vma->vm_end);
+	zap_range(vma, vma->vm_start, vma->vm_end);
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	vm_area_free(vma);
+	if (file)
+		fput(file);
+}
+
+/* Splits vma at addr: vma keeps [start, addr), the new one [addr, end). */
+static int split_vma(struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long head = (addr - vma->vm_start) >> PAGE_SHIFT;
+	unsigned long tail = (vma->vm_end - addr) >> PAGE_SHIFT;
+	struct vm_area_struct *new;
+	struct page **head_pages;
+
+	new = vm_area_alloc(vma->vm_mm, addr, vma->vm_end);
+	if (!new)
+		return -ENOMEM;
+	head_pages = kvcalloc(head, sizeof(*head_pages), GFP_KERNEL);
+	if (!head_pages) {
+		vm_area_free(new);
+		return -ENOMEM;
+	}
+	memcpy(head_pages, vma->pages, head * sizeof(*head_pages));
+	memcpy(new->pages, vma->pages + head, tail * sizeof(*head_pages));
+	kvfree(vma->pages);
+	vma->pages = head_pages;
+
+	new->vm_flags = vma->vm_flags;
+	new->vm_pgoff = vma->vm_pgoff + head;
+	new->vm_file = vma->vm_file ? get_file(vma->vm_file) : NULL;
+	new->vm_private_data = vma->vm_private_data;
+	new->vm_ops = vma->vm_ops;
+	vma->vm_end = addr;
+	vma_link(vma->vm_mm, new);
+	if (new->vm_ops && new->vm_ops->open)
+		new->vm_ops->open(new);
+	return 0;
+}
+
+static long __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	int err;
+
+	/* Split at the edges first, as __do_munmap does, then remove. */
+	vma = find_vma_intersection(mm, start, end);
+	if (vma && vma->vm_start < start) {
+		err = split_vma(vma, start);
+		if (err)
+			return err;
+	}
+	vma = find_vma_intersection(mm, end - 1, end);
+	if (vma && vma->vm_end > end) {
+		err = split_vma(vma, end);
+		if (err)
+			return err;
+	}
+	while ((vma = find_vma_intersection(mm, start, end))) {
+		list_del(&vma->vm_list);
+		remove_vma(vma);
+	}
+	return 0;
+}
+
+long do_munmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	long ret;
+
+	if (addr & ~PAGE_MASK || !len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (addr + len < addr)
+		return -EINVAL;
+	mmap_write_lock(mm);
+	ret = __do_munmap(mm, addr, addr + len);
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	mmap_write_lock(mm);
+	while (!list_empty(&mm->mmap_list)) {
+		vma = list_first_entry(&mm->mmap_list, struct vm_area_struct, vm_list);
+		list_del(&vma->vm_list);
+		remove_vma(vma);
+	}
+	mmap_write_unlock(mm);
+}
+
+/* The program exited: its mappings go, then its mm. */
+void kmod_mm_exit(int pid)
+{
+	struct mm_struct *mm;
+
+	mutex_lock(&mm_list_lock);
+	mm = mm_find_locked(pid);
+	if (mm)
+		list_del_init(&mm->mm_node);
+	mutex_unlock(&mm_list_lock);
+	if (!mm) {
+		hostk_unwatch_process(pid);
+		return;
+	}
+	task_enter_call(pid, mm, NULL);
+	exit_mmap(mm);
+	task_leave_call();
+	hostk_unwatch_process(pid);
+	mmdrop(mm);
+}
+
+void kmod_mm_exit_all(void)
+{
+	struct mm_struct *mm;
+
+	for (;;) {
+		mutex_lock(&mm_list_lock);
+		mm = list_first_entry_or_null(&mm_list, struct mm_struct, mm_node);
+		mutex_unlock(&mm_list_lock);
+		if (!mm)
+			break;
+		kmod_mm_exit(mm->pid);
+	}
+}
+
+long kmod_munmap(int pid, unsigned long addr, unsigned long len)
+{
+	struct mm_struct *mm = mm_get(pid);
+	long ret;
+
+	if (!mm)
+		return -ENOMEM;
+	task_enter_call(pid, mm, NULL);
+	ret = do_munmap_range(mm, addr, len);
+	task_leave_call();
+	mmput(mm);
+	return ret;
+}
+
+/* ---- mmap ---- */
+
+static unsigned long calc_vm_prot_bits(unsigned long prot)
+{
+	return ((prot & PROT_READ) ? VM_READ : 0) |
+	       ((prot & PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
+}
+
+/*
+ * do_mmap's checks for a file mapping, in its order, then the driver's
+ * ->mmap on a new VMA.  On failure nothing stays: the inserted pages are
+ * zapped and the VMA freed without ->close, as mmap_region does.
+ */
+long do_mmap_file(struct file *file, unsigned long addr, unsigned long len,
+		  unsigned long prot, unsigned long flags, unsigned long long off,
+		  unsigned long **pfns)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long vm_flags, pgoff, nr, i;
+	struct vm_area_struct *vma;
+	unsigned long *out;
+	long err;
+
+	if (!len)
+		return -EINVAL;
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || addr + len < addr)
+		return -ENOMEM;
+	pgoff = off >> PAGE_SHIFT;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+
+	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_SHARED_VALIDATE:
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!(file->f_mode & FMODE_WRITE))
+			vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		fallthrough;
+	case MAP_PRIVATE:
+		if (!(file->f_mode & FMODE_READ))
+			return -EACCES;
+		if (!file->f_op->mmap)
+			return -ENODEV;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	mmap_write_lock(mm);
+	/* MAP_FIXED over an older mapping replaces it. */
+	err = __do_munmap(mm, addr, addr + len);
+	if (err)
+		goto out_unlock;
+	err = -ENOMEM;
+	vma = vm_area_alloc(mm, addr, addr + len);
+	if (!vma)
+		goto out_unlock;
+	vma->vm_flags = vm_flags;
+	vma->vm_pgoff = pgoff;
+	vma->vm_file = get_file(file);
+
+	err = file->f_op->mmap(file, vma);
+	if (err) {
+		zap_range(vma, vma->vm_start, vma->vm_end);
+		vm_area_free(vma);
+		fput(file);
+		goto out_unlock;
+	}
+
+	nr = vma_pages(vma);
+	out = kvmalloc_array(nr, sizeof(*out), GFP_KERNEL);
+	if (!out) {
+		vma_link(mm, vma);
+		__do_munmap(mm, addr, addr + len);
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	for (i = 0; i < nr; i++)
+		out[i] = vma->pages[i] ? page_to_pfn(vma->pages[i]) : ~0UL;
+	*pfns = out;
+	vma_link(mm, vma);
+	err = 0;
+out_unlock:
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* ---- inserting pages ---- */
+
+int vm_insert_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	struct page **slot;
+
+	if (addr < vma->vm_start || addr >= vma->vm_end)
+		return -EFAULT;
+	if (!page_count(page))
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_MIXEDMAP)) {
+		BUG_ON(vma->vm_flags & VM_PFNMAP);
+		vma->vm_flags |= VM_MIXEDMAP;
+	}
+	slot = &vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT];
+	if (*slot)
+		return -EBUSY;
+	get_page(page);
+	atomic_inc(&page->_mapcount);
+	*slot = page;
+	return 0;
+}
+
+static int __vm_map_pages(struct vm_area_struct *vma, struct page **pages,
+			  unsigned long num, unsigned long offset)
+{
+	unsigned long count = vma_pages(vma);
+	unsigned long uaddr = vma->vm_start;
+	unsigned long i;
+	int ret;
+
+	if (offset >= num)
+		return -ENXIO;
+	if (count > num - offset)
+		return -ENXIO;
+	for (i = 0; i < count; i++) {
+		ret = vm_insert_page(vma, uaddr, pages[offset + i]);
+		if (ret < 0)
+			return ret;
+		uaddr += PAGE_SIZE;
+	}
+	return 0;
+}
+
+int vm_map_pages(struct vm_area_struct *vma, struct page **pages, unsigned long num)
+{
+	return __vm_map_pages(vma, pages, num, vma->vm_pgoff);
+}
+
+int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned long num)
+{
+	return __vm_map_pages(vma, pages, num, 0);
+}
+
+/*
+ * Page-table walking is for PV guests, whose PTEs the hypervisor writes.
+ * This guest is auto-translated: there are no PTEs to give.
+ */
+int apply_to_page_range(struct mm_struct *mm, unsigned long address,
+			unsigned long size, pte_fn_t fn, void *data)
+{
+	WARN(1, "apply_to_page_range: no page tables in an auto-translated guest");
+	return -EOPNOTSUPP;
+}
+
+/* ---- MMU interval notifiers ---- */
+
+int mmu_interval_notifier_insert_locked(struct mmu_interval_notifier *sub,
+		struct mm_struct *mm, unsigned long start, unsigned long length,
+		const struct mmu_interval_notifier_ops *ops)
+{
+	sub->mm = mm;
+	sub->ops = ops;
+	sub->start = start;
+	sub->last = start + length - 1;
+	sub->invalidate_seq = 1;
+	mmgrab(mm);
+	hlist_add_head(&sub->node, &mm->notifiers);
+	return 0;
+}
+
+void mmu_interval_notifier_remove(struct mmu_interval_notifier *sub)
+{
+	struct mm_struct *mm = sub->mm;
+
+	hlist_del(&sub->node);
+	mmdrop(mm);
+}
+
+unsigned long mmu_interval_read_begin(struct mmu_interval_notifier *sub)
+{
+	return sub->invalidate_seq;
+}
+
+static void mmu_notify_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct mmu_notifier_range range = {
+		.mm = mm, .start = start, .end = end,
+		.flags = MMU_NOTIFIER_RANGE_BLOCKABLE, .event = MMU_NOTIFY_UNMAP,
+	};
+	struct mmu_interval_notifier *sub;
+	struct hlist_node *tmp;
+
+	hlist_for_each_entry_safe(sub, tmp, &mm->notifiers, node) {
+		if (sub->start < end && sub->last >= start) {
+			sub->invalidate_seq += 2;
+			sub->ops->invalidate(sub, &range, sub->invalidate_seq);
+		}
+	}
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The page allocator over the domain's RAM.  Every page of RAM has its
+ * struct page in mem_map (the array is mapped lazily, so an idle kernel
+ * pays only for the pages it touched).  Free pages are a bitmap searched
+ * next-fit; pages come out with a reference count of one and go back when
+ * the last reference is put.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "hostif.h"
+#include "shim.h"
+
+unsigned long page_offset_base;
+unsigned long max_pfn;
+struct page *mem_map;
+
+static unsigned long *free_bitmap;	/* bit set: page is allocated */
+static unsigned long next_fit;
+static unsigned long nr_free;
+static DEFINE_SPINLOCK(page_alloc_lock);
+
+int page_alloc_init(void)
+{
+	unsigned long nr_pages;
+
+	page_offset_base = (unsigned long)hostk_ram(&nr_pages);
+	if (!page_offset_base || !nr_pages)
+		return -ENOMEM;
+	max_pfn = nr_pages;
+	mem_map = hostk_map_anon(nr_pages * sizeof(struct page));
+	free_bitmap = hostk_map_anon(DIV_ROUND_UP(nr_pages, BITS_PER_LONG) *
+				     sizeof(unsigned long));
+	if (!mem_map || !free_bitmap)
+		return -ENOMEM;
+	/* pfn 0 is kept back: a zero frame number reads as "none" too often. */
+	free_bitmap[0] |= 1;
+	nr_free = nr_pages - 1;
+	next_fit = 1;
+	return 0;
+}
+
+unsigned long nr_free_ram_pages(void)
+{
+	return READ_ONCE(nr_free);
+}
+
+static long take_free_pfn(void)
+{
+	unsigned long i, pfn;
+
+	for (i = 0; i < max_pfn; i++) {
+		pfn = (next_fit + i) % max_pfn;
+		if (!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG)))) {
+			free_bitmap[pfn / BITS_PER_LONG] |= 1UL << (pfn % BITS_PER_LONG);
+			next_fit = pfn + 1;
+			nr_free--;
+			return pfn;
+		}
+	}
+	return -1;
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page;
+	long pfn;
+
+	if (WARN(order != 0, "alloc_pages: order %u not supported", order))
+		return NULL;
+	spin_lock(&page_alloc_lock);
+	pfn = take_free_pfn();
+	spin_unlock(&page_alloc_lock);
+	if (pfn < 0) {
+		if (!(gfp_mask & __GFP_NOWARN))
+			pr_warn("page allocation failure: out of guest RAM\n");
+		return NULL;
+	}
+	page = pfn_to_page(pfn);
+	page->flags = 0;
+	page->private = 0;
+	atomic_set(&page->_mapcount, 0);
+	INIT_LIST_HEAD(&page->lru);
+	atomic_set(&page->_refcount, 1);
+	if (gfp_mask & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE);
+	return page;
+}
+
+static void free_the_page(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	WARN(PageForeign(page), "freeing pfn %lu while a grant is mapped there", pfn);
+	spin_lock(&page_alloc_lock);
+	WARN_ON(!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG))));
+	free_bitmap[pfn / BITS_PER_LONG] &= ~(1UL << (pfn % BITS_PER_LONG));
+	nr_free++;
+	spin_unlock(&page_alloc_lock);
+}
+
+void put_page(struct page *page)
+{
+	int left = atomic_dec_return(&page->_refcount);
+
+	if (left == 0)
+		free_the_page(page);
+	else
+		WARN(left < 0, "put_page: pfn %lu has no references", page_to_pfn(page));
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	put_page(page);
+}
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp_mask, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr)
+		__free_pages(virt_to_page((void *)addr), order);
+}
+
+unsigned long kmod_nr_pages(void)
+{
+	return max_pfn;
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tasks and sleeping.  Each host thread that runs kernel code is a task;
+ * its struct task_struct lives in thread-local storage.  A task sleeps in
+ * schedule() until its state is set back to TASK_RUNNING by a waker (the
+ * host side makes the wakeup sticky, so none is lost between the state
+ * change and the sleep).  An interruptible sleep also ends when the host
+ * reports a "signal": the program the task is serving asked to interrupt
+ * the call, or went away.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/jiffies.h>
+#include <linux/delay.h>
+#include <linux/string.h>
+
+#include "hostif.h"
+#include "shim.h"
+
+#define NSEC_PER_JIFFY (1000000000ULL / HZ)
+
+static __thread struct task_struct current_task;
+static __thread bool current_ready;
+
+struct task_struct *get_current(void)
+{
+	struct task_struct *t = &current_task;
+
+	if (unlikely(!current_ready)) {
+		t->__state = TASK_RUNNING;
+		t->waker = hostk_current_waker();
+		strscpy(t->comm, "kworker", sizeof(t->comm));
+		current_ready = true;
+	}
+	return t;
+}
+
+void task_enter_call(int pid, struct mm_struct *mm, const char *comm)
+{
+	struct task_struct *t = current;
+
+	t->pid = pid;
+	t->mm = mm;
+	t->sigpending = 0;
+	if (comm)
+		strscpy(t->comm, comm, sizeof(t->comm));
+}
+
+void task_leave_call(void)
+{
+	struct task_struct *t = current;
+
+	t->pid = 0;
+	t->mm = NULL;
+	t->sigpending = 0;
+}
+
+int wake_up_state(struct task_struct *p, unsigned int state)
+{
+	unsigned int cur = __atomic_load_n(&p->__state, __ATOMIC_SEQ_CST);
+
+	do {
+		if (!(cur & state))
+			return 0;
+	} while (!__atomic_compare_exchange_n(&p->__state, &cur, TASK_RUNNING,
+					      false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	hostk_wake(p->waker);
+	return 1;
+}
+
+int wake_up_process(struct task_struct *p)
+{
+	return wake_up_state(p, TASK_NORMAL);
+}
+
+/* Sleeps until woken, a signal (for interruptible states) or the deadline
+ * (ns, or -1); returns the ns left, 0 on timeout. */
+static long long schedule_until(long long deadline)
+{
+	struct task_struct *t = current;
+
+	for (;;) {
+		unsigned int state = __atomic_load_n(&t->__state, __ATOMIC_SEQ_CST);
+		long long left = -1;
+		int r;
+
+		if (state == TASK_RUNNING)
+			break;
+		if (deadline >= 0) {
+			left = deadline - (long long)hostk_clock_ns();
+			if (left <= 0) {
+				__set_current_state(TASK_RUNNING);
+				return 0;
+			}
+		}
+		r = hostk_sleep(left);
+		if (r == HOSTK_SIGNAL) {
+			WRITE_ONCE(t->sigpending, 1);
+			if (state & (TASK_INTERRUPTIBLE | TASK_WAKEKILL))
+				__set_current_state(TASK_RUNNING);
+		}
+	}
+	if (deadline < 0)
+		return 1;
+	return max_t(long long, deadline - (long long)hostk_clock_ns(), 1);
+}
+
+void schedule(void)
+{
+	schedule_until(-1);
+}
+
+long schedule_timeout(long timeout)
+{
+	long long deadline, left;
+
+	if (timeout == MAX_SCHEDULE_TIMEOUT) {
+		schedule();
+		return timeout;
+	}
+	if (timeout < 0)
+		timeout = 0;
+	deadline = hostk_clock_ns() + (unsigned long long)timeout * NSEC_PER_JIFFY;
+	left = schedule_until(deadline);
+	return left ? DIV_ROUND_UP(left, NSEC_PER_JIFFY) : 0;
+}
+
+long schedule_timeout_interruptible(long timeout)
+{
+	__set_current_state(TASK_INTERRUPTIBLE);
+	return schedule_timeout(timeout);
+}
+
+long schedule_timeout_uninterruptible(long timeout)
+{
+	__set_current_state(TASK_UNINTERRUPTIBLE);
+	return schedule_timeout(timeout);
+}
+
+u64 get_jiffies_64(void)
+{
+	return hostk_clock_ns() / NSEC_PER_JIFFY;
+}
+
+unsigned long msecs_to_jiffies(const unsigned int m)
+{
+	return DIV_ROUND_UP((unsigned long)m, 1000 / HZ);
+}
+
+unsigned long usecs_to_jiffies(const unsigned int u)
+{
+	return DIV_ROUND_UP((unsigned long)u, 1000000 / HZ);
+}
+
+unsigned int jiffies_to_msecs(const unsigned long j)
+{
+	return j * (1000 / HZ);
+}
+
+void msleep(unsigned int msecs)
+{
+	unsigned long long deadline = hostk_clock_ns() + msecs * 1000000ULL;
+
+	while (hostk_clock_ns() < deadline) {
+		__set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_until(deadline);
+	}
+}
+
+unsigned long msleep_interruptible(unsigned int msecs)
+{
+	unsigned long long deadline = hostk_clock_ns() + msecs * 1000000ULL;
+	long long left = 1;
+
+	while (left > 0 && !signal_pending(current)) {
+		__set_current_state(TASK_INTERRUPTIBLE);
+		left = schedule_until(deadline);
+	}
+	return left > 0 ? DIV_ROUND_UP(left, 1000000) : 0;
+}
+
+void usleep_range(unsigned long min, unsigned long max)
+{
+	unsigned long long deadline = hostk_clock_ns() + min * 1000ULL;
+
+	while (hostk_clock_ns() < deadline) {
+		__set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_until(deadline);
+	}
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the shim's subsystems tell each other (kernel side; the drivers
+ * never see this).
+ */
+#ifndef KMOD_SHIM_H
+#define KMOD_SHIM_H
+
+#include <linux/types.h>
+
+struct mm_struct;
+struct file;
+struct page;
+
+/* sched.c: a kernel thread starts/ends serving a program's call. */
+void task_enter_call(int pid, struct mm_struct *mm, const char *comm);
+void task_leave_call(void);
+
+/* slab.c: live objects left (each one logged). */
+long slab_report_leaks(void);
+
+/* page_alloc.c */
+int page_alloc_init(void);
+unsigned long nr_free_ram_pages(void);
+
+/* mmap.c: the programs' address spaces. */
+struct mm_struct *mm_get(int pid);	/* found or created; a reference */
+void mmput(struct mm_struct *mm);
+long do_mmap_file(struct file *file, unsigned long addr, unsigned long len,
+		  unsigned long prot, unsigned long flags, unsigned long long off,
+		  unsigned long **pfns);
+long do_munmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len);
+void exit_mmap(struct mm_struct *mm);
+
+/* workqueue.c */
+int workqueue_init(void);
+void workqueue_stop(void);
+
+/* grant-table.c, events.c, features/enlighten.c */
+int gnttab_init(void);
+void gnttab_exit(void);
+void gnttab_stop_deferred(void);
+unsigned int gnttab_deferred_count(void);
+int xen_events_init(void);
+void xen_setup_features(void);
+
+/* miscdev.c */
+struct miscdevice *misc_find(const char *name);
+
+/* module.c */
+int modules_init(void);
+void modules_exit(void);
+
+#endif

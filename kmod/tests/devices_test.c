@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest kernel's devices, end to end: a real hvsimd, a guest kernel
+ * (hvsim-kernel, the real Linux drivers) per domain, and test programs in
+ * two domains driving /dev/xen/{gntalloc,gntdev,evtchn} through the device
+ * socket (devclient).  Every expected errno is the one Linux 6.1 gives.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+
+#include "hvsim/xen.h"
+#include <xen/gntdev.h>
+#include <xen/gntalloc.h>
+#include <xen/evtchn.h>
+
+#include "harness.h"
+#include "devclient.h"
+
+static char sock0[PATH_MAX], sock1[PATH_MAX];
+static uint16_t dom1;
+
+static void setup(void)
+{
+	harness_up(1);
+	dom1 = harness_domain("guest");
+	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), 0, sock0, sizeof(sock0)), 0);
+	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), dom1, sock1, sizeof(sock1)), 0);
+}
+
+static void teardown(void)
+{
+	/* KMOD_TEST_KEEP=1 leaves the daemon and its state for a post-mortem. */
+	if (!getenv("KMOD_TEST_KEEP"))
+		harness_down();
+}
+
+static struct hvsim_dev *dev_open(const char *sock, const char *path, int flags)
+{
+	struct hvsim_dev *d = NULL;
+	int rc = hvsim_dev_open(sock, path, flags, &d);
+
+	ck_assert_msg(rc == 0, "open %s on %s: %s", path, sock, strerror(-rc));
+	return d;
+}
+
+/* gntalloc: `count` pages granted to `to`, mapped read-write. */
+struct share {
+	struct hvsim_dev *dev;
+	uint64_t index;
+	uint32_t refs[8];
+	uint32_t count;
+	volatile uint8_t *addr;
+};
+
+static void share_pages(struct share *s, const char *sock, uint16_t to, uint32_t count)
+{
+	struct {
+		struct ioctl_gntalloc_alloc_gref op;
+		uint32_t more[7];
+	} a = { .op = { .domid = to, .flags = GNTALLOC_FLAG_WRITABLE, .count = count } };
+	void *p;
+
+	ck_assert_uint_le(count, 8);
+	s->dev = dev_open(sock, "/dev/xen/gntalloc", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(s->dev, IOCTL_GNTALLOC_ALLOC_GREF, &a), 0);
+	s->index = a.op.index;
+	s->count = count;
+	/* (the uapi's one-element arrays continue into `more`) */
+	memcpy(s->refs, (char *)&a + offsetof(struct ioctl_gntalloc_alloc_gref, gref_ids),
+	       count * sizeof(uint32_t));
+	ck_assert_int_eq(hvsim_dev_mmap(s->dev, NULL, count * 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED, (off_t)s->index, &p), 0);
+	s->addr = p;
+}
+
+/* gntdev: `count` refs of domain `from` mapped read-write. */
+struct gmap {
+	struct hvsim_dev *dev;
+	uint64_t index;
+	uint32_t count;
+	volatile uint8_t *addr;
+};
+
+static int map_grants(struct gmap *m, const char *sock, uint16_t from,
+		      const uint32_t *refs, uint32_t count)
+{
+	struct {
+		struct ioctl_gntdev_map_grant_ref op;
+		struct ioctl_gntdev_grant_ref more[7];
+	} a = { .op = { .count = count } };
+	void *p;
+	long rc;
+
+	ck_assert_uint_le(count, 8);
+	if (!m->dev)
+		m->dev = dev_open(sock, "/dev/xen/gntdev", O_RDWR);
+	struct ioctl_gntdev_grant_ref *r =
+		(void *)((char *)&a + offsetof(struct ioctl_gntdev_map_grant_ref, refs));
+
+	for (uint32_t i = 0; i < count; i++) {
+		r[i].domid = from;
+		r[i].ref = refs[i];
+	}
+	ck_assert_int_eq(hvsim_dev_ioctl(m->dev, IOCTL_GNTDEV_MAP_GRANT_REF, &a), 0);
+	m->index = a.op.index;
+	m->count = count;
+	rc = hvsim_dev_mmap(m->dev, NULL, count * 4096, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, (off_t)m->index, &p);
+	m->addr = rc ? NULL : p;
+	return (int)rc;
+}
+
+/* Waits up to 3 s for *p == want. */
+static bool wait_byte(volatile uint8_t *p, uint8_t want)
+{
+	for (int i = 0; i < 300; i++) {
+		if (*p == want)
+			return true;
+		usleep(10000);
+	}
+	return *p == want;
+}
+
+static int evtchn_unbound(struct hvsim_dev *e, uint16_t remote)
+{
+	struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = remote };
+	long port = hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b);
+
+	ck_assert_int_gt(port, 0);
+	return (int)port;
+}
+
+static int evtchn_interdomain(struct hvsim_dev *e, uint16_t remote, int rport)
+{
+	struct ioctl_evtchn_bind_interdomain b = {
+		.remote_domain = remote, .remote_port = (uint32_t)rport,
+	};
+	long port = hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_INTERDOMAIN, &b);
+
+	ck_assert_int_gt(port, 0);
+	return (int)port;
+}
+
+/* The next port read from the evtchn device within 3 s, or -errno. */
+static long evtchn_next(struct hvsim_dev *e)
+{
+	uint32_t port;
+	int ready = hvsim_dev_poll(e, POLLIN, 3000);
+	ssize_t n;
+
+	if (ready <= 0)
+		return ready ? ready : -ETIMEDOUT;
+	n = hvsim_dev_read(e, &port, sizeof(port));
+	return n == sizeof(port) ? (long)port : (n < 0 ? n : -EIO);
+}
+
+static void evtchn_unmask(struct hvsim_dev *e, uint32_t port)
+{
+	ck_assert_int_eq(hvsim_dev_write(e, &port, sizeof(port)), sizeof(port));
+}
+
+/* ---- sharing pages ------------------------------------------------------ */
+
+START_TEST(gntalloc_page_mapped_by_gntdev_is_shared)
+{
+	struct share s;
+	struct gmap m = { 0 };
+
+	share_pages(&s, sock0, dom1, 2);
+	s.addr[0] = 0x11;
+	s.addr[4096 + 7] = 0x22;
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 2), 0);
+	ck_assert_uint_eq(m.addr[0], 0x11);
+	ck_assert_uint_eq(m.addr[4096 + 7], 0x22);
+	m.addr[100] = 0x33;
+	ck_assert_uint_eq(s.addr[100], 0x33);
+
+	/* The granter sees its pages pinned by the mapping. */
+	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 2 * 4096), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_UNMAP_GRANT_REF,
+		&(struct ioctl_gntdev_unmap_grant_ref){ .index = m.index, .count = 2 }), 0);
+	ck_assert_int_eq(hvsim_dev_munmap((void *)s.addr, 2 * 4096), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_DEALLOC_GREF,
+		&(struct ioctl_gntalloc_dealloc_gref){ .index = s.index, .count = 2 }), 0);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+START_TEST(munmap_is_not_for_a_plain_range)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_int_eq(hvsim_dev_munmap(p, 4096), HVSIM_DEV_NOT_MINE);
+	munmap(p, 4096);
+}
+END_TEST
+
+START_TEST(get_offset_for_vaddr)
+{
+	struct share s;
+	struct gmap m = { 0 };
+	struct ioctl_gntdev_get_offset_for_vaddr q = { 0 };
+	static char not_mapped[8192];
+
+	share_pages(&s, sock0, dom1, 3);
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 1), 0);
+	/* a second map gets the next index */
+	struct gmap m2 = { .dev = m.dev };
+	ck_assert_int_eq(map_grants(&m2, sock1, 0, s.refs + 1, 2), 0);
+	ck_assert_uint_eq(m2.index, 4096);
+
+	q.vaddr = (uintptr_t)m2.addr + 4096 + 12;
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q), 0);
+	ck_assert_uint_eq(q.offset, m2.index);
+	ck_assert_uint_eq(q.count, 2);
+	/* not a gntdev mapping: the program's own memory */
+	q.vaddr = (uintptr_t)not_mapped;
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, NULL), -EFAULT);
+	/* after munmap the address is no longer the map's */
+	q.vaddr = (uintptr_t)m.addr;
+	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 4096), 0);
+	ck_assert_int_ne(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q), 0);
+	hvsim_dev_close(m.dev);
+}
+END_TEST
+
+START_TEST(set_max_grants_is_gone_in_6_1)
+{
+	struct hvsim_dev *d = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	struct ioctl_gntdev_set_max_grants op = { .count = 4 };
+
+	/* Linux removed it; libxengnttab treats ENOTTY as success. */
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_SET_MAX_GRANTS, &op), -ENOTTY);
+	hvsim_dev_close(d);
+}
+END_TEST
+
+START_TEST(grant_copy_both_ways_with_status)
+{
+	struct share s;
+	struct hvsim_dev *d;
+	char in[64], out[64] = "written by the copier";
+	struct gntdev_grant_copy_segment seg[3];
+	struct ioctl_gntdev_grant_copy copy = { .count = 3, .segments = seg };
+
+	share_pages(&s, sock0, dom1, 1);
+	memcpy((void *)(s.addr + 200), "granted page text", 18);
+	d = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	memset(seg, 0, sizeof(seg));
+	memset(in, 0, sizeof(in));
+	/* from the grant into our buffer */
+	seg[0].source.foreign.ref = s.refs[0];
+	seg[0].source.foreign.domid = 0;
+	seg[0].source.foreign.offset = 200;
+	seg[0].dest.virt = in;
+	seg[0].len = 18;
+	seg[0].flags = GNTCOPY_source_gref;
+	/* from our buffer into the grant */
+	seg[1].source.virt = out;
+	seg[1].dest.foreign.ref = s.refs[0];
+	seg[1].dest.foreign.domid = 0;
+	seg[1].dest.foreign.offset = 1000;
+	seg[1].len = (uint16_t)strlen(out) + 1;
+	seg[1].flags = GNTCOPY_dest_gref;
+	/* a reference that does not exist */
+	seg[2].source.foreign.ref = 5000;
+	seg[2].source.foreign.domid = 0;
+	seg[2].dest.virt = in + 32;
+	seg[2].len = 4;
+	seg[2].flags = GNTCOPY_source_gref;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
+	ck_assert_int_eq(seg[0].status, GNTST_okay);
+	ck_assert_str_eq(in, "granted page text");
+	ck_assert_int_eq(seg[1].status, GNTST_okay);
+	ck_assert_str_eq((const char *)(s.addr + 1000), out);
+	ck_assert_int_eq(seg[2].status, GNTST_bad_gntref);
+
+	/* a local-to-local segment is refused whole */
+	seg[0].flags = 0;
+	copy.count = 1;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), -EINVAL);
+	/* crossing the page end */
+	seg[0].flags = GNTCOPY_source_gref;
+	seg[0].source.foreign.offset = 4090;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), -EINVAL);
+	/* a wild destination */
+	seg[0].source.foreign.offset = 0;
+	seg[0].dest.virt = (void *)16;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), -EFAULT);
+	hvsim_dev_close(d);
+}
+END_TEST
+
+/* ---- unmap notifications when a program is killed ---------------------- */
+
+struct victim {
+	int ready[2];
+	uint32_t ref;		/* in */
+	int port;		/* in: the peer's unbound port */
+	uint16_t peer;
+};
+
+/* In dom1: maps the grant with gntdev, notify on unmap, then waits to die. */
+static int gntdev_victim(void *arg)
+{
+	struct victim *v = arg;
+	struct gmap m = { 0 };
+	struct hvsim_dev *e = NULL;
+	int port;
+
+	if (hvsim_dev_open(sock1, "/dev/xen/evtchn", O_RDWR, &e))
+		return 10;
+	port = evtchn_interdomain(e, 0, v->port);
+	if (map_grants(&m, sock1, 0, &v->ref, 1))
+		return 11;
+	m.addr[77] = 0xee;
+	struct ioctl_gntdev_unmap_notify n = {
+		.index = m.index + 77,
+		.action = UNMAP_NOTIFY_CLEAR_BYTE | UNMAP_NOTIFY_SEND_EVENT,
+		.event_channel_port = (uint32_t)port,
+	};
+	if (hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n))
+		return 12;
+	if (write(v->ready[1], "r", 1) != 1)
+		return 13;
+	pause();
+	return 0;
+}
+
+START_TEST(gntdev_unmap_notify_fires_when_mapper_is_killed)
+{
+	struct victim v;
+	struct share s;
+	struct hvsim_dev *e = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	char c;
+	pid_t pid;
+
+	share_pages(&s, sock0, dom1, 1);
+	v.ref = s.refs[0];
+	v.port = evtchn_unbound(e, dom1);
+	ck_assert_int_eq(pipe(v.ready), 0);
+	pid = harness_spawn(gntdev_victim, &v);
+	ck_assert_int_eq(read(v.ready[0], &c, 1), 1);
+	ck_assert_uint_eq(s.addr[77], 0xee);
+	/* nothing before the kill */
+	ck_assert_int_eq(hvsim_dev_poll(e, POLLIN, 100), 0);
+
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(harness_wait(pid), 128 + SIGKILL);
+	ck_assert_msg(wait_byte(s.addr + 77, 0), "the byte was not cleared");
+	ck_assert_int_eq(evtchn_next(e), v.port);
+	hvsim_dev_close(e);
+}
+END_TEST
+
+/* In dom0: shares a page with notify on unmap, then waits to die. */
+static int gntalloc_victim(void *arg)
+{
+	struct victim *v = arg;
+	struct share s;
+	struct hvsim_dev *e = NULL;
+	int port;
+
+	if (hvsim_dev_open(sock0, "/dev/xen/evtchn", O_RDWR, &e))
+		return 10;
+	port = evtchn_unbound(e, v->peer);
+	share_pages(&s, sock0, v->peer, 1);
+	s.addr[5] = 0xaa;
+	struct ioctl_gntalloc_unmap_notify n = {
+		.index = s.index + 5,
+		.action = UNMAP_NOTIFY_CLEAR_BYTE | UNMAP_NOTIFY_SEND_EVENT,
+		.event_channel_port = (uint32_t)port,
+	};
+	if (hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, &n))
+		return 12;
+	v->ref = s.refs[0];
+	v->port = port;
+	if (write(v->ready[1], &v->ref, 4) != 4 || write(v->ready[1], &v->port, 4) != 4)
+		return 13;
+	pause();
+	return 0;
+}
+
+START_TEST(gntalloc_unmap_notify_fires_when_granter_is_killed)
+{
+	struct victim v = { .peer = dom1 };
+	struct gmap m = { 0 };
+	struct hvsim_dev *e = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	uint32_t ref, rport;
+	int port;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(v.ready), 0);
+	pid = harness_spawn(gntalloc_victim, &v);
+	ck_assert_int_eq(read(v.ready[0], &ref, 4), 4);
+	ck_assert_int_eq(read(v.ready[0], &rport, 4), 4);
+	port = evtchn_interdomain(e, 0, (int)rport);
+	/* binding sets our new port pending once */
+	ck_assert_int_eq(evtchn_next(e), port);
+	evtchn_unmask(e, (uint32_t)port);
+	ck_assert_int_eq(map_grants(&m, sock1, 0, &ref, 1), 0);
+	ck_assert_uint_eq(m.addr[5], 0xaa);
+
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(harness_wait(pid), 128 + SIGKILL);
+	/* our mapping keeps the page: we see the byte cleared in it */
+	ck_assert_msg(wait_byte(m.addr + 5, 0), "the byte was not cleared");
+	ck_assert_int_eq(evtchn_next(e), port);
+	hvsim_dev_close(e);
+}
+END_TEST
+
+START_TEST(file_lives_until_last_close_and_last_munmap)
+{
+	struct share s;
+	struct gmap m = { 0 };
+
+	share_pages(&s, sock0, dom1, 1);
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 1), 0);
+	m.addr[9] = 0x99;
+	struct ioctl_gntdev_unmap_notify n = {
+		.index = m.index + 9, .action = UNMAP_NOTIFY_CLEAR_BYTE,
+	};
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), 0);
+	/* closed, but still mapped: nothing happens, the page is still shared */
+	hvsim_dev_close(m.dev);
+	usleep(100 * 1000);
+	ck_assert_uint_eq(s.addr[9], 0x99);
+	m.addr[10] = 0x10;
+	ck_assert_uint_eq(s.addr[10], 0x10);
+	/* the last munmap is the file's end: release, unmap, clear */
+	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 4096), 0);
+	ck_assert_msg(wait_byte(s.addr + 9, 0), "the byte was not cleared at the last munmap");
+}
+END_TEST
+
+START_TEST(unmap_notify_errors)
+{
+	struct share s;
+	struct gmap m = { 0 };
+	struct ioctl_gntdev_unmap_notify n = { .action = UNMAP_NOTIFY_CLEAR_BYTE };
+	struct ioctl_gntalloc_unmap_notify an = { .action = UNMAP_NOTIFY_CLEAR_BYTE };
+
+	share_pages(&s, sock0, dom1, 1);
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 1), 0);
+	n.index = m.index + 4096 * 5;
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), -ENOENT);
+	n.index = m.index;
+	n.action = 0x10;
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), -EINVAL);
+	n.action = UNMAP_NOTIFY_SEND_EVENT;
+	n.event_channel_port = 77;	/* not bound */
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_SET_UNMAP_NOTIFY, &n), -EINVAL);
+	an.index = s.index + 4096 * 3;
+	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, &an), -ENOENT);
+	an.index = s.index;
+	an.action = 0x4;
+	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, &an), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, NULL), -EFAULT);
+}
+END_TEST
+
+/* ---- event channels ------------------------------------------------------ */
+
+START_TEST(evtchn_bind_notify_read_unmask)
+{
+	struct hvsim_dev *e0 = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	struct hvsim_dev *e1 = dev_open(sock1, "/dev/xen/evtchn", O_RDWR | O_NONBLOCK);
+	uint32_t got;
+	int p0, p1;
+
+	p0 = evtchn_unbound(e0, dom1);
+	p1 = evtchn_interdomain(e1, 0, p0);
+	ck_assert_int_eq(evtchn_next(e1), p1);
+	evtchn_unmask(e1, (uint32_t)p1);
+	/* nothing more: a non-blocking read says EAGAIN */
+	ck_assert_int_eq(hvsim_dev_read(e1, &got, sizeof(got)), -EAGAIN);
+
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1 }), 0);
+	ck_assert_int_eq(evtchn_next(e0), p0);
+	/* a port that fired stays masked until unmasked */
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1 }), 0);
+	ck_assert_int_eq(hvsim_dev_poll(e0, POLLIN, 200), 0);
+	evtchn_unmask(e0, (uint32_t)p0);
+	ck_assert_int_eq(evtchn_next(e0), p0);
+	evtchn_unmask(e0, (uint32_t)p0);
+
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p0 }), 0);
+	ck_assert_int_eq(evtchn_next(e1), p1);
+
+	/* unbind; then the port is not ours */
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = (uint32_t)p1 }), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1 }), -ENOTCONN);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = (uint32_t)p1 }), -ENOTCONN);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = 5000 }), -EINVAL);
+	hvsim_dev_close(e0);
+	hvsim_dev_close(e1);
+}
+END_TEST
+
+START_TEST(evtchn_ring_overflow_is_efbig)
+{
+	struct hvsim_dev *e0 = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	struct hvsim_dev *e1 = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	struct ioctl_evtchn_notify n;
+	uint32_t got;
+	int p0, p1, i;
+
+	p0 = evtchn_unbound(e0, dom1);
+	p1 = evtchn_interdomain(e1, 0, p0);
+	n.port = (uint32_t)p1;
+	/*
+	 * Fire, unmask without reading, again: one port fills the 64-entry
+	 * ring.  poll() says POLLERR (alone) once it has overflowed.
+	 */
+	for (i = 0; i < 1000; i++) {
+		ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY, &n), 0);
+		usleep(2000);
+		if (hvsim_dev_poll(e0, POLLIN, 0) == POLLERR)
+			break;
+		evtchn_unmask(e0, (uint32_t)p0);
+	}
+	ck_assert_int_lt(i, 1000);
+	ck_assert_int_ge(i, 64);
+	ck_assert_int_eq(hvsim_dev_read(e0, &got, sizeof(got)), -EFBIG);
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_RESET, NULL), 0);
+	ck_assert_int_eq(hvsim_dev_poll(e0, POLLIN, 0), 0);
+	hvsim_dev_close(e0);
+	hvsim_dev_close(e1);
+}
+END_TEST
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+START_TEST(blocking_read_ends_with_eintr_on_a_signal)
+{
+	struct hvsim_dev *e = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint32_t got;
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	ck_assert_int_eq(hvsim_dev_read(e, &got, sizeof(got)), -EINTR);
+	hvsim_dev_close(e);
+}
+END_TEST
+
+/* In dom1: binds a port, then blocks reading events that never come. */
+static int blocked_reader(void *arg)
+{
+	int *ready = arg;
+	struct hvsim_dev *e = NULL;
+	uint32_t port, got;
+
+	if (hvsim_dev_open(sock1, "/dev/xen/evtchn", O_RDWR, &e))
+		return 10;
+	port = (uint32_t)evtchn_unbound(e, 0);
+	if (write(ready[1], &port, sizeof(port)) != sizeof(port))
+		return 11;
+	hvsim_dev_read(e, &got, sizeof(got));
+	return 12;
+}
+
+static bool trace_has(const char *needle)
+{
+	char path[PATH_MAX], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace.jsonl", harness_dir());
+	f = fopen(path, "r");
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+START_TEST(killing_a_blocked_reader_releases_its_file)
+{
+	char want[128];
+	uint32_t port;
+	int ready[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = harness_spawn(blocked_reader, ready);
+	ck_assert_int_eq(read(ready[0], &port, sizeof(port)), sizeof(port));
+	usleep(100 * 1000);	/* well into its read */
+	snprintf(want, sizeof(want), "\"dom\":%u,\"kind\":\"hypercall\","
+		 "\"op\":\"event_channel_op\",\"cmd\":\"close\"", dom1);
+	ck_assert(!trace_has(want));
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(harness_wait(pid), 128 + SIGKILL);
+	/* its wait ended, release ran: the port was closed */
+	for (int i = 0; i < 300 && !trace_has(want); i++)
+		usleep(10000);
+	ck_assert_msg(trace_has(want), "the killed reader's port was not closed");
+}
+END_TEST
+
+START_TEST(evtchn_errors)
+{
+	struct hvsim_dev *e = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+
+	ck_assert_int_eq(hvsim_dev_ioctl(e, 0x4500ff, NULL), -ENOSYS);
+	ck_assert_int_eq(hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_INTERDOMAIN, NULL), -EFAULT);
+	ck_assert_int_eq(hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_INTERDOMAIN, (void *)8), -EFAULT);
+	/* a domain that does not exist */
+	ck_assert_int_eq(hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_INTERDOMAIN,
+		&(struct ioctl_evtchn_bind_interdomain){ .remote_domain = 777, .remote_port = 1 }),
+		-ESRCH);
+	/* Xen does not check the remote domain of an unbound port */
+	ck_assert_int_gt(hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_UNBOUND_PORT,
+		&(struct ioctl_evtchn_bind_unbound_port){ .remote_domain = 777 }), 0);
+	hvsim_dev_close(e);
+}
+END_TEST
+
+/* ---- gntalloc's limit, bad arguments ------------------------------------- */
+
+START_TEST(gntalloc_limit_is_a_module_parameter)
+{
+	const char *params[] = { "gntalloc.limit=5" };
+	char sock[PATH_MAX];
+	uint16_t domid;
+	struct hvsim_dev *d;
+	struct {
+		struct ioctl_gntalloc_alloc_gref op;
+		uint32_t more[7];
+	} a = { .op = { .domid = 0, .count = 6 } };
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "limited", 16, params, 1, &domid), 0);
+	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), domid, sock, sizeof(sock)), 0);
+	d = dev_open(sock, "/dev/xen/gntalloc", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), -ENOSPC);
+	a.op.count = 5;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), 0);
+	a.op.count = 1;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), -ENOSPC);
+	/* freed (unmapped) grants count no more */
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_DEALLOC_GREF,
+		&(struct ioctl_gntalloc_dealloc_gref){ .index = 0, .count = 5 }), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), 0);
+	hvsim_dev_close(d);
+	/* the default elsewhere: 1024 */
+	d = dev_open(sock0, "/dev/xen/gntalloc", O_RDWR);
+	a.op.count = 1025;
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), -ENOSPC);
+	hvsim_dev_close(d);
+}
+END_TEST
+
+START_TEST(bad_ioctls_and_pointers)
+{
+	struct hvsim_dev *g = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	struct hvsim_dev *a = dev_open(sock1, "/dev/xen/gntalloc", O_RDWR);
+	struct hvsim_dev *x = NULL;
+
+	ck_assert_int_eq(hvsim_dev_ioctl(g, 0x1234, NULL), -ENOTTY);
+	ck_assert_int_eq(hvsim_dev_ioctl(a, 0x1234, NULL), -ENOTTY);
+	ck_assert_int_eq(hvsim_dev_ioctl(g, IOCTL_GNTDEV_MAP_GRANT_REF, NULL), -EFAULT);
+	ck_assert_int_eq(hvsim_dev_ioctl(g, IOCTL_GNTDEV_MAP_GRANT_REF, (void *)0x10), -EFAULT);
+	ck_assert_int_eq(hvsim_dev_ioctl(a, IOCTL_GNTALLOC_ALLOC_GREF, NULL), -EFAULT);
+	ck_assert_int_eq(hvsim_dev_ioctl(g, IOCTL_GNTDEV_UNMAP_GRANT_REF,
+		&(struct ioctl_gntdev_unmap_grant_ref){ .index = 4096 * 9, .count = 1 }), -ENOENT);
+	ck_assert_int_eq(hvsim_dev_ioctl(a, IOCTL_GNTALLOC_DEALLOC_GREF,
+		&(struct ioctl_gntalloc_dealloc_gref){ .index = 4096 * 9, .count = 1 }), -EINVAL);
+	/* count 0 and over the limit */
+	ck_assert_int_eq(hvsim_dev_ioctl(g, IOCTL_GNTDEV_MAP_GRANT_REF,
+		&(struct ioctl_gntdev_map_grant_ref){ .count = 0 }), -EINVAL);
+	/* reads and writes of a file that has none */
+	ck_assert_int_eq(hvsim_dev_read(g, &x, 4), -EINVAL);
+	/* a device that is not there */
+	ck_assert_int_eq(hvsim_dev_open(sock1, "/dev/xen/nosuch", O_RDWR, &x), -ENOENT);
+	/* mmap where nothing was mapped */
+	void *p;
+	ck_assert_int_eq(hvsim_dev_mmap(g, NULL, 4096, PROT_READ, MAP_SHARED, 4096 * 20, &p), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_mmap(a, NULL, 4096, PROT_READ, MAP_SHARED, 4096 * 20, &p), -ENOENT);
+	ck_assert_int_eq(hvsim_dev_mmap(a, NULL, 4096, PROT_READ, MAP_PRIVATE, 0, &p), -EINVAL);
+	hvsim_dev_close(g);
+	hvsim_dev_close(a);
+}
+END_TEST
+
+START_TEST(wrong_domid_revoked_and_out_of_range_refs)
+{
+	struct share s;
+	struct gmap m = { 0 };
+	uint32_t bad = 100000;
+	void *p;
+
+	share_pages(&s, sock0, dom1, 1);
+	/* granted to dom1, mapped by dom0 itself: not for it */
+	ck_assert_int_eq(map_grants(&m, sock0, 0, s.refs, 1), -EINVAL);
+	/* the index stays taken: a failed mmap leaves the map in use */
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					(off_t)m.index, &p), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_UNMAP_GRANT_REF,
+		&(struct ioctl_gntdev_unmap_grant_ref){ .index = m.index, .count = 1 }), 0);
+	hvsim_dev_close(m.dev);
+	/* a domain that does not exist */
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(map_grants(&m, sock1, 777, s.refs, 1), -EINVAL);
+	hvsim_dev_close(m.dev);
+	/* out of range */
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(map_grants(&m, sock1, 0, &bad, 1), -EINVAL);
+	hvsim_dev_close(m.dev);
+	/* revoked: deallocated while nobody mapped it */
+	ck_assert_int_eq(hvsim_dev_munmap((void *)s.addr, 4096), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_DEALLOC_GREF,
+		&(struct ioctl_gntalloc_dealloc_gref){ .index = s.index, .count = 1 }), 0);
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 1), -EINVAL);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+static Suite *devices_suite(void)
+{
+	Suite *s = suite_create("kmod-devices");
+	TCase *tc = tcase_create("devices");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, gntalloc_page_mapped_by_gntdev_is_shared);
+	tcase_add_test(tc, munmap_is_not_for_a_plain_range);
+	tcase_add_test(tc, get_offset_for_vaddr);
+	tcase_add_test(tc, set_max_grants_is_gone_in_6_1);
+	tcase_add_test(tc, grant_copy_both_ways_with_status);
+	tcase_add_test(tc, gntdev_unmap_notify_fires_when_mapper_is_killed);
+	tcase_add_test(tc, gntalloc_unmap_notify_fires_when_granter_is_killed);
+	tcase_add_test(tc, file_lives_until_last_close_and_last_munmap);
+	tcase_add_test(tc, unmap_notify_errors);
+	tcase_add_test(tc, evtchn_bind_notify_read_unmask);
+	tcase_add_test(tc, evtchn_ring_overflow_is_efbig);
+	tcase_add_test(tc, blocking_read_ends_with_eintr_on_a_signal);
+	tcase_add_test(tc, killing_a_blocked_reader_releases_its_file);
+	tcase_add_test(tc, evtchn_errors);
+	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
+	tcase_add_test(tc, bad_ioctls_and_pointers);
+	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(devices_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,86 @@
+# reference/: real Xen 4.17 + Linux 6.1, booted in QEMU, as the project's
+# oracle.  See docs/reference.md.
+#
+#   make reference           run the conformance programs on real Xen and
+#                            print what it said (the emulator's side joins
+#                            once hvsim can run unmodified programs)
+#   make reference-boot      boot the VM again even if nothing changed
+#   make reference-compare REF_OTHER=FILE   compare the last real-Xen run
+#                            with any other run's lines
+#   make reference-selftest  tests of the comparison and runner scripts
+#   make reference-programs  the conformance programs, static for the VM
+#                            and dynamic for the host
+#   make reference-distclean forget the downloaded packages and VM build
+
+REF_DIR   := $(O)/reference
+# Downloaded .debs, shared by every O= variant and kept across runs.
+REF_CACHE ?= build/reference-cache
+REF_ROOT  := $(REF_DIR)/root
+REF_KNOWN := reference/known-differences
+
+CONF_NAMES  := gntdev gntalloc evtchn notify gntcopy libxengnttab libxenevtchn
+CONF_COMMON := tests/conformance/conformance.c tests/conformance/devices.c
+CONF_LIBS        := $(shell pkg-config --libs xengnttab xenevtchn 2>/dev/null)
+CONF_STATIC_LIBS := $(shell pkg-config --static --libs xengnttab xenevtchn 2>/dev/null)
+
+# Host builds, dynamically linked: what the emulator will run, under its
+# LD_PRELOAD interposer (which cannot reach into a static binary).
+CONF_BINS := $(CONF_NAMES:%=$(BIN)/conformance/conf-%)
+$(BIN)/conformance/conf-%: $(OBJ)/tests/conformance/%.o $(CONF_COMMON:%.c=$(OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CONF_LIBS)
+ALL += $(CONF_BINS)
+
+# VM builds, static (the initramfs has no libc).  Sanitizers cannot link
+# statically, so these objects are compiled without them, in a directory of
+# their own.
+REF_CFLAGS = $(filter-out $(SAN_FLAGS),$(ALL_CFLAGS))
+REF_OBJ    := $(REF_DIR)/obj
+REF_VMBINS := $(CONF_NAMES:%=$(REF_DIR)/vm/conf-%)
+$(REF_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REF_CFLAGS) -MMD -MP -c $< -o $@
+$(REF_DIR)/vm/conf-%: $(REF_OBJ)/tests/conformance/%.o $(CONF_COMMON:%.c=$(REF_OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) -static -o $@ $^ $(CONF_STATIC_LIBS)
+-include $(shell find $(REF_OBJ) -name '*.d' 2>/dev/null)
+
+# Packages: resolved with apt on every run (cheap), downloaded once;
+# root/versions changes only when a package does.
+.PHONY: reference-fetch
+reference-fetch:
+	@reference/fetch.sh $(REF_CACHE) $(REF_ROOT)
+$(REF_ROOT)/versions: reference-fetch
+	@:
+
+$(REF_DIR)/initrd.cpio.gz: $(REF_VMBINS) $(REF_ROOT)/versions reference/init \
+		reference/run-programs.sh reference/initramfs.sh
+	reference/initramfs.sh $(REF_ROOT) $@ $(REF_VMBINS)
+
+# One boot of the VM; re-run when anything that goes into it changes.
+$(REF_DIR)/xen.txt: $(REF_DIR)/initrd.cpio.gz $(REF_ROOT)/versions reference/boot.sh
+	reference/boot.sh $(REF_ROOT) $< $@
+
+.PHONY: reference reference-boot reference-compare reference-selftest \
+	reference-programs reference-distclean
+reference: $(REF_DIR)/xen.txt
+	@reference/report.sh $(REF_DIR)/xen.txt $(REF_KNOWN) $(REF_ROOT)/versions
+
+# Boots again even when nothing changed (the oracle itself on trial).
+reference-boot: $(REF_DIR)/initrd.cpio.gz
+	reference/boot.sh $(REF_ROOT) $< $(REF_DIR)/xen.txt
+
+reference-compare: $(REF_DIR)/xen.txt
+	@test -n "$(REF_OTHER)" || { echo "usage: make reference-compare REF_OTHER=FILE" >&2; exit 2; }
+	reference/compare.sh -k $(REF_KNOWN) -l xen -r $(notdir $(REF_OTHER)) $< $(REF_OTHER)
+
+REF_SELFTESTS := reference/compare-test.sh reference/run-programs-test.sh
+reference-selftest:
+	@for t in $(REF_SELFTESTS); do $$t || exit 1; done
+# They need no VM: every `make test` runs them.
+TESTS += $(REF_SELFTESTS)
+
+reference-programs: $(CONF_BINS) $(REF_VMBINS)
+
+reference-distclean:
+	rm -rf $(REF_CACHE) $(REF_DIR)
