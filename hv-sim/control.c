@@ -81,7 +81,7 @@ static void conn_send(struct ctl_conn *c, struct json_object *reply)
 	conn_flush(c);
 }
 
-static struct json_object *ok_reply(void)
+struct json_object *control_ok_reply(void)
 {
 	struct json_object *r = json_object_new_object();
 
@@ -89,10 +89,7 @@ static struct json_object *ok_reply(void)
 	return r;
 }
 
-static struct json_object *error_reply(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static struct json_object *error_reply(int err, const char *fmt, ...)
+struct json_object *control_error_reply(int err, const char *fmt, ...)
 {
 	struct json_object *r = json_object_new_object();
 	char msg[512];
@@ -140,12 +137,12 @@ static struct domain *req_domain(struct json_object *req, struct json_object **e
 	struct domain *d;
 
 	if (!name) {
-		*err = error_reply(EINVAL, "missing \"domain\" (a name or a domid)");
+		*err = control_error_reply(EINVAL, "missing \"domain\" (a name or a domid)");
 		return NULL;
 	}
 	d = domain_by_name(name);
 	if (!d) {
-		*err = error_reply(ESRCH, "no domain '%s'", name);
+		*err = control_error_reply(ESRCH, "no domain '%s'", name);
 		return NULL;
 	}
 	return d;
@@ -161,10 +158,10 @@ static void create_ready(struct domain *d, int err, void *arg)
 
 	if (err) {
 		domain_destroy(d);
-		r = error_reply(-err, "the kernel of domain '%s' failed to start "
+		r = control_error_reply(-err, "the kernel of domain '%s' failed to start "
 				"(see hvsimd.log in the state directory)", d->name);
 	} else {
-		r = ok_reply();
+		r = control_ok_reply();
 		json_object_object_add(r, "domid", json_object_new_int(d->domid));
 		json_object_object_add(r, "kernel", json_object_new_boolean(1));
 	}
@@ -189,18 +186,18 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 	int err;
 
 	if (!name)
-		return error_reply(EINVAL, "missing \"name\"");
+		return control_error_reply(EINVAL, "missing \"name\"");
 	if (json_object_object_get_ex(req, "mem_mib", &v)) {
 		if (!json_object_is_type(v, json_type_int))
-			return error_reply(EINVAL, "\"mem_mib\" must be a whole number");
+			return control_error_reply(EINVAL, "\"mem_mib\" must be a whole number");
 		mem_mib = json_object_get_int64(v);
 		if (mem_mib < 1 || mem_mib > HVSIM_MAX_MEM_MIB)
-			return error_reply(EINVAL, "memory must be 1 to %d MiB", HVSIM_MAX_MEM_MIB);
+			return control_error_reply(EINVAL, "memory must be 1 to %d MiB", HVSIM_MAX_MEM_MIB);
 	}
 	if (json_object_object_get_ex(req, "params", &v)) {
 		if (!json_object_is_type(v, json_type_array) ||
 		    json_object_array_length(v) > CONTROL_MAX_PARAMS)
-			return error_reply(EINVAL, "\"params\" must be an array of at most %d "
+			return control_error_reply(EINVAL, "\"params\" must be an array of at most %d "
 					   "\"module.param=value\" strings", CONTROL_MAX_PARAMS);
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			struct json_object *p = json_object_array_get_idx(v, i);
@@ -208,36 +205,36 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 
 			if (!json_object_is_type(p, json_type_string) || !strchr(s, '=') ||
 			    !strchr(s, '.') || strchr(s, '.') > strchr(s, '='))
-				return error_reply(EINVAL, "bad module parameter '%s' "
+				return control_error_reply(EINVAL, "bad module parameter '%s' "
 						   "(want module.param=value)", s ? s : "");
 			params[nr_params++] = (char *)s;
 		}
 	}
 	if (nr_params && !kernel_path())
-		return error_reply(ENOENT, "module parameters need a guest kernel, and "
+		return control_error_reply(ENOENT, "module parameters need a guest kernel, and "
 				   "hvsimd runs without one");
 
 	err = domain_create(name, (uint64_t)mem_mib * 256, &d);
 	if (err == -EEXIST)
-		return error_reply(EEXIST, "a domain named '%s' exists", name);
+		return control_error_reply(EEXIST, "a domain named '%s' exists", name);
 	if (err == -EINVAL)
-		return error_reply(EINVAL, "bad domain name '%s' (use letters, digits, "
+		return control_error_reply(EINVAL, "bad domain name '%s' (use letters, digits, "
 				   "'-', '_', '.'; not only digits; at most %d characters)",
 				   name, HVSIM_NAME_MAX - 1);
 	if (err)
-		return error_reply(-err, "cannot create domain '%s': %s", name, strerror(-err));
+		return control_error_reply(-err, "cannot create domain '%s': %s", name, strerror(-err));
 
 	if (kernel_path()) {
 		err = kernel_start(d, params, nr_params, create_ready, c);
 		if (err) {
 			domain_destroy(d);
-			return error_reply(-err, "cannot start the kernel of '%s': %s",
+			return control_error_reply(-err, "cannot start the kernel of '%s': %s",
 					   name, strerror(-err));
 		}
 		c->waiting = true;
 		return NULL;
 	}
-	struct json_object *r = ok_reply();
+	struct json_object *r = control_ok_reply();
 
 	json_object_object_add(r, "domid", json_object_new_int(d->domid));
 	json_object_object_add(r, "kernel", json_object_new_boolean(0));
@@ -254,11 +251,11 @@ static struct json_object *cmd_domain_destroy(struct json_object *req)
 		return err;
 	rc = domain_destroy(d);
 	if (rc == -EPERM)
-		return error_reply(EPERM, "Domain-0 cannot be destroyed (use 'hvsim down')");
+		return control_error_reply(EPERM, "Domain-0 cannot be destroyed (use 'hvsim down')");
 	if (rc == -ESRCH)
-		return error_reply(ESRCH, "domain '%s' is %s already", d->name,
+		return control_error_reply(ESRCH, "domain '%s' is %s already", d->name,
 				   domain_state_name(d->state));
-	struct json_object *r = ok_reply();
+	struct json_object *r = control_ok_reply();
 
 	json_object_object_add(r, "state", json_object_new_string(domain_state_name(d->state)));
 	return r;
@@ -271,7 +268,7 @@ static struct json_object *cmd_domid(struct json_object *req)
 
 	if (!d)
 		return err;
-	struct json_object *r = ok_reply();
+	struct json_object *r = control_ok_reply();
 
 	json_object_object_add(r, "domain", domain_json(d));
 	return r;
@@ -279,7 +276,7 @@ static struct json_object *cmd_domid(struct json_object *req)
 
 static struct json_object *cmd_list(void)
 {
-	struct json_object *r = ok_reply(), *arr = json_object_new_array();
+	struct json_object *r = control_ok_reply(), *arr = json_object_new_array();
 
 	for (struct domain *d = domain_first(); d; d = domain_next(d))
 		json_object_array_add(arr, domain_json(d));
@@ -295,8 +292,8 @@ static struct json_object *cmd_dump(struct json_object *req, bool grants)
 	if (!d)
 		return err;
 	if (d->state == DOMAIN_DEAD)
-		return error_reply(ESRCH, "domain '%s' is dead: nothing is left of it", d->name);
-	struct json_object *r = ok_reply();
+		return control_error_reply(ESRCH, "domain '%s' is dead: nothing is left of it", d->name);
+	struct json_object *r = control_ok_reply();
 
 	json_object_object_add(r, "domain", domain_json(d));
 	if (grants)
@@ -311,9 +308,9 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 	const char *cmd = get_string(req, "cmd");
 
 	if (!cmd)
-		return error_reply(EINVAL, "a request needs \"cmd\"");
+		return control_error_reply(EINVAL, "a request needs \"cmd\"");
 	if (!strcmp(cmd, "ping")) {
-		struct json_object *r = ok_reply();
+		struct json_object *r = control_ok_reply();
 
 		json_object_object_add(r, "pid", json_object_new_int(getpid()));
 		json_object_object_add(r, "kernel", kernel_path() ?
@@ -337,13 +334,13 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 	if (!strcmp(cmd, "sync")) {
 		/* every record emitted so far is in the trace file */
 		trace_sync();
-		return ok_reply();
+		return control_ok_reply();
 	}
 	if (!strcmp(cmd, "shutdown")) {
 		hvsimd_request_exit();
-		return ok_reply();
+		return control_ok_reply();
 	}
-	return error_reply(EINVAL, "unknown command '%s'", cmd);
+	return control_error_reply(EINVAL, "unknown command '%s'", cmd);
 }
 
 /* Handles every complete line buffered, unless a reply is deferred. */
@@ -363,7 +360,7 @@ static void conn_process(struct ctl_conn *c)
 		req = json_tokener_parse_ex(tok, c->in + start, (int)(nl - (c->in + start)));
 		if (!req || !json_object_is_type(req, json_type_object) ||
 		    json_tokener_get_parse_end(tok) != (size_t)(nl - (c->in + start)))
-			reply = error_reply(EINVAL, "a request is one JSON object per line");
+			reply = control_error_reply(EINVAL, "a request is one JSON object per line");
 		else
 			reply = dispatch(c, req);
 		json_tokener_free(tok);
@@ -409,7 +406,7 @@ static void conn_event(struct loop_watch *w, uint32_t events)
 			char *n = cap > CONTROL_LINE_MAX + 8192 ? NULL : realloc(c->in, cap);
 
 			if (!n) {
-				conn_send(c, error_reply(E2BIG, "request longer than %d bytes",
+				conn_send(c, control_error_reply(E2BIG, "request longer than %d bytes",
 							 CONTROL_LINE_MAX));
 				conn_close(c);
 				return;

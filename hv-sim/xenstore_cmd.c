@@ -13,31 +13,8 @@
 
 #include <json-c/json.h>
 
+#include "control.h"
 #include "xenstore_server.h"
-
-static struct json_object *ok_reply(void)
-{
-	struct json_object *r = json_object_new_object();
-
-	json_object_object_add(r, "ok", json_object_new_boolean(1));
-	return r;
-}
-
-__attribute__((format(printf, 2, 3)))
-static struct json_object *error_reply(int err, const char *fmt, ...)
-{
-	struct json_object *r = json_object_new_object();
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_object_add(r, "ok", json_object_new_boolean(0));
-	json_object_object_add(r, "error", json_object_new_string(msg));
-	json_object_object_add(r, "errno", json_object_new_int(err));
-	return r;
-}
 
 /* One request as dom0: 0 and the reply, or the errno xenstore answered. */
 static int request(uint32_t type, const void *payload, size_t len, char **reply,
@@ -66,7 +43,7 @@ static int request(uint32_t type, const void *payload, size_t len, char **reply,
 
 static struct json_object *failed(int err, const char *what, const char *path)
 {
-	return error_reply(err, "xenstore %s %s: %s (%s)", what, path, strerror(err),
+	return control_error_reply(err, "xenstore %s %s: %s (%s)", what, path, strerror(err),
 			   xenstore_error_name(err));
 }
 
@@ -197,14 +174,14 @@ static struct json_object *cmd_ls(struct json_object *req)
 	int err;
 
 	if (!path)
-		return error_reply(EINVAL, "\"path\" must be a string");
+		return control_error_reply(EINVAL, "\"path\" must be a string");
 	nodes = json_object_new_array();
 	err = walk(path, nodes);
 	if (err) {
 		json_object_put(nodes);
 		return failed(err, "ls", path);
 	}
-	r = ok_reply();
+	r = control_ok_reply();
 	json_object_object_add(r, "nodes", nodes);
 	return r;
 }
@@ -218,10 +195,10 @@ static struct json_object *cmd_read(struct json_object *req)
 	int err;
 
 	if (!path)
-		return error_reply(EINVAL, "missing \"path\"");
+		return control_error_reply(EINVAL, "missing \"path\"");
 	if ((err = simple(XS_READ, path, &v, &len)))
 		return failed(err, "read", path);
-	r = ok_reply();
+	r = control_ok_reply();
 	json_object_object_add(r, "value", json_object_new_string_len(v, (int)len));
 	free(v);
 	return r;
@@ -236,18 +213,18 @@ static struct json_object *cmd_write(struct json_object *req)
 	int err;
 
 	if (!path)
-		return error_reply(EINVAL, "missing \"path\"");
+		return control_error_reply(EINVAL, "missing \"path\"");
 	if (!json_object_object_get_ex(req, "value", &v) ||
 	    !json_object_is_type(v, json_type_string))
-		return error_reply(EINVAL, "missing \"value\" (a string)");
+		return control_error_reply(EINVAL, "missing \"value\" (a string)");
 	vlen = (size_t)json_object_get_string_len(v);
 	if ((err = path_payload(path, buf, &plen)) || plen + vlen > sizeof(buf))
-		return error_reply(E2BIG, "xenstore write %s: path and value exceed %d bytes",
+		return control_error_reply(E2BIG, "xenstore write %s: path and value exceed %d bytes",
 				   path, XENSTORE_PAYLOAD_MAX);
 	memcpy(buf + plen, json_object_get_string(v), vlen);
 	if ((err = request(XS_WRITE, buf, plen + vlen, NULL, NULL)))
 		return failed(err, "write", path);
-	return ok_reply();
+	return control_ok_reply();
 }
 
 static struct json_object *cmd_rm(struct json_object *req)
@@ -256,10 +233,10 @@ static struct json_object *cmd_rm(struct json_object *req)
 	int err;
 
 	if (!path)
-		return error_reply(EINVAL, "missing \"path\"");
+		return control_error_reply(EINVAL, "missing \"path\"");
 	if ((err = simple(XS_RM, path, NULL, NULL)))
 		return failed(err, "rm", path);
-	return ok_reply();
+	return control_ok_reply();
 }
 
 struct json_object *xenstore_control_command(const char *cmd, struct json_object *req)
@@ -272,5 +249,5 @@ struct json_object *xenstore_control_command(const char *cmd, struct json_object
 		return cmd_write(req);
 	if (!strcmp(cmd, "xenstore_rm"))
 		return cmd_rm(req);
-	return error_reply(EINVAL, "unknown command '%s'", cmd);
+	return control_error_reply(EINVAL, "unknown command '%s'", cmd);
 }
