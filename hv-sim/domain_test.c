@@ -120,8 +120,6 @@ int main(void)
 {
 	Suite *s = suite_create("domain");
 	TCase *tc = tcase_create("domain");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, names_and_sizes_are_checked);
@@ -129,9 +127,5 @@ int main(void)
 	tcase_add_test(tc, p2m_override_and_restore);
 	tcase_add_test(tc, gfn_map_is_sparse_and_exact);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hvtest_run(s);
 }

@@ -1052,11 +1052,5 @@ static Suite *evtchn_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(evtchn_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return hvtest_run(evtchn_suite());
 }

@@ -1397,11 +1397,5 @@ static Suite *grant_table_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(grant_table_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hvtest_run(grant_table_suite());
 }

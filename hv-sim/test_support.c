@@ -37,3 +37,14 @@ void hvtest_grant(struct domain *granter, grant_ref_t ref, domid_t to,
 			 (uint16_t)(GTF_permit_access | (readonly ? GTF_readonly : 0)),
 			 __ATOMIC_RELEASE);
 }
+
+int hvtest_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

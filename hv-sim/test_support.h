@@ -3,6 +3,8 @@
 #ifndef HVSIM_TEST_SUPPORT_H
 #define HVSIM_TEST_SUPPORT_H
 
+#include <check.h>
+
 #include "domain.h"
 
 /* A fresh hypervisor state: no domains, tracing off.  Call in setup. */
@@ -18,5 +20,8 @@ grant_entry_v1_t *hvtest_gnttab_entry(struct domain *d, grant_ref_t ref);
  * barrier between, as Linux does). */
 void hvtest_grant(struct domain *granter, grant_ref_t ref, domid_t to,
 		  uint64_t frame, bool readonly);
+
+/* Runs a check suite; the exit status for main(): 0 when every test passed. */
+int hvtest_run(Suite *s);
 
 #endif

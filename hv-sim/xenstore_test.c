@@ -1100,11 +1100,5 @@ static Suite *xenstore_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(xenstore_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hvtest_run(xenstore_suite());
 }

@@ -194,3 +194,14 @@ int harness_sh(char **out, const char *fmt, ...)
 		free(buf);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
+
+int harness_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

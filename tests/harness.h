@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <check.h>
+
 #include "libhvsim.h"
 
 /*
@@ -37,5 +39,8 @@ const char *harness_exe(const char *name);
 /* Runs a shell command; returns its exit status; its stdout in *out
  * (malloc'd, may be NULL). */
 int harness_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs a check suite; the exit status for main(): 0 when every test passed. */
+int harness_run(Suite *s);
 
 #endif

@@ -263,13 +263,13 @@ static void free_irq(unsigned int irq, void *dev_id)
 	synchronize_irq(info);
 }
 
-int bind_evtchn_to_irqhandler_lateeoi(evtchn_port_t evtchn, irq_handler_t handler,
-				      unsigned long irqflags, const char *devname,
-				      void *dev_id)
+static int bind_evtchn_to_irqhandler_chip(evtchn_port_t evtchn, irq_handler_t handler,
+					  unsigned long irqflags, const char *devname,
+					  void *dev_id, bool lateeoi)
 {
 	int irq, retval;
 
-	irq = bind_evtchn_to_irq_chip(evtchn, true);
+	irq = bind_evtchn_to_irq_chip(evtchn, lateeoi);
 	if (irq < 0)
 		return irq;
 	retval = request_irq(irq, handler, irqflags, devname, dev_id);
@@ -280,21 +280,20 @@ int bind_evtchn_to_irqhandler_lateeoi(evtchn_port_t evtchn, irq_handler_t handle
 	return irq;
 }
 
+int bind_evtchn_to_irqhandler_lateeoi(evtchn_port_t evtchn, irq_handler_t handler,
+				      unsigned long irqflags, const char *devname,
+				      void *dev_id)
+{
+	return bind_evtchn_to_irqhandler_chip(evtchn, handler, irqflags, devname,
+					      dev_id, true);
+}
+
 int bind_evtchn_to_irqhandler(evtchn_port_t evtchn, irq_handler_t handler,
 			      unsigned long irqflags, const char *devname,
 			      void *dev_id)
 {
-	int irq, retval;
-
-	irq = bind_evtchn_to_irq_chip(evtchn, false);
-	if (irq < 0)
-		return irq;
-	retval = request_irq(irq, handler, irqflags, devname, dev_id);
-	if (retval != 0) {
-		unbind_from_irq(irq);
-		return retval;
-	}
-	return irq;
+	return bind_evtchn_to_irqhandler_chip(evtchn, handler, irqflags, devname,
+					      dev_id, false);
 }
 
 void unbind_from_irqhandler(unsigned int irq, void *dev_id)

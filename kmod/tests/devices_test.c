@@ -776,11 +776,5 @@ static Suite *devices_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(devices_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return harness_run(devices_suite());
 }

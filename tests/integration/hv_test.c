@@ -621,11 +621,5 @@ static Suite *hv_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hv_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return harness_run(hv_suite());
 }
