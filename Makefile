@@ -61,6 +61,8 @@ ifneq ($(NO_REFERENCE),1)
 -include reference/build.mk
 endif
 include tests/build.mk
+# Each test family and the scenarios keep their own rules.
+include $(sort $(wildcard tests/*/build.mk)) $(wildcard scenarios/build.mk)
 
 all: deps-ok $(ALL)
 
