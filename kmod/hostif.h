@@ -108,15 +108,23 @@ long kmod_file_read(struct file *f, int pid, unsigned long buf,
 long kmod_file_write(struct file *f, int pid, unsigned long buf,
 		     unsigned long count);
 /*
- * poll: waits until the file is ready for one of `events` (POLLIN...),
- * for at most timeout_ms (0: just look; -1: no limit), or until the caller
- * is interrupted.  Returns the ready events (0: timed out) or -ERESTARTSYS.
+ * Readiness, for the host's descriptor of the file: fn(ctx) runs whenever
+ * the driver wakes a queue its ->poll names (in the waker's context: it may
+ * only call kmod_file_ready and signal).  Returns 1 when watching, 0 when
+ * the file has no ->poll (always ready, as Linux's DEFAULT_POLLMASK), or
+ * -errno.  The watch ends at kmod_file_unwatch() or the file's release.
  */
-long kmod_file_poll(struct file *f, int pid, unsigned int events, int timeout_ms);
+int kmod_file_watch(struct file *f, void (*fn)(void *ctx), void *ctx);
+void kmod_file_unwatch(struct file *f);
+/* The driver's poll mask now (EPOLLIN...). */
+unsigned int kmod_file_ready(struct file *f);
 long kmod_file_setfl(struct file *f, int pid, unsigned int flags);
 /* F_SETOWN: who gets SIGIO. */
 void kmod_file_setown(struct file *f, int pid);
-/* The program side of the file is gone (its last fd closed, or it died). */
+/* A reference for a call in progress; kmod_file_put() drops it.  The
+ * host's own reference goes with kmod_file_put() when the program's last
+ * descriptor of the file is closed. */
+void kmod_file_get(struct file *f);
 void kmod_file_put(struct file *f);
 
 /*
@@ -130,6 +138,17 @@ long kmod_file_mmap(struct file *f, int pid, unsigned long addr,
 		    unsigned long long offset, unsigned long **pfns);
 /* The program unmapped [addr, addr + len). */
 long kmod_munmap(int pid, unsigned long addr, unsigned long len);
+/*
+ * fork: prepare copies program pid's mappings as dup_mmap() does (VMAs
+ * without VM_DONTCOPY, ->open on each, their pages) into a detached mm;
+ * commit gives it to the child (merged if the child has one already);
+ * abort drops it (the fork failed).
+ */
+long kmod_mm_fork_prepare(int pid, void **mm);
+void kmod_mm_fork_commit(void *mm, int child_pid);
+void kmod_mm_fork_abort(void *mm);
+/* Program pid exec'd: its mappings are gone, its mm stays. */
+void kmod_mm_exec(int pid);
 /* Program `pid` exited: its mappings go, as exit_mmap() does. */
 void kmod_mm_exit(int pid);
 /* Every program's mappings go (the kernel is stopping). */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * devclient: requests on the device socket, one connection per open file,
- * and the program's half of device mappings: it reserves the address
- * range, the kernel runs the driver's mmap, and the program maps the
- * memfd runs the kernel names (MAP_SHARED|MAP_FIXED) over the reservation.
+ * devclient: requests on the device socket over one channel per thread,
+ * the descriptors that stand for open files, and the program's half of
+ * device mappings: it reserves the address range, the kernel runs the
+ * driver's mmap, and the program maps the memfd runs the kernel names
+ * (MAP_SHARED|MAP_FIXED) over the reservation.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -22,24 +25,65 @@
 #include "hvsim/wire.h"
 #include "devclient.h"
 
-#define ERESTARTSYS 512
+#define ERESTARTSYS	512
+#define PAGE		4096UL
+#define MAX_SOCKETS	8	/* device sockets one process talks to */
+#define CHANNEL_FD_MIN	200	/* channels keep out of the programs' way */
 
-struct hvsim_dev {
-	int sock;
-	int refs;		/* the open handle, plus one per mapping */
-	uint32_t seq;
-	pthread_mutex_t call_lock;
+struct hvsim_dev_libc hvsim_dev_libc = {
+	.close = close, .mmap = mmap, .munmap = munmap, .fcntl = fcntl,
 };
 
-/* The program's device mappings, for munmap. */
+/* A device socket (one domain's kernel); interned, never freed. */
+struct devsock {
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+struct hvsim_dev {
+	const struct devsock *sock;
+	uint64_t id;		/* the open file */
+	int fd;			/* this descriptor of it */
+	int flags;		/* open(2) flags */
+};
+
+/* A thread's channel to one socket. */
+struct channel {
+	const struct devsock *sock;
+	int fd;
+	unsigned int gen;	/* fork_gen when made: stale in a child */
+	uint32_t seq;
+	bool busy;		/* a call is in progress (a signal handler may nest) */
+};
+
+/* The program's device mappings, for munmap, exec and fork. */
 struct mapping {
 	uintptr_t start, end;
-	struct hvsim_dev *dev;
+	const struct devsock *sock;
 	struct mapping *next;
 };
 
+static struct devsock sockets[MAX_SOCKETS];
+static int nr_sockets;
+static pthread_mutex_t sockets_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static __thread struct channel channels[MAX_SOCKETS];
+static pthread_key_t channel_key;
+static pthread_once_t channel_once = PTHREAD_ONCE_INIT;
+/* Every live channel descriptor of the process (for the fork child). */
+static int channel_fds[256];
+static int nr_channel_fds;
+static pthread_mutex_t channel_fds_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int fork_gen;
+
 static struct mapping *mappings;
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Fork tokens between hvsim_dev_fork_before and _after. */
+static struct {
+	const struct devsock *sock;
+	uint64_t token;
+} fork_tokens[MAX_SOCKETS];
+static int nr_fork_tokens;
 
 int hvsim_dev_socket_path(const char *state_dir, unsigned int domid, char *buf,
 			  size_t size)
@@ -49,36 +93,209 @@ int hvsim_dev_socket_path(const char *state_dir, unsigned int domid, char *buf,
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-int hvsim_dev_fd(const struct hvsim_dev *d)
+static const struct devsock *devsock_get(const char *path)
 {
-	return d->sock;
-}
+	const struct devsock *s = NULL;
 
-static void dev_put(struct hvsim_dev *d)
-{
-	bool last;
-
-	pthread_mutex_lock(&map_lock);
-	last = --d->refs == 0;
-	pthread_mutex_unlock(&map_lock);
-	if (last) {
-		close(d->sock);
-		pthread_mutex_destroy(&d->call_lock);
-		free(d);
+	if (strlen(path) >= sizeof(sockets[0].path))
+		return NULL;
+	pthread_mutex_lock(&sockets_lock);
+	for (int i = 0; i < nr_sockets && !s; i++)
+		if (!strcmp(sockets[i].path, path))
+			s = &sockets[i];
+	if (!s && nr_sockets < MAX_SOCKETS) {
+		strcpy(sockets[nr_sockets].path, path);
+		s = &sockets[nr_sockets++];
 	}
+	pthread_mutex_unlock(&sockets_lock);
+	return s;
 }
 
-static int send_req(struct hvsim_dev *d, const struct hvsim_dev_req *req,
-		    const void *extra, size_t extra_len)
+/* ---- channels ---- */
+
+static void channel_fd_track(int fd, bool add)
 {
+	pthread_mutex_lock(&channel_fds_lock);
+	if (add && nr_channel_fds < (int)(sizeof(channel_fds) / sizeof(channel_fds[0]))) {
+		channel_fds[nr_channel_fds++] = fd;
+	} else if (!add) {
+		for (int i = 0; i < nr_channel_fds; i++)
+			if (channel_fds[i] == fd) {
+				channel_fds[i] = channel_fds[--nr_channel_fds];
+				break;
+			}
+	}
+	pthread_mutex_unlock(&channel_fds_lock);
+}
+
+static void channel_drop(struct channel *ch)
+{
+	if (ch->fd >= 0 && ch->gen == fork_gen) {
+		channel_fd_track(ch->fd, false);
+		hvsim_dev_libc.close(ch->fd);
+	}
+	ch->fd = -1;
+	ch->sock = NULL;
+}
+
+static void thread_exit(void *unused)
+{
+	for (int i = 0; i < MAX_SOCKETS; i++)
+		if (channels[i].sock)
+			channel_drop(&channels[i]);
+}
+
+/* The fork child: the parent's channels are the parent's. */
+static void fork_child(void)
+{
+	pthread_mutex_lock(&channel_fds_lock);
+	for (int i = 0; i < nr_channel_fds; i++)
+		hvsim_dev_libc.close(channel_fds[i]);
+	nr_channel_fds = 0;
+	pthread_mutex_unlock(&channel_fds_lock);
+	__atomic_add_fetch(&fork_gen, 1, __ATOMIC_RELAXED);
+}
+
+static void channel_init(void)
+{
+	pthread_key_create(&channel_key, thread_exit);
+	pthread_atfork(NULL, NULL, fork_child);
+}
+
+static int channel_connect(const struct devsock *s)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+	struct rlimit rl;
+	int fd, high;
+
+	strcpy(a.sun_path, s->path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int err = errno;
+
+		hvsim_dev_libc.close(fd);
+		return err == ENOENT ? -ECONNREFUSED : -err;
+	}
+	/* Out of the low numbers that programs count on. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 2 * CHANNEL_FD_MIN) {
+		high = hvsim_dev_libc.fcntl(fd, F_DUPFD_CLOEXEC, CHANNEL_FD_MIN);
+		if (high >= 0) {
+			hvsim_dev_libc.close(fd);
+			fd = high;
+		}
+	}
+	/* The kernel reads and writes our memory: allow it where Yama asks. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0)
+		prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0);
+	channel_fd_track(fd, true);
+	return fd;
+}
+
+/*
+ * This thread's channel to s, made on first use.  A call from a signal
+ * handler while another is in progress gets a channel of its own
+ * (*temp: the caller closes it).
+ */
+static int channel_get(const struct devsock *s, struct channel **out, struct channel *temp)
+{
+	struct channel *ch = NULL, *freech = NULL;
+	int fd;
+
+	pthread_once(&channel_once, channel_init);
+	for (int i = 0; i < MAX_SOCKETS; i++) {
+		if (channels[i].sock == s)
+			ch = &channels[i];
+		else if (!channels[i].sock && !freech)
+			freech = &channels[i];
+	}
+	if (ch && ch->gen != fork_gen)
+		channel_drop(ch);	/* inherited across fork: not ours */
+	if (ch && ch->sock && ch->busy) {
+		fd = channel_connect(s);
+		if (fd < 0)
+			return fd;
+		*temp = (struct channel){ .sock = s, .fd = fd, .gen = fork_gen, .busy = true };
+		*out = temp;
+		return 0;
+	}
+	if (!ch || !ch->sock) {
+		if (!ch)
+			ch = freech;
+		if (!ch)
+			return -EMFILE;
+		fd = channel_connect(s);
+		if (fd < 0)
+			return fd;
+		*ch = (struct channel){ .sock = s, .fd = fd, .gen = fork_gen };
+		pthread_setspecific(channel_key, ch);
+	}
+	ch->busy = true;
+	*out = ch;
+	return 0;
+}
+
+static void channel_put(struct channel *ch, struct channel *temp, bool broken)
+{
+	if (ch == temp) {
+		channel_drop(ch);
+		return;
+	}
+	ch->busy = false;
+	if (broken)
+		channel_drop(ch);
+}
+
+int hvsim_dev_is_channel(int fd)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&channel_fds_lock);
+	for (int i = 0; i < nr_channel_fds && !found; i++)
+		found = channel_fds[i] == fd;
+	pthread_mutex_unlock(&channel_fds_lock);
+	return found;
+}
+
+void hvsim_dev_channel_lost(int fd)
+{
+	channel_fd_track(fd, false);
+	/* This thread's own: forget it now; others notice on their next call. */
+	for (int i = 0; i < MAX_SOCKETS; i++)
+		if (channels[i].sock && channels[i].fd == fd)
+			channels[i] = (struct channel){ .fd = -1 };
+}
+
+static int send_req(int fd, const struct hvsim_dev_req *req, const void *extra,
+		    size_t extra_len, const int *fds, int nr_fds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
 	struct iovec iov[2] = {
 		{ (void *)req, sizeof(*req) }, { (void *)extra, extra_len },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = extra_len ? 2 : 1 };
 	ssize_t n;
 
+	if (nr_fds) {
+		struct cmsghdr *c;
+
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
+	}
 	do
-		n = sendmsg(d->sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : 0;
 }
@@ -87,8 +304,8 @@ static int send_req(struct hvsim_dev *d, const struct hvsim_dev_req *req,
  * Receives one message into buf, and descriptors if any.  A signal while
  * waiting asks the kernel, once, to interrupt the call.
  */
-static ssize_t recv_msg(struct hvsim_dev *d, void *buf, size_t size, int *fds,
-			int *nr_fds, bool *interrupted)
+static ssize_t recv_msg(int fd, void *buf, size_t size, int *fds, int *nr_fds,
+			int cmsg_flags, bool *interrupted)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
@@ -105,7 +322,7 @@ static ssize_t recv_msg(struct hvsim_dev *d, void *buf, size_t size, int *fds,
 		msg.msg_iovlen = 1;
 		msg.msg_control = u.buf;
 		msg.msg_controllen = sizeof(u.buf);
-		n = recvmsg(d->sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(fd, &msg, cmsg_flags);
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
@@ -114,7 +331,7 @@ static ssize_t recv_msg(struct hvsim_dev *d, void *buf, size_t size, int *fds,
 			struct hvsim_dev_req req = { .op = HVSIM_DEV_INTERRUPT };
 
 			*interrupted = true;
-			send_req(d, &req, NULL, 0);
+			send_req(fd, &req, NULL, 0, NULL, 0);
 		}
 	}
 	if (nr_fds)
@@ -122,168 +339,284 @@ static ssize_t recv_msg(struct hvsim_dev *d, void *buf, size_t size, int *fds,
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			int *got = (int *)CMSG_DATA(c);
 
-			if (fds && nr_fds && k <= HVSIM_DEV_MAX_FDS) {
-				memcpy(fds, CMSG_DATA(c), k * sizeof(int));
-				*nr_fds = k;
-			} else {
-				int *got = (int *)CMSG_DATA(c);
-
-				for (int i = 0; i < k; i++)
-					close(got[i]);
+			for (int i = 0; i < k; i++) {
+				if (fds && nr_fds && *nr_fds < HVSIM_DEV_MAX_FDS)
+					fds[(*nr_fds)++] = got[i];
+				else
+					hvsim_dev_libc.close(got[i]);
 			}
 		}
 	}
 	return n == 0 ? -ECONNRESET : n;
 }
 
-/* One call; the lock is held by the caller.  Returns the reply's ret. */
-static int64_t call_locked(struct hvsim_dev *d, struct hvsim_dev_req *req,
-			   const void *extra, size_t extra_len,
-			   struct hvsim_dev_reply *out, void *tail, size_t tail_size,
-			   int *fds, int *nr_fds)
+/* What a call sends and what it gets back besides the reply's ret. */
+struct call {
+	struct hvsim_dev_req req;
+	const void *extra;		/* after the request (OPEN's path) */
+	size_t extra_len;
+	const int *send_fds;		/* IDENTIFY's */
+	int nr_send_fds;
+	int cmsg_flags;			/* MSG_CMSG_CLOEXEC or 0 */
+	struct hvsim_dev_reply reply;
+	void *tail;			/* what follows the reply in its message */
+	size_t tail_size;
+	int fds[HVSIM_DEV_MAX_FDS];	/* descriptors that came with it */
+	int nr_fds;
+	struct hvsim_dev_run *runs;	/* MMAP: every run (malloc'd) */
+};
+
+static void close_fds(const int *fds, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		hvsim_dev_libc.close(fds[i]);
+}
+
+/* The rest of an mmap reply: runs beyond the first message's. */
+static int64_t recv_more_runs(struct channel *ch, struct call *c)
+{
+	struct hvsim_dev_run *all = realloc(c->runs, c->reply.nr_runs * sizeof(*all));
+	bool intr = true;
+
+	if (!all)
+		return -ENOMEM;
+	c->runs = all;
+	for (uint32_t got = HVSIM_DEV_RUNS_PER_MSG; got < c->reply.nr_runs; ) {
+		ssize_t n = recv_msg(ch->fd, all + got, (c->reply.nr_runs - got) * sizeof(*all),
+				     NULL, NULL, 0, &intr);
+
+		if (n <= 0 || n % sizeof(*all))
+			return n < 0 ? n : -EPROTO;
+		got += (uint32_t)(n / sizeof(*all));
+	}
+	return 0;
+}
+
+/* One call on this thread's channel to s.  Returns the reply's ret. */
+static int64_t call(const struct devsock *s, struct call *c)
 {
 	char buf[sizeof(struct hvsim_dev_reply) + HVSIM_DEV_RUNS_PER_MSG *
 		 sizeof(struct hvsim_dev_run)];
 	struct hvsim_dev_reply *r = (void *)buf;
-	bool interrupted = false;
+	struct channel temp, *ch;
+	bool interrupted = false, broken = false;
+	int64_t ret;
 	ssize_t n;
 	int err;
 
-	req->seq = ++d->seq;
-	err = send_req(d, req, extra, extra_len);
+	c->nr_fds = 0;
+	err = channel_get(s, &ch, &temp);
 	if (err)
+		return err;
+	c->req.seq = ++ch->seq;
+	err = send_req(ch->fd, &c->req, c->extra, c->extra_len, c->send_fds, c->nr_send_fds);
+	if (err) {
+		channel_put(ch, &temp, true);
 		return err == -EPIPE ? -ECONNRESET : err;
-	for (;;) {
-		n = recv_msg(d, buf, sizeof(buf), fds, nr_fds, &interrupted);
-		if (n < 0)
-			return n;
-		if ((size_t)n >= sizeof(*r) && r->seq == req->seq)
-			break;
-		if (nr_fds)
-			for (int i = 0; i < *nr_fds; i++)
-				close(fds[i]);
 	}
-	if (out)
-		*out = *r;
-	if (tail)
-		memcpy(tail, r + 1, (size_t)n - sizeof(*r) < tail_size ?
-		       (size_t)n - sizeof(*r) : tail_size);
-	if (r->ret == -ERESTARTSYS)
-		return -EINTR;
-	return r->ret;
+	for (;;) {
+		n = recv_msg(ch->fd, buf, sizeof(buf), c->fds, &c->nr_fds, c->cmsg_flags,
+			     &interrupted);
+		if (n < 0) {
+			channel_put(ch, &temp, true);
+			return n;
+		}
+		if ((size_t)n >= sizeof(*r) && r->seq == c->req.seq)
+			break;
+		close_fds(c->fds, c->nr_fds);	/* a stale reply */
+		c->nr_fds = 0;
+	}
+	c->reply = *r;
+	n -= sizeof(*r);
+	ret = r->ret;
+	if (c->tail)
+		memcpy(c->tail, r + 1, (size_t)n < c->tail_size ? (size_t)n : c->tail_size);
+	if (c->req.op == HVSIM_DEV_MMAP && ret == 0) {
+		c->runs = malloc((r->nr_runs ? r->nr_runs : 1) * sizeof(*c->runs));
+		if (!c->runs)
+			ret = -ENOMEM;
+		else
+			memcpy(c->runs, r + 1, (size_t)n);
+		if (ret == 0 && r->nr_runs > HVSIM_DEV_RUNS_PER_MSG)
+			ret = recv_more_runs(ch, c);
+		broken = ret != 0;
+	}
+	channel_put(ch, &temp, broken);
+	return ret == -ERESTARTSYS ? -EINTR : ret;
 }
 
-static int64_t call(struct hvsim_dev *d, struct hvsim_dev_req *req)
-{
-	int64_t ret;
+/* ---- files ---- */
 
-	pthread_mutex_lock(&d->call_lock);
-	ret = call_locked(d, req, NULL, 0, NULL, NULL, 0, NULL, NULL);
-	pthread_mutex_unlock(&d->call_lock);
-	return ret;
+static int dev_new(const struct devsock *s, uint64_t id, int fd, int flags,
+		   struct hvsim_dev **out)
+{
+	struct hvsim_dev *d = malloc(sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	*d = (struct hvsim_dev){ .sock = s, .id = id, .fd = fd, .flags = flags };
+	*out = d;
+	return 0;
 }
 
 int hvsim_dev_open(const char *sock_path, const char *path, int flags,
 		   struct hvsim_dev **out)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct hvsim_dev_req req = { .op = HVSIM_DEV_OPEN, .flags = (uint32_t)flags };
-	struct ucred peer;
-	socklen_t len = sizeof(peer);
-	struct hvsim_dev *d;
+	const struct devsock *s = devsock_get(sock_path);
+	struct call c = {
+		.req = { .op = HVSIM_DEV_OPEN, .flags = (uint32_t)flags & ~O_CLOEXEC },
+		.extra = path, .extra_len = strlen(path) + 1,
+		.cmsg_flags = flags & O_CLOEXEC ? MSG_CMSG_CLOEXEC : 0,
+	};
 	int64_t ret;
+	int err;
 
-	if (strlen(sock_path) >= sizeof(a.sun_path))
+	if (!s)
 		return -ENAMETOOLONG;
 	if (strlen(path) > HVSIM_DEV_PATH_MAX)
 		return -ENAMETOOLONG;
-	strcpy(a.sun_path, sock_path);
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (d->sock < 0 || connect(d->sock, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int err = -errno;
-
-		if (d->sock >= 0)
-			close(d->sock);
-		free(d);
-		return err == -ENOENT ? -ECONNREFUSED : err;
-	}
-	/* The kernel reads and writes our memory: allow it where Yama asks. */
-	if (getsockopt(d->sock, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0)
-		prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0);
-	pthread_mutex_init(&d->call_lock, NULL);
-	d->refs = 1;
-	pthread_mutex_lock(&d->call_lock);
-	ret = call_locked(d, &req, path, strlen(path) + 1, NULL, NULL, 0, NULL, NULL);
-	pthread_mutex_unlock(&d->call_lock);
+	ret = call(s, &c);
+	if (ret == 0 && c.nr_fds != 1)
+		ret = -EPROTO;
 	if (ret < 0) {
-		dev_put(d);
+		close_fds(c.fds, c.nr_fds);
 		return (int)ret;
 	}
-	*out = d;
-	return 0;
+	err = dev_new(s, c.reply.file, c.fds[0], flags, out);
+	if (err)
+		hvsim_dev_libc.close(c.fds[0]);
+	return err;
+}
+
+int hvsim_dev_adopt(const char *sock_path, int fd, struct hvsim_dev **out)
+{
+	const struct devsock *s = devsock_get(sock_path);
+	uint64_t id = 0;
+	struct call c = {
+		.req = { .op = HVSIM_DEV_IDENTIFY },
+		.send_fds = &fd, .nr_send_fds = 1,
+		.tail = &id, .tail_size = sizeof(id),
+	};
+	int64_t ret;
+	int fl;
+
+	if (!s)
+		return -ENAMETOOLONG;
+	ret = call(s, &c);
+	close_fds(c.fds, c.nr_fds);
+	if (ret < 0)
+		return (int)ret;
+	if (ret != 1 || !id)
+		return -ENOENT;
+	fl = hvsim_dev_libc.fcntl(fd, F_GETFL);
+	return dev_new(s, id, fd, fl < 0 ? O_RDWR : (fl & ~O_ACCMODE) | O_RDWR, out);
+}
+
+int hvsim_dev_dup(const struct hvsim_dev *d, int newfd, struct hvsim_dev **out)
+{
+	return dev_new(d->sock, d->id, newfd, d->flags, out);
+}
+
+int hvsim_dev_fd(const struct hvsim_dev *d)
+{
+	return d->fd;
+}
+
+int hvsim_dev_open_flags(const struct hvsim_dev *d)
+{
+	return d->flags;
+}
+
+/* A call on the file; drains the readiness byte when the kernel says so. */
+static int64_t file_call(struct hvsim_dev *d, struct call *c)
+{
+	int64_t ret;
+
+	c->req.file = d->id;
+	ret = call(d->sock, c);
+	if (c->reply.flags & HVSIM_DEV_REPLY_DRAIN) {
+		char byte;
+
+		recv(d->fd, &byte, 1, MSG_DONTWAIT);
+	}
+	return ret;
 }
 
 long hvsim_dev_ioctl(struct hvsim_dev *d, unsigned long cmd, void *arg)
 {
-	struct hvsim_dev_req req = {
-		.op = HVSIM_DEV_IOCTL, .cmd = (uint32_t)cmd, .arg = (uintptr_t)arg,
+	struct call c = {
+		.req = { .op = HVSIM_DEV_IOCTL, .cmd = (uint32_t)cmd, .arg = (uintptr_t)arg },
 	};
 
-	return (long)call(d, &req);
+	return (long)file_call(d, &c);
 }
 
 ssize_t hvsim_dev_read(struct hvsim_dev *d, void *buf, size_t count)
 {
-	struct hvsim_dev_req req = {
-		.op = HVSIM_DEV_READ, .arg = (uintptr_t)buf, .len = count,
+	struct call c = {
+		.req = { .op = HVSIM_DEV_READ, .arg = (uintptr_t)buf, .len = count },
 	};
 
-	return (ssize_t)call(d, &req);
+	return (ssize_t)file_call(d, &c);
 }
 
 ssize_t hvsim_dev_write(struct hvsim_dev *d, const void *buf, size_t count)
 {
-	struct hvsim_dev_req req = {
-		.op = HVSIM_DEV_WRITE, .arg = (uintptr_t)buf, .len = count,
+	struct call c = {
+		.req = { .op = HVSIM_DEV_WRITE, .arg = (uintptr_t)buf, .len = count },
 	};
 
-	return (ssize_t)call(d, &req);
+	return (ssize_t)file_call(d, &c);
 }
 
 int hvsim_dev_poll(struct hvsim_dev *d, short events, int timeout_ms)
 {
-	struct hvsim_dev_req req = {
-		.op = HVSIM_DEV_POLL, .cmd = (uint16_t)events, .flags = (uint32_t)timeout_ms,
-	};
+	struct pollfd p = { .fd = d->fd, .events = events };
+	int n = poll(&p, 1, timeout_ms);
 
-	return (int)call(d, &req);
+	if (n < 0)
+		return -errno;
+	return n ? p.revents : 0;
 }
 
 int hvsim_dev_setfl(struct hvsim_dev *d, int flags)
 {
-	struct hvsim_dev_req req = { .op = HVSIM_DEV_SETFL, .flags = (uint32_t)flags };
+	struct call c = { .req = { .op = HVSIM_DEV_SETFL, .flags = (uint32_t)flags } };
 
-	return (int)call(d, &req);
+	return (int)file_call(d, &c);
 }
 
 int hvsim_dev_setown(struct hvsim_dev *d, pid_t pid)
 {
-	struct hvsim_dev_req req = { .op = HVSIM_DEV_SETOWN, .arg = (uint64_t)pid };
+	struct call c = { .req = { .op = HVSIM_DEV_SETOWN, .arg = (uint64_t)pid } };
 
-	return (int)call(d, &req);
+	return (int)file_call(d, &c);
 }
 
-static int tell_munmap(struct hvsim_dev *d, uintptr_t start, uintptr_t end)
+int hvsim_dev_close(struct hvsim_dev *d)
 {
-	struct hvsim_dev_req req = {
-		.op = HVSIM_DEV_MUNMAP, .arg = start, .len = end - start,
+	int err = hvsim_dev_libc.close(d->fd) < 0 ? -errno : 0;
+
+	free(d);
+	return err;
+}
+
+void hvsim_dev_forget(struct hvsim_dev *d)
+{
+	free(d);
+}
+
+/* ---- mappings ---- */
+
+static int tell_munmap(const struct devsock *s, uintptr_t start, uintptr_t end)
+{
+	struct call c = {
+		.req = { .op = HVSIM_DEV_MUNMAP, .arg = start, .len = end - start },
 	};
 
-	return (int)call(d, &req);
+	return (int)call(s, &c);
 }
 
 static int map_runs(char *base, const struct hvsim_dev_run *runs, uint32_t nr,
@@ -300,8 +633,8 @@ static int map_runs(char *base, const struct hvsim_dev_run *runs, uint32_t nr,
 			return -EPROTO;
 		if (r->flags & HVSIM_DEV_RUN_READONLY)
 			p &= ~PROT_WRITE;
-		if (mmap(base + r->start, r->len, p, share | MAP_FIXED, fds[r->fd_index],
-			 (off_t)r->offset) == MAP_FAILED)
+		if (hvsim_dev_libc.mmap(base + r->start, r->len, p, share | MAP_FIXED,
+					fds[r->fd_index], (off_t)r->offset) == MAP_FAILED)
 			return -errno;
 	}
 	return 0;
@@ -310,88 +643,75 @@ static int map_runs(char *base, const struct hvsim_dev_run *runs, uint32_t nr,
 int hvsim_dev_mmap(struct hvsim_dev *d, void *addr, size_t len, int prot,
 		   int flags, off_t offset, void **out)
 {
-	struct hvsim_dev_req req = { .op = HVSIM_DEV_MMAP };
-	struct hvsim_dev_reply r = { 0 };
-	struct hvsim_dev_run *runs = NULL;
-	struct mapping *m = NULL;
-	int fds[HVSIM_DEV_MAX_FDS], nr_fds = 0;
+	struct call c = { .req = { .op = HVSIM_DEV_MMAP } };
+	struct mapping *m;
 	size_t span;
 	char *base;
 	int64_t ret;
 
 	if (!len)
 		return -EINVAL;
-	if (offset & 4095)
+	if (offset & (PAGE - 1))
 		return -EINVAL;
-	span = (len + 4095) & ~(size_t)4095;
+	span = (len + PAGE - 1) & ~(PAGE - 1);
 	if (!span)
 		return -ENOMEM;
 	if (flags & MAP_FIXED) {
-		if ((uintptr_t)addr & 4095)
+		if ((uintptr_t)addr & (PAGE - 1))
 			return -EINVAL;
 		hvsim_dev_munmap(addr, span);
 	}
-	base = mmap(addr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-		    (flags & MAP_FIXED), -1, 0);
-	if (base == MAP_FAILED)
-		return -errno;
 	m = malloc(sizeof(*m));
-	if (!m) {
-		munmap(base, span);
+	if (!m)
 		return -ENOMEM;
+	base = hvsim_dev_libc.mmap(addr, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+				   MAP_NORESERVE | (flags & MAP_FIXED), -1, 0);
+	if (base == MAP_FAILED) {
+		free(m);
+		return -errno;
 	}
-	req.arg = (uintptr_t)base;
-	req.len = len;
-	req.cmd = (uint32_t)prot;
-	req.flags = (uint32_t)flags;
-	req.offset = (uint64_t)offset;
+	c.req.arg = (uintptr_t)base;
+	c.req.len = len;
+	c.req.cmd = (uint32_t)prot;
+	c.req.flags = (uint32_t)flags;
+	c.req.offset = (uint64_t)offset;
+	c.cmsg_flags = MSG_CMSG_CLOEXEC;
 
-	pthread_mutex_lock(&d->call_lock);
-	runs = malloc(HVSIM_DEV_RUNS_PER_MSG * sizeof(*runs));
-	ret = runs ? call_locked(d, &req, NULL, 0, &r, runs,
-				 HVSIM_DEV_RUNS_PER_MSG * sizeof(*runs), fds, &nr_fds)
-		   : -ENOMEM;
-	if (ret == 0 && r.nr_runs > HVSIM_DEV_RUNS_PER_MSG) {
-		struct hvsim_dev_run *all = realloc(runs, r.nr_runs * sizeof(*runs));
-		bool intr = true;
-
-		if (!all)
-			ret = -ENOMEM;
-		else
-			runs = all;
-		for (uint32_t got = HVSIM_DEV_RUNS_PER_MSG; ret == 0 && got < r.nr_runs; ) {
-			ssize_t n = recv_msg(d, runs + got, (r.nr_runs - got) * sizeof(*runs),
-					     NULL, NULL, &intr);
-
-			if (n <= 0 || n % sizeof(*runs))
-				ret = n < 0 ? n : -EPROTO;
-			else
-				got += (uint32_t)(n / sizeof(*runs));
-		}
-	}
-	pthread_mutex_unlock(&d->call_lock);
+	/* The mapping is ours (for fork) from the kernel's VMA on. */
+	pthread_mutex_lock(&map_lock);
+	ret = file_call(d, &c);
 	if (ret == 0)
-		ret = map_runs(base, runs, r.nr_runs, fds, nr_fds, prot, flags, span);
-	for (int i = 0; i < nr_fds; i++)
-		close(fds[i]);
-	free(runs);
+		ret = map_runs(base, c.runs, c.reply.nr_runs, c.fds, c.nr_fds, prot, flags,
+			       span);
+	if (ret == 0) {
+		*m = (struct mapping){ (uintptr_t)base, (uintptr_t)base + span, d->sock,
+				       mappings };
+		mappings = m;
+	}
+	pthread_mutex_unlock(&map_lock);
+	close_fds(c.fds, c.nr_fds);
+	free(c.runs);
 	if (ret < 0) {
-		munmap(base, span);
-		if (ret != -ECONNRESET && r.nr_runs)
-			tell_munmap(d, (uintptr_t)base, (uintptr_t)base + span);
+		hvsim_dev_libc.munmap(base, span);
+		if (ret != -ECONNRESET && c.reply.nr_runs)
+			tell_munmap(d->sock, (uintptr_t)base, (uintptr_t)base + span);
 		free(m);
 		return (int)ret;
 	}
-	m->start = (uintptr_t)base;
-	m->end = (uintptr_t)base + span;
-	m->dev = d;
-	pthread_mutex_lock(&map_lock);
-	d->refs++;
-	m->next = mappings;
-	mappings = m;
-	pthread_mutex_unlock(&map_lock);
 	*out = base;
 	return 0;
+}
+
+int hvsim_dev_is_mapped(const void *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr, end = start + len;
+	bool found = false;
+
+	pthread_mutex_lock(&map_lock);
+	for (struct mapping *m = mappings; m && !found; m = m->next)
+		found = m->start < end && m->end > start;
+	pthread_mutex_unlock(&map_lock);
+	return found;
 }
 
 int hvsim_dev_munmap(void *addr, size_t len)
@@ -401,16 +721,12 @@ int hvsim_dev_munmap(void *addr, size_t len)
 	bool mine = false;
 	int err = 0;
 
-	if (start & 4095 || !len)
+	if (start & (PAGE - 1) || !len)
 		return -EINVAL;
-	end = start + ((len + 4095) & ~(size_t)4095);
+	end = start + ((len + PAGE - 1) & ~(PAGE - 1));
 	if (end < start)
 		return -EINVAL;
-	/*
-	 * Cut every overlapping mapping down to what stays mapped.  Each
-	 * mapping entry holds a reference on its handle, and so does each
-	 * piece being unmapped until the kernel has been told.
-	 */
+	/* Cut every overlapping mapping down to what stays mapped. */
 	pthread_mutex_lock(&map_lock);
 	for (pm = &mappings; (m = *pm); ) {
 		struct mapping *piece;
@@ -428,15 +744,13 @@ int hvsim_dev_munmap(void *addr, size_t len)
 			err = -ENOMEM;
 			break;
 		}
-		*piece = (struct mapping){ s, e, m->dev, done };
+		*piece = (struct mapping){ s, e, m->sock, done };
 		done = piece;
 		if (m->start == s && m->end == e) {
-			/* Gone whole: its reference passes to the piece. */
 			*pm = m->next;
 			free(m);
 			continue;
 		}
-		m->dev->refs++;
 		if (m->start < s && m->end > e) {
 			struct mapping *tail = malloc(sizeof(*tail));
 
@@ -446,8 +760,7 @@ int hvsim_dev_munmap(void *addr, size_t len)
 				pm = &m->next;
 				continue;
 			}
-			*tail = (struct mapping){ e, m->end, m->dev, m->next };
-			m->dev->refs++;
+			*tail = (struct mapping){ e, m->end, m->sock, m->next };
 			m->end = s;
 			m->next = tail;
 			pm = &tail->next;
@@ -459,24 +772,73 @@ int hvsim_dev_munmap(void *addr, size_t len)
 			pm = &m->next;
 		}
 	}
+	/* Unmap first, as munmap zaps before ->close; then tell the kernel. */
+	if (mine)
+		hvsim_dev_libc.munmap(addr, end - start);
 	pthread_mutex_unlock(&map_lock);
 	if (!mine)
 		return HVSIM_DEV_NOT_MINE;
-	/* Unmap first, as munmap zaps before ->close; then tell the kernel. */
-	munmap(addr, end - start);
 	while (done) {
 		struct mapping *next = done->next;
 
-		tell_munmap(done->dev, done->start, done->end);
-		dev_put(done->dev);
+		tell_munmap(done->sock, done->start, done->end);
 		free(done);
 		done = next;
 	}
 	return err;
 }
 
-int hvsim_dev_close(struct hvsim_dev *d)
+/* ---- fork and exec ---- */
+
+void hvsim_dev_fork_before(void)
 {
-	dev_put(d);
-	return 0;
+	const struct devsock *with_maps[MAX_SOCKETS];
+	int n = 0;
+
+	pthread_mutex_lock(&map_lock);
+	for (struct mapping *m = mappings; m; m = m->next) {
+		int i;
+
+		for (i = 0; i < n && with_maps[i] != m->sock; i++)
+			;
+		if (i == n && n < MAX_SOCKETS)
+			with_maps[n++] = m->sock;
+	}
+	nr_fork_tokens = 0;
+	for (int i = 0; i < n; i++) {
+		struct call c = { .req = { .op = HVSIM_DEV_FORK_PREPARE } };
+
+		if (call(with_maps[i], &c) == 0)
+			fork_tokens[nr_fork_tokens++] =
+				(typeof(fork_tokens[0])){ with_maps[i], c.reply.file };
+	}
+	/* map_lock stays held: no mapping comes or goes until the fork is done. */
+}
+
+void hvsim_dev_fork_after(pid_t pid)
+{
+	if (pid == 0)
+		fork_child();
+	for (int i = 0; i < nr_fork_tokens; i++) {
+		struct call c = {
+			.req = {
+				.op = pid < 0 ? HVSIM_DEV_FORK_ABORT : HVSIM_DEV_FORK_COMMIT,
+				.arg = fork_tokens[i].token,
+				.cmd = pid > 0 ? (uint32_t)pid : 0,
+			},
+		};
+
+		call(fork_tokens[i].sock, &c);
+	}
+	nr_fork_tokens = 0;
+	pthread_mutex_unlock(&map_lock);
+}
+
+void hvsim_dev_exec_notice(const char *sock_path)
+{
+	const struct devsock *s = devsock_get(sock_path);
+	struct call c = { .req = { .op = HVSIM_DEV_EXEC } };
+
+	if (s)
+		call(s, &c);
 }

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * devclient: a program's side of a domain's device socket (see "Device
- * socket" in include/hvsim/wire.h).  Each hvsim_dev is one open file of
- * /dev/xen/{gntdev,gntalloc,evtchn} in the domain's guest kernel; the
- * calls are those of the device file, with Linux's results and errnos.
+ * socket" in include/hvsim/wire.h), for the interposer and the tests.
  *
- * Lifetime: the connection (the kernel's struct file) stays open while the
- * handle is open or any mapping made through it exists; hvsim_dev_close()
- * and the last hvsim_dev_munmap() of its mappings together end it, as
- * close(2) and munmap(2) end a file's life in Linux.  If the process dies,
- * the kernel sees it and does what Linux's exit does.
+ * A struct hvsim_dev is one descriptor of an open file of
+ * /dev/xen/{gntdev,gntalloc,evtchn} in the domain's guest kernel.  The
+ * descriptor (hvsim_dev_fd) is real: poll, select and epoll work on it,
+ * and its copies (dup, fork, exec) are copies of the open file, which the
+ * kernel releases when the last of them is closed and the last mapping
+ * made through it is gone, as Linux does.  The calls are those of the
+ * device file, with Linux's results and errnos.
  *
- * Calls on one handle are serialised; a signal that interrupts a blocking
- * call (read, poll) makes the kernel end it with EINTR.
+ * Calls go over one channel per thread and socket, so threads call at
+ * once; a signal that interrupts a blocking call (read) makes the kernel
+ * end it with EINTR.
  *
  * All functions return 0 (or a count) on success and a negative errno on
  * failure; they do not set errno.
@@ -30,19 +31,24 @@ struct hvsim_dev;
 int hvsim_dev_socket_path(const char *state_dir, unsigned int domid, char *buf,
 			  size_t size);
 
-/* Opens `path` ("/dev/xen/gntdev") with open(2) flags on the device socket
- * `sock_path`.  -ENOENT: no such device; -ECONNREFUSED: no kernel there. */
+/* Opens `path` ("/dev/xen/gntdev") with open(2) flags (O_CLOEXEC too) on
+ * the device socket `sock_path`.  -ENOENT: no such device;
+ * -ECONNREFUSED: no kernel there. */
 int hvsim_dev_open(const char *sock_path, const char *path, int flags,
 		   struct hvsim_dev **out);
+/* The handle of descriptor fd, a copy (dup, fork, exec) of a device
+ * descriptor of `sock_path`'s kernel; -ENOENT if it is none of its. */
+int hvsim_dev_adopt(const char *sock_path, int fd, struct hvsim_dev **out);
+/* A handle for newfd, a copy the program made of d's descriptor. */
+int hvsim_dev_dup(const struct hvsim_dev *d, int newfd, struct hvsim_dev **out);
 
 /* ioctl: the driver's return value (>= 0) or -errno. */
 long hvsim_dev_ioctl(struct hvsim_dev *d, unsigned long cmd, void *arg);
 ssize_t hvsim_dev_read(struct hvsim_dev *d, void *buf, size_t count);
 ssize_t hvsim_dev_write(struct hvsim_dev *d, const void *buf, size_t count);
-/* Waits up to timeout_ms (-1: forever) for one of `events` (POLLIN...);
- * returns the ready events, 0 on timeout. */
+/* poll(2) on the descriptor: the ready events, 0 on timeout. */
 int hvsim_dev_poll(struct hvsim_dev *d, short events, int timeout_ms);
-/* F_SETFL (O_NONBLOCK, O_ASYNC) and F_SETOWN. */
+/* F_SETFL (O_NONBLOCK, O_ASYNC) and F_SETOWN, as the file sees them. */
 int hvsim_dev_setfl(struct hvsim_dev *d, int flags);
 int hvsim_dev_setown(struct hvsim_dev *d, pid_t pid);
 
@@ -54,12 +60,44 @@ int hvsim_dev_mmap(struct hvsim_dev *d, void *addr, size_t len, int prot,
  * holds no device mapping (the caller then does a plain munmap). */
 #define HVSIM_DEV_NOT_MINE 1
 int hvsim_dev_munmap(void *addr, size_t len);
+/* True if [addr, addr + len) overlaps a device mapping. */
+int hvsim_dev_is_mapped(const void *addr, size_t len);
 
-/* Closes the handle (the file lives on while its mappings do). */
+/* Closes the descriptor and frees the handle. */
 int hvsim_dev_close(struct hvsim_dev *d);
+/* Frees the handle only (the program closed the descriptor itself). */
+void hvsim_dev_forget(struct hvsim_dev *d);
 
-/* The connection's socket, for callers that need to keep it across exec
- * or watch it; owned by the handle. */
 int hvsim_dev_fd(const struct hvsim_dev *d);
+/* The open(2) flags the file was opened with (access mode). */
+int hvsim_dev_open_flags(const struct hvsim_dev *d);
+
+/*
+ * Around fork(2) (the interposer's fork): before it, each kernel copies
+ * this process's device mappings; after it, `pid` as fork returned it
+ * (0 in the child, -1 if it failed).  Calls in between wait.
+ */
+void hvsim_dev_fork_before(void);
+void hvsim_dev_fork_after(pid_t pid);
+/* This image was exec'd: the old image's mappings go (each socket). */
+void hvsim_dev_exec_notice(const char *sock_path);
+
+/* Is fd one of devclient's own channels? (The interposer keeps them.) */
+int hvsim_dev_is_channel(int fd);
+/* The program closed or replaced fd: if it was a channel, forget it. */
+void hvsim_dev_channel_lost(int fd);
+
+/*
+ * The C library's entry points devclient uses for itself; the interposer
+ * points them at the real ones (dlsym RTLD_NEXT) so that devclient's own
+ * calls are never intercepted.
+ */
+struct hvsim_dev_libc {
+	int (*close)(int fd);
+	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+	int (*munmap)(void *addr, size_t len);
+	int (*fcntl)(int fd, int cmd, ...);
+};
+extern struct hvsim_dev_libc hvsim_dev_libc;
 
 #endif

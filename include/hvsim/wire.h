@@ -153,24 +153,37 @@ struct hvsim_fd_desc {
 /* ====================================================================== */
 /*
  * A domain's guest kernel serves its devices on an AF_UNIX SOCK_SEQPACKET
- * socket, STATEDIR/dom<N>/devices.  One connection is one open file (a
- * Linux struct file): its first message is HVSIM_DEV_OPEN, and the file is
- * released when the connection closes and the last mapping made through
- * it is gone (munmap, or the exit of the process that had it mapped).
+ * socket, STATEDIR/dom<N>/devices.  A connection is a call channel: one
+ * request at a time, run by a kernel thread of its own in the caller's
+ * context, as a system call runs in Linux.  A program uses one channel per
+ * thread; requests name their open file by the id HVSIM_DEV_OPEN gave.
  *
  * The caller is identified by the kernel from SCM_CREDENTIALS (the socket
- * has SO_PASSCRED), per message: after fork, parent and child are two
- * programs sharing one file, as in Linux.  Pointers in a request (ioctl
- * argument, read/write buffer) are the caller's own addresses; the kernel
- * reads and writes them with process_vm_readv/writev, so the caller must
- * allow that where Yama restricts it (PR_SET_PTRACER to the kernel's pid,
- * from SO_PEERCRED).
+ * has SO_PASSCRED), per message.  Pointers in a request (ioctl argument,
+ * read/write buffer) are the caller's own addresses; the kernel reads and
+ * writes them with process_vm_readv/writev, so the caller must allow that
+ * where Yama restricts it (PR_SET_PTRACER to the kernel's pid, from
+ * SO_PEERCRED).
+ *
+ * An open file (a Linux struct file) is, on the program's side, a real
+ * descriptor: one end of an AF_UNIX SOCK_STREAM socketpair whose other end
+ * the kernel keeps, sent with the HVSIM_DEV_OPEN reply (SCM_RIGHTS).
+ *   - Its lifetime is the host's: dup, fork, exec and exit copy and close
+ *     it as they would the device's descriptor.  When its last copy is
+ *     closed the kernel sees the hang-up and puts the file, which is
+ *     released once its last mapping is gone too (munmap, exec, exit).
+ *   - Its readiness is the device's: the kernel keeps one byte queued on
+ *     it exactly while the driver's ->poll says EPOLLIN (or EPOLLERR), so
+ *     poll/select/epoll work on it natively; POLLOUT is always set, as
+ *     every driver here says.  A file without ->poll is always readable.
+ *     When a request leaves the device unreadable, its reply carries
+ *     HVSIM_DEV_REPLY_DRAIN and the caller reads that byte (MSG_DONTWAIT)
+ *     before its call returns.
  *
  * Each request gets one reply, struct hvsim_dev_reply with the same seq,
  * except HVSIM_DEV_INTERRUPT, which has none: it asks the kernel to end the
- * blocking call in progress on this connection as a signal would (the call
- * then replies -ERESTARTSYS, unless it finished first).  A request never
- * overlaps another on one connection, interrupts aside.
+ * blocking call in progress on this channel as a signal would (the call
+ * then replies -ERESTARTSYS, unless it finished first).
  *
  * HVSIM_DEV_MMAP: the caller reserves [addr, addr + len) first (PROT_NONE);
  * on success the reply is followed by nr_runs struct hvsim_dev_run, in as
@@ -179,6 +192,13 @@ struct hvsim_fd_desc {
  * (SCM_RIGHTS, with the reply message).  The caller maps each run
  * MAP_SHARED|MAP_FIXED; pages no run covers stay inaccessible.  Closing
  * the descriptors afterwards is the caller's job.
+ *
+ * fork: the parent asks HVSIM_DEV_FORK_PREPARE before forking (the kernel
+ * copies its mappings as dup_mmap does, and answers a token in `file`);
+ * after the fork the child commits the token for itself and the parent
+ * commits it for the child's pid, whichever comes first (the other gets
+ * -ENOENT); a failed fork aborts it.  exec: the new image says
+ * HVSIM_DEV_EXEC, and the mappings of the old one go.
  */
 #ifndef HVSIM_WIRE_DEVICE_H
 #define HVSIM_WIRE_DEVICE_H
@@ -189,17 +209,24 @@ struct hvsim_fd_desc {
 #define HVSIM_DEV_MAX_FDS       16
 
 enum hvsim_dev_op {
-	HVSIM_DEV_OPEN = 1,      /* flags = open flags; path follows the header */
+	HVSIM_DEV_OPEN = 1,      /* flags = open flags; path follows the header:
+	                          * file = its id, one descriptor with the reply */
 	HVSIM_DEV_IOCTL = 2,     /* cmd, arg: ret = the ioctl's return value */
 	HVSIM_DEV_READ = 3,      /* arg = buffer, len = count: ret = bytes */
 	HVSIM_DEV_WRITE = 4,     /* arg = buffer, len = count: ret = bytes */
 	HVSIM_DEV_MMAP = 5,      /* arg = addr, len, cmd = prot, flags, offset */
-	HVSIM_DEV_MUNMAP = 6,    /* arg = addr, len (a range the caller unmapped) */
-	HVSIM_DEV_POLL = 7,      /* cmd = events, flags = timeout ms (int, -1 none):
-	                          * ret = ready events, 0 on timeout */
+	HVSIM_DEV_MUNMAP = 6,    /* arg = addr, len (a range the caller unmapped);
+	                          * no file */
 	HVSIM_DEV_SETFL = 8,     /* flags = F_SETFL flags (O_NONBLOCK, O_ASYNC) */
 	HVSIM_DEV_SETOWN = 9,    /* arg = pid that gets SIGIO */
 	HVSIM_DEV_INTERRUPT = 10,/* no reply */
+	HVSIM_DEV_IDENTIFY = 11, /* descriptors with the request: the reply is
+	                          * followed by one uint64_t each, its file id
+	                          * or 0 (not a file of this kernel) */
+	HVSIM_DEV_EXEC = 12,     /* the caller's new image: old mappings go */
+	HVSIM_DEV_FORK_PREPARE = 13, /* file = the token */
+	HVSIM_DEV_FORK_COMMIT = 14,  /* arg = token, cmd = child pid (0: me) */
+	HVSIM_DEV_FORK_ABORT = 15,   /* arg = token */
 };
 
 struct hvsim_dev_req {
@@ -207,18 +234,22 @@ struct hvsim_dev_req {
 	uint32_t seq;            /* echoed in the reply */
 	uint32_t cmd;
 	uint32_t flags;
+	uint64_t file;           /* the open file's id */
 	uint64_t arg;
 	uint64_t len;
 	uint64_t offset;
 };
 
+#define HVSIM_DEV_REPLY_DRAIN 1u /* read the readiness byte off the file */
+
 struct hvsim_dev_reply {
 	uint32_t seq;
-	uint16_t nr_fds;         /* MMAP: descriptors sent with this message */
-	uint16_t pad;
+	uint16_t nr_fds;         /* descriptors sent with this message */
+	uint16_t flags;          /* HVSIM_DEV_REPLY_* */
 	uint32_t nr_runs;        /* MMAP: runs that follow, in total */
-	uint32_t pad2;
+	uint32_t pad;
 	int64_t  ret;            /* >= 0, or -errno (Linux's, -ERESTARTSYS too) */
+	uint64_t file;           /* OPEN: the file's id; FORK_PREPARE: token */
 };
 
 #define HVSIM_DEV_RUN_READONLY 1u

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The device socket (wire format: include/hvsim/wire.h, "Device socket").
- * One connection is one open file, served by a thread of its own that runs
- * each request in the calling program's context, as the program's own
- * system call would run in Linux.  The connection's end is the program's
- * last close (or its death): the file is put then, and released when its
- * last mapping is gone too.
+ * One connection is one call channel of a program thread, served by a
+ * thread of its own that runs each request in the calling program's
+ * context, as the program's own system call would run in Linux.  The open
+ * files themselves, their lifetime and readiness, are devfile.c's.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,8 +25,14 @@
 
 struct conn {
 	int sock;
-	struct file *file;
 	struct conn *next;
+};
+
+/* A fork in progress: the copy of the parent's mappings (wire.h). */
+struct fork_token {
+	uint64_t id;
+	void *mm;
+	struct fork_token *next;
 };
 
 static int listen_fd = -1;
@@ -37,12 +42,19 @@ static int nr_conns;
 static bool stopping;
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t conns_cond = PTHREAD_COND_INITIALIZER;
+static struct fork_token *forks;
+static uint64_t fork_seq;
+static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* One message and the sender's pid; 0 on EOF, -errno on error. */
-static ssize_t recv_req(int sock, void *buf, size_t size, int *pid)
+/*
+ * One message, the sender's pid and the descriptors it sent (up to
+ * HVSIM_DEV_MAX_FDS, the rest closed); 0 on EOF, -errno on error.
+ */
+static ssize_t recv_req(int sock, void *buf, size_t size, int *pid, int *fds, int *nr_fds)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+			 CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { buf, size };
@@ -59,6 +71,7 @@ static ssize_t recv_req(int sock, void *buf, size_t size, int *pid)
 	if (n < 0)
 		return -errno;
 	*pid = 0;
+	*nr_fds = 0;
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred cred;
@@ -66,12 +79,15 @@ static ssize_t recv_req(int sock, void *buf, size_t size, int *pid)
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
 			*pid = cred.pid;
 		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			/* Nobody sends us descriptors: drop them. */
-			int *fds = (int *)CMSG_DATA(c);
+			int *got = (int *)CMSG_DATA(c);
 			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 
-			for (size_t i = 0; i < k; i++)
-				close(fds[i]);
+			for (size_t i = 0; i < k; i++) {
+				if (*nr_fds < HVSIM_DEV_MAX_FDS)
+					fds[(*nr_fds)++] = got[i];
+				else
+					close(got[i]);
+			}
 		}
 	}
 	return n;
@@ -110,6 +126,12 @@ static int reply(int sock, uint32_t seq, int64_t ret)
 	struct hvsim_dev_reply r = { .seq = seq, .ret = ret };
 
 	return send_msg(sock, &r, sizeof(r), NULL, 0);
+}
+
+static void close_fds(const int *fds, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		close(fds[i]);
 }
 
 /*
@@ -193,68 +215,192 @@ out:
 	return err;
 }
 
+static int serve_open(struct conn *c, const struct hvsim_dev_req *req,
+		      const char *path, int pid)
+{
+	struct hvsim_dev_reply r = { .seq = req->seq };
+	struct file *file;
+	int fd, err;
+
+	err = kmod_file_open(path, req->flags, pid, &file);
+	if (!err) {
+		err = devfile_add(file, &fd, &r.file);
+		if (err)
+			kmod_file_put(file);
+	}
+	if (err)
+		return reply(c->sock, req->seq, err);
+	r.nr_fds = 1;
+	err = send_msg(c->sock, &r, sizeof(r), &fd, 1);
+	/* In flight, the descriptor is the message's; ours goes. */
+	close(fd);
+	return err;
+}
+
+static int serve_identify(struct conn *c, const struct hvsim_dev_req *req,
+			  const int *fds, int nr_fds)
+{
+	struct {
+		struct hvsim_dev_reply r;
+		uint64_t ids[HVSIM_DEV_MAX_FDS];
+	} m = { .r = { .seq = req->seq, .ret = nr_fds } };
+
+	for (int i = 0; i < nr_fds; i++)
+		m.ids[i] = devfile_identify(fds[i]);
+	return send_msg(c->sock, &m, sizeof(m.r) + nr_fds * sizeof(m.ids[0]), NULL, 0);
+}
+
+static long fork_prepare(int pid, uint64_t *token)
+{
+	struct fork_token *t = malloc(sizeof(*t));
+	long err;
+
+	if (!t)
+		return -ENOMEM;
+	err = kmod_mm_fork_prepare(pid, &t->mm);
+	if (err) {
+		free(t);
+		return err;
+	}
+	pthread_mutex_lock(&forks_lock);
+	t->id = *token = ++fork_seq;
+	t->next = forks;
+	forks = t;
+	pthread_mutex_unlock(&forks_lock);
+	return 0;
+}
+
+static void *fork_take(uint64_t id)
+{
+	struct fork_token **p, *t;
+	void *mm = NULL;
+
+	pthread_mutex_lock(&forks_lock);
+	for (p = &forks; (t = *p); p = &t->next) {
+		if (t->id == id) {
+			*p = t->next;
+			mm = t->mm;
+			free(t);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&forks_lock);
+	return mm;
+}
+
+/* A request on a file: runs it and says whether the caller must drain. */
+static long serve_file_call(const struct hvsim_dev_req *req, int pid,
+			    unsigned long **pfns, bool *drain)
+{
+	struct devfile *df = devfile_get(req->file);
+	struct file *f;
+	long ret;
+
+	if (!df)
+		return -EBADF;
+	f = devfile_file(df);
+	switch (req->op) {
+	case HVSIM_DEV_IOCTL:
+		ret = kmod_file_ioctl(f, pid, req->cmd, req->arg);
+		break;
+	case HVSIM_DEV_READ:
+		ret = kmod_file_read(f, pid, req->arg, req->len);
+		break;
+	case HVSIM_DEV_WRITE:
+		ret = kmod_file_write(f, pid, req->arg, req->len);
+		break;
+	case HVSIM_DEV_MMAP:
+		ret = kmod_file_mmap(f, pid, req->arg, req->len, req->cmd, req->flags,
+				     req->offset, pfns);
+		break;
+	case HVSIM_DEV_SETFL:
+		ret = kmod_file_setfl(f, pid, req->flags);
+		break;
+	case HVSIM_DEV_SETOWN:
+		kmod_file_setown(f, (int)req->arg);
+		ret = 0;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	*drain = devfile_put(df);
+	return ret;
+}
+
 static void conn_serve(struct conn *c)
 {
 	char buf[sizeof(struct hvsim_dev_req) + HVSIM_DEV_PATH_MAX + 1];
 	struct hvsim_dev_req *req = (void *)buf;
-	ssize_t n;
-	int pid, err;
-
-	/* The first message opens the file. */
-	n = recv_req(c->sock, buf, sizeof(buf) - 1, &pid);
-	if (n < (ssize_t)sizeof(*req) || req->op != HVSIM_DEV_OPEN)
-		return;
-	buf[n] = '\0';
-	host_thread_set_caller(c->sock, pid);
-	err = kmod_file_open(buf + sizeof(*req), req->flags, pid, &c->file);
-	host_thread_clear_caller();
-	if (reply(c->sock, req->seq, err) || err)
-		return;
+	int fds[HVSIM_DEV_MAX_FDS], nr_fds;
 
 	for (;;) {
 		unsigned long *pfns = NULL;
+		struct hvsim_dev_reply r = { 0 };
+		bool drain = false;
+		ssize_t n;
 		long ret;
+		int pid = 0, err;
 
-		n = recv_req(c->sock, buf, sizeof(buf), &pid);
+		n = recv_req(c->sock, buf, sizeof(buf) - 1, &pid, fds, &nr_fds);
 		if (n <= 0)
 			break;
-		if (n < (ssize_t)sizeof(*req)) {
-			if (reply(c->sock, 0, -EPROTO))
+		if (n < (ssize_t)sizeof(*req) || pid <= 0) {
+			close_fds(fds, nr_fds);
+			if (reply(c->sock, n < (ssize_t)sizeof(*req) ? 0 : req->seq, -EPROTO))
 				break;
 			continue;
 		}
-		if (req->op == HVSIM_DEV_INTERRUPT)
+		if (req->op == HVSIM_DEV_INTERRUPT) {
+			close_fds(fds, nr_fds);
 			continue;	/* for a call that has finished */
+		}
+		if (req->op == HVSIM_DEV_IDENTIFY) {
+			err = serve_identify(c, req, fds, nr_fds);
+			close_fds(fds, nr_fds);
+			if (err)
+				break;
+			continue;
+		}
+		close_fds(fds, nr_fds);
 		host_thread_set_caller(c->sock, pid);
 		switch (req->op) {
-		case HVSIM_DEV_IOCTL:
-			ret = kmod_file_ioctl(c->file, pid, req->cmd, req->arg);
-			break;
-		case HVSIM_DEV_READ:
-			ret = kmod_file_read(c->file, pid, req->arg, req->len);
-			break;
-		case HVSIM_DEV_WRITE:
-			ret = kmod_file_write(c->file, pid, req->arg, req->len);
-			break;
-		case HVSIM_DEV_MMAP:
-			ret = kmod_file_mmap(c->file, pid, req->arg, req->len, req->cmd,
-					     req->flags, req->offset, &pfns);
-			break;
+		case HVSIM_DEV_OPEN:
+			buf[n] = '\0';
+			err = n > (ssize_t)sizeof(*req) ?
+			      serve_open(c, req, buf + sizeof(*req), pid) :
+			      reply(c->sock, req->seq, -EINVAL);
+			host_thread_clear_caller();
+			if (err)
+				goto out;
+			continue;
 		case HVSIM_DEV_MUNMAP:
 			ret = kmod_munmap(pid, req->arg, req->len);
 			break;
-		case HVSIM_DEV_POLL:
-			ret = kmod_file_poll(c->file, pid, req->cmd, (int)req->flags);
-			break;
-		case HVSIM_DEV_SETFL:
-			ret = kmod_file_setfl(c->file, pid, req->flags);
-			break;
-		case HVSIM_DEV_SETOWN:
-			kmod_file_setown(c->file, (int)req->arg);
+		case HVSIM_DEV_EXEC:
+			kmod_mm_exec(pid);
 			ret = 0;
 			break;
+		case HVSIM_DEV_FORK_PREPARE:
+			ret = fork_prepare(pid, &r.file);
+			break;
+		case HVSIM_DEV_FORK_COMMIT: {
+			void *mm = fork_take(req->arg);
+
+			ret = mm ? 0 : -ENOENT;
+			if (mm)
+				kmod_mm_fork_commit(mm, req->cmd ? (int)req->cmd : pid);
+			break;
+		}
+		case HVSIM_DEV_FORK_ABORT: {
+			void *mm = fork_take(req->arg);
+
+			ret = mm ? 0 : -ENOENT;
+			if (mm)
+				kmod_mm_fork_abort(mm);
+			break;
+		}
 		default:
-			ret = -EINVAL;
+			ret = serve_file_call(req, pid, &pfns, &drain);
 		}
 		host_thread_clear_caller();
 		if (req->op == HVSIM_DEV_MMAP && ret == 0) {
@@ -268,9 +414,14 @@ static void conn_serve(struct conn *c)
 			}
 			continue;
 		}
-		if (reply(c->sock, req->seq, ret))
+		r.seq = req->seq;
+		r.ret = ret;
+		r.flags = drain ? HVSIM_DEV_REPLY_DRAIN : 0;
+		if (send_msg(c->sock, &r, sizeof(r), NULL, 0))
 			break;
 	}
+out:
+	return;
 }
 
 static void conn_thread(void *arg)
@@ -278,8 +429,6 @@ static void conn_thread(void *arg)
 	struct conn *c = arg, **pc;
 
 	conn_serve(c);
-	if (c->file)
-		kmod_file_put(c->file);
 	pthread_mutex_lock(&conns_lock);
 	for (pc = &conns; *pc; pc = &(*pc)->next) {
 		if (*pc == c) {
@@ -335,6 +484,8 @@ int devsock_start(const char *path)
 		return -ENAMETOOLONG;
 	strcpy(a.sun_path, path);
 	strcpy(sock_path, path);
+	if (devfile_start())
+		return -errno;
 	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (listen_fd < 0)
 		return -errno;
@@ -376,4 +527,19 @@ void devsock_stop(int timeout_ms)
 		if (pthread_cond_timedwait(&conns_cond, &conns_lock, &deadline))
 			break;
 	pthread_mutex_unlock(&conns_lock);
+	/* Every program's descriptor hangs up; forks in progress are off. */
+	devfile_hang_up_all();
+	for (;;) {
+		uint64_t id = 0;
+		void *mm;
+
+		pthread_mutex_lock(&forks_lock);
+		if (forks)
+			id = forks->id;
+		pthread_mutex_unlock(&forks_lock);
+		mm = id ? fork_take(id) : NULL;
+		if (!mm)
+			break;
+		kmod_mm_fork_abort(mm);
+	}
 }

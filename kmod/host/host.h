@@ -22,6 +22,21 @@ int hv_start_vcpu(int shutdown_fd);
 /* procwatch.c */
 int procwatch_start(void);
 
+/* devfile.c: open files as programs hold them (a descriptor each). */
+struct file;
+struct devfile;
+int devfile_start(void);
+/* A new open file: its id, and the program's descriptor (ours to close). */
+int devfile_add(struct file *file, int *prog_fd, uint64_t *id);
+/* For a call: the file, held (NULL: no such file). */
+struct devfile *devfile_get(uint64_t id);
+struct file *devfile_file(struct devfile *df);
+/* After the call: true when the caller must drain the readiness byte. */
+bool devfile_put(struct devfile *df);
+/* The id of the file whose descriptor fd is (a copy of), or 0. */
+uint64_t devfile_identify(int fd);
+void devfile_hang_up_all(void);
+
 /* devsock.c */
 int devsock_start(const char *path);
 /* Closes the socket and every connection, waits up to timeout_ms for the

@@ -65,6 +65,7 @@ static void __fput(struct file *file)
 	/* Release runs in no program's context (as from a task_work at exit). */
 	t->pid = 0;
 	t->mm = NULL;
+	kmod_file_unwatch(file);
 	if (unlikely(file->f_flags & FASYNC) && file->f_op->fasync)
 		file->f_op->fasync(-1, file, 0);
 	if (file->f_op->release)
@@ -79,6 +80,11 @@ void fput(struct file *file)
 {
 	if (atomic_long_dec_and_test(&file->f_count))
 		__fput(file);
+}
+
+void kmod_file_get(struct file *f)
+{
+	get_file(f);
 }
 
 void kmod_file_put(struct file *f)
@@ -248,88 +254,81 @@ void kmod_file_setown(struct file *f, int pid)
 	WRITE_ONCE(f->f_owner_pid, pid);
 }
 
-/* ---- poll ---- */
+/* ---- readiness, for the host's descriptor of the file ---- */
 
-struct poll_wqueues {
+/*
+ * Like an epoll item: wait entries on every queue the driver's ->poll
+ * names, whose wake function calls the host back.  The callback runs in
+ * the waker's context with the queue's lock held, so it may only look
+ * (kmod_file_ready) and signal.
+ */
+struct file_watch {
 	poll_table pt;
-	struct task_struct *task;
+	void (*fn)(void *ctx);
+	void *ctx;
 	int nr;
 	struct wait_queue_entry entries[4];
 	wait_queue_head_t *heads[4];
-	bool triggered;
 };
 
-static int pollwake(struct wait_queue_entry *wait, unsigned mode, int sync, void *key)
+static int watch_wake(struct wait_queue_entry *wait, unsigned mode, int sync, void *key)
 {
-	struct poll_wqueues *pwq = wait->private;
+	struct file_watch *w = wait->private;
 
-	WRITE_ONCE(pwq->triggered, true);
-	return wake_up_process(pwq->task);
+	w->fn(w->ctx);
+	return 0;
 }
 
-static void poll_queue(struct file *filp, wait_queue_head_t *head, poll_table *p)
+static void watch_queue(struct file *filp, wait_queue_head_t *head, poll_table *p)
 {
-	struct poll_wqueues *pwq = container_of(p, struct poll_wqueues, pt);
+	struct file_watch *w = container_of(p, struct file_watch, pt);
 	struct wait_queue_entry *e;
 
-	if (pwq->nr == ARRAY_SIZE(pwq->entries))
+	if (WARN_ON(w->nr == ARRAY_SIZE(w->entries)))
 		return;
-	e = &pwq->entries[pwq->nr];
-	pwq->heads[pwq->nr++] = head;
+	e = &w->entries[w->nr];
+	w->heads[w->nr++] = head;
 	e->flags = 0;
-	e->private = pwq;
-	e->func = pollwake;
+	e->private = w;
+	e->func = watch_wake;
 	INIT_LIST_HEAD(&e->entry);
 	add_wait_queue(head, e);
 }
 
-/*
- * Waits until (mask & events) or timeout_ms passes (-1: no limit) or the
- * caller is interrupted; returns the mask (0 on timeout), or -ERESTARTSYS.
- */
-static long do_poll(struct file *f, unsigned int events, int timeout_ms)
+int kmod_file_watch(struct file *f, void (*fn)(void *ctx), void *ctx)
 {
-	struct poll_wqueues pwq = { .task = current };
-	long timeout = timeout_ms < 0 ? MAX_SCHEDULE_TIMEOUT : msecs_to_jiffies(timeout_ms);
-	poll_table *pt = &pwq.pt;
-	unsigned int mask;
-	long ret;
-	int i;
+	struct file_watch *w;
 
-	events |= EPOLLERR | EPOLLHUP;
 	if (!f->f_op->poll)
-		return DEFAULT_POLLMASK & events;
-	pwq.pt._qproc = poll_queue;
-	pwq.pt._key = events;
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		mask = f->f_op->poll(f, pt);
-		pt = NULL;	/* queued once, as do_poll does */
-		if ((mask & events) || !timeout) {
-			ret = mask & events;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		if (!READ_ONCE(pwq.triggered))
-			timeout = schedule_timeout(timeout);
-		WRITE_ONCE(pwq.triggered, false);
-	}
-	__set_current_state(TASK_RUNNING);
-	for (i = 0; i < pwq.nr; i++)
-		remove_wait_queue(pwq.heads[i], &pwq.entries[i]);
-	return ret;
+		return 0;	/* DEFAULT_POLLMASK, for ever */
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->fn = fn;
+	w->ctx = ctx;
+	w->pt._qproc = watch_queue;
+	w->pt._key = EPOLLIN | EPOLLERR | EPOLLHUP;
+	f->f_watch = w;
+	f->f_op->poll(f, &w->pt);
+	return 1;
 }
 
-long kmod_file_poll(struct file *f, int pid, unsigned int events, int timeout_ms)
+void kmod_file_unwatch(struct file *f)
 {
-	struct mm_struct *mm = call_enter(pid, false);
-	long ret = do_poll(f, events, timeout_ms);
+	struct file_watch *w = f->f_watch;
+	int i;
 
-	call_leave(mm);
-	return ret;
+	if (!w)
+		return;
+	for (i = 0; i < w->nr; i++)
+		remove_wait_queue(w->heads[i], &w->entries[i]);
+	f->f_watch = NULL;
+	kfree(w);
+}
+
+unsigned int kmod_file_ready(struct file *f)
+{
+	return f->f_op->poll ? f->f_op->poll(f, NULL) : DEFAULT_POLLMASK;
 }
 
 long kmod_file_mmap(struct file *f, int pid, unsigned long addr, unsigned long len,

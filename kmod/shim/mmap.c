@@ -305,6 +305,134 @@ void exit_mmap(struct mm_struct *mm)
 	mmap_write_unlock(mm);
 }
 
+static struct mm_struct *mm_alloc_detached(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	init_rwsem(&mm->mmap_lock);
+	INIT_LIST_HEAD(&mm->mmap_list);
+	INIT_LIST_HEAD(&mm->mm_node);
+	refcount_set(&mm->mm_count, 1);
+	return mm;
+}
+
+/* dup_mmap(): the child's copy of one VMA, its page table and all. */
+static int dup_vma(struct mm_struct *child, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *tmp = vm_area_alloc(child, vma->vm_start, vma->vm_end);
+	unsigned long i;
+
+	if (!tmp)
+		return -ENOMEM;
+	tmp->vm_flags = vma->vm_flags;
+	tmp->vm_pgoff = vma->vm_pgoff;
+	tmp->vm_file = vma->vm_file ? get_file(vma->vm_file) : NULL;
+	tmp->vm_private_data = vma->vm_private_data;
+	tmp->vm_ops = vma->vm_ops;
+	for (i = 0; i < vma_pages(vma); i++) {
+		struct page *page = vma->pages[i];
+
+		if (page) {
+			get_page(page);
+			atomic_inc(&page->_mapcount);
+			tmp->pages[i] = page;
+		}
+	}
+	vma_link(child, tmp);
+	if (tmp->vm_ops && tmp->vm_ops->open)
+		tmp->vm_ops->open(tmp);
+	return 0;
+}
+
+long kmod_mm_fork_prepare(int pid, void **out)
+{
+	struct mm_struct *mm = mm_get(pid), *child = mm_alloc_detached();
+	struct vm_area_struct *vma;
+	long err = 0;
+
+	if (!mm || !child) {
+		if (mm)
+			mmput(mm);
+		kfree(child);
+		return -ENOMEM;
+	}
+	task_enter_call(pid, mm, NULL);
+	mmap_read_lock(mm);
+	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+		if (vma->vm_flags & VM_DONTCOPY)
+			continue;
+		err = dup_vma(child, vma);
+		if (err)
+			break;
+	}
+	mmap_read_unlock(mm);
+	task_leave_call();
+	mmput(mm);
+	if (err) {
+		kmod_mm_fork_abort(child);
+		return err;
+	}
+	*out = child;
+	return 0;
+}
+
+void kmod_mm_fork_abort(void *p)
+{
+	struct mm_struct *child = p;
+
+	task_enter_call(0, child, NULL);
+	exit_mmap(child);
+	task_leave_call();
+	mmdrop(child);
+}
+
+void kmod_mm_fork_commit(void *p, int child_pid)
+{
+	struct mm_struct *child = p, *mm;
+	struct vm_area_struct *vma, *next;
+
+	mm = mm_get(child_pid);
+	if (!mm) {
+		kmod_mm_fork_abort(child);
+		return;
+	}
+	/* The child's own mm (it may have called in first): take the VMAs over. */
+	mmap_write_lock(mm);
+	list_for_each_entry_safe(vma, next, &child->mmap_list, vm_list) {
+		list_del(&vma->vm_list);
+		vma->vm_mm = mm;
+		vma_link(mm, vma);
+	}
+	mmap_write_unlock(mm);
+	mmdrop(child);
+	/* Gone already (mm_get could not watch it): its exit comes now. */
+	if (list_empty(&mm->mm_node)) {
+		task_enter_call(child_pid, mm, NULL);
+		exit_mmap(mm);
+		task_leave_call();
+	}
+	mmput(mm);
+}
+
+void kmod_mm_exec(int pid)
+{
+	struct mm_struct *mm;
+
+	mutex_lock(&mm_list_lock);
+	mm = mm_find_locked(pid);
+	if (mm)
+		mmgrab(mm);
+	mutex_unlock(&mm_list_lock);
+	if (!mm)
+		return;
+	task_enter_call(pid, mm, NULL);
+	exit_mmap(mm);
+	task_leave_call();
+	mmdrop(mm);
+}
+
 /* The program exited: its mappings go, then its mm. */
 void kmod_mm_exit(int pid)
 {

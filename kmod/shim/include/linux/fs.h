@@ -50,6 +50,7 @@ struct file {
 	void			*private_data;
 	int			f_owner_pid;	/* F_SETOWN, for SIGIO */
 	struct miscdevice	*f_misc;
+	struct file_watch	*f_watch;	/* the host's readiness watch */
 };
 
 static inline struct inode *file_inode(const struct file *f)
