@@ -19,3 +19,17 @@ $(BIN)/hvsim-demo: $(OBJ)/scenarios/demo.o $(LIB)/libhvsim-guest.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpthread
 $(OBJ)/scenarios/demo.o: ALL_CFLAGS += -Ihv-sim/guest
 ALL += $(BIN)/hvsim-demo
+
+# The interposer (docs/userlib.md).  It is loaded into programs that are
+# not built with ASan, so it never is either (the ASan runtime must come
+# first in a process); UBSan's runtime can be loaded anywhere.
+PRELOAD_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -fPIC -fvisibility=hidden \
+	$(if $(filter undefined,$(SAN)),$(SAN_FLAGS)) $(CFLAGS)
+$(OBJ)/preload/%.o: userlib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PRELOAD_CFLAGS) -MMD -MP -c $< -o $@
+$(LIB)/libhvsim-preload.so: $(OBJ)/preload/preload.o $(OBJ)/preload/devclient.o
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(if $(filter undefined,$(SAN)),$(SAN_FLAGS)) -o $@ $^ -ldl -lpthread
+ALL += $(LIB)/libhvsim-preload.so
+INSTALL_LIB += $(LIB)/libhvsim-preload.so
