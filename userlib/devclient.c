@@ -536,6 +536,9 @@ static int64_t file_call(struct hvsim_dev *d, struct call *c)
 
 	c->req.file = d->id;
 	ret = call(d->sock, c);
+	/* A thread's first call after the kernel went finds no socket. */
+	if (ret == -ECONNREFUSED)
+		ret = -ECONNRESET;
 	if (c->reply.flags & HVSIM_DEV_REPLY_DRAIN) {
 		char byte;
 
