@@ -7,7 +7,8 @@
 #   ROOT  what fetch.sh extracted; OUT  the .cpio.gz to write
 #   REF_MODULES  modules to load (default: the three device drivers)
 set -eu
-root=$1
+# Absolute: the archive is made from inside the staging directory.
+root=$(cd "$1" && pwd)
 out=$2
 shift 2
 here=$(dirname "$0")
@@ -56,5 +57,11 @@ done
 find "$stage" -exec touch -h -d @0 {} +
 (cd "$stage" && find . | LC_ALL=C sort |
 	"$root/busybox" cpio -o -H newc 2>/dev/null) | gzip -n -1 > "$out.tmp"
+# (busybox cpio says nothing useful on stderr; an empty archive is its failure.)
+if [ "$(gzip -dc "$out.tmp" | wc -c)" -lt 4096 ]; then
+	echo "initramfs: making the archive failed" >&2
+	rm -f "$out.tmp"
+	exit 1
+fi
 mv "$out.tmp" "$out"
 rm -rf "$stage"

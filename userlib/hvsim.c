@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ static const char usage_text[] =
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
 	"  trace [-f] [--json]         the hypercall trace, for people (-f: follow)\n"
 	"  xenstore ls|read|write|rm   xenstore, as Domain-0\n"
+	"  run DOMAIN [--] PROGRAM [ARGS...]\n"
+	"                              run a program in a domain: its /dev/xen devices\n"
+	"                              and xenstore are the domain's\n"
+	"  scenario ARGS...            run a scenario script (hvsim scenario --help)\n"
 	"\n"
 	"DOMAIN is a name or a domid; dom0 is 'Domain-0'.  The state directory is\n"
 	"$HVSIM_DIR, else $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID.\n"
@@ -570,6 +575,115 @@ usage:
 	return 2;
 }
 
+static const char run_usage[] =
+	"usage: hvsim run DOMAIN [--] PROGRAM [ARGS...]\n"
+	"Runs PROGRAM in DOMAIN (a name or a domid): the interposer\n"
+	"" HVSIM_PRELOAD_LIB " sends its /dev/xen/gntdev, gntalloc and evtchn to\n"
+	"the domain's guest kernel, and Xen's libxenstore reaches the domain's\n"
+	"xenstore.\n"
+	"PROGRAM is looked up along $PATH and replaces hvsim, so the exit status is\n"
+	"its own (127: not found, 126: cannot be run).  It must be dynamically\n"
+	"linked: the interposer cannot reach a static program.  #! scripts are fine\n"
+	"when their interpreter is dynamically linked.\n"
+	"Sets LD_PRELOAD (the interposer first, earlier entries kept), HVSIM_DIR,\n"
+	"HVSIM_DOMID and XENSTORED_PATH ($HVSIM_DIR/dom<DOMID>/xenstore).\n";
+
+/* The domid of `domain`, which must have a guest kernel serving its devices. */
+static uint16_t domain_with_kernel_or_die(const char *domain)
+{
+	struct hvsim_ctl *c = connect_or_die();
+	char devices[PATH_MAX];
+	uint16_t domid = 0;
+	struct stat st;
+	int err = hvsim_domid(c, domain, &domid);
+
+	if (err == -ESRCH)
+		fprintf(stderr, "hvsim: no domain '%s' in %s (see 'hvsim list')\n", domain,
+			hvsim_dir());
+	else if (err)
+		fprintf(stderr, "hvsim: %s\n", *hvsim_ctl_error(c) ? hvsim_ctl_error(c) :
+			strerror(-err));
+	hvsim_ctl_close(c);
+	if (err)
+		exit(1);
+	if (hvsim_devices_socket(NULL, domid, devices, sizeof(devices)) ||
+	    stat(devices, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "hvsim: domain '%s' (domid %u) has no guest kernel: %s is "
+			"missing (hvsimd runs domains kernel-less when started with "
+			"HVSIM_KERNEL=none)\n", domain, domid, devices);
+		exit(1);
+	}
+	return domid;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	char preload[PATH_MAX], searched[4 * PATH_MAX], prog[PATH_MAX], why[2048];
+	const char *domain = argc > 1 ? argv[1] : NULL;
+	char **env, **args;
+	uint16_t domid;
+	int first, rc;
+
+	if (domain && (!strcmp(domain, "--help") || !strcmp(domain, "-h"))) {
+		fputs(run_usage, stdout);
+		return 0;
+	}
+	first = 2 + (argc > 2 && !strcmp(argv[2], "--"));
+	if (!domain || !strcmp(domain, "--") || first >= argc) {
+		fputs(run_usage, stderr);
+		return 2;
+	}
+	domid = domain_with_kernel_or_die(domain);
+	if (hvsim_find_lib(HVSIM_PRELOAD_LIB, preload, sizeof(preload), searched,
+			   sizeof(searched))) {
+		fprintf(stderr, "hvsim: cannot find the interposer %s (looked in %s); build "
+			"it with 'make', or set HVSIM_LIBEXEC to its directory\n",
+			HVSIM_PRELOAD_LIB, searched);
+		return 1;
+	}
+	args = argv + first;
+	rc = hvsim_check_program(args[0], preload, prog, sizeof(prog), why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "hvsim: %s\n", why);
+		return rc == -ENOENT ? 127 : 126;
+	}
+	env = hvsim_domain_env(NULL, NULL, domid, preload);
+	if (!env) {
+		fprintf(stderr, "hvsim: the environment of %s: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	execve(prog, args, env);
+	if (errno == ENOEXEC) {
+		/* as execvp(): a file without #! or ELF header is a shell script */
+		static char sh[] = "/bin/sh";
+
+		args[-1] = sh;
+		args[0] = prog;
+		execve(sh, args - 1, env);
+	}
+	rc = errno;
+	fprintf(stderr, "hvsim: cannot run %s: %s\n", prog, strerror(rc));
+	hvsim_env_free(env);
+	return rc == ENOENT ? 127 : 126;
+}
+
+/* The scenario runner is a program of its own; `hvsim scenario` hands over. */
+static int cmd_scenario(int argc, char **argv)
+{
+	static char name[] = "hvsim-scenario";
+	char exe[PATH_MAX];
+
+	if (hvsim_find_exe(name, exe, sizeof(exe))) {
+		fprintf(stderr, "hvsim: the scenario runner %s is not built (run 'make') or "
+			"not installed beside hvsim\n", name);
+		return 1;
+	}
+	argv[0] = name;
+	execv(exe, argv);
+	fprintf(stderr, "hvsim: cannot run %s: %s\n", exe, strerror(errno));
+	return 126;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -598,6 +712,10 @@ int main(int argc, char **argv)
 		return cmd_trace(argc, argv);
 	if (!strcmp(cmd, "xenstore"))
 		return cmd_xenstore(argc, argv);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "scenario"))
+		return cmd_scenario(argc, argv);
 	fprintf(stderr, "hvsim: unknown command '%s'\n\n", cmd);
 	return usage(2);
 }

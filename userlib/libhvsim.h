@@ -70,4 +70,50 @@ int hvsim_down(const char *dir);
  */
 int hvsim_find_exe(const char *name, char *buf, size_t n);
 
+/* Running a program in a domain (`hvsim run`) ------------------------- */
+
+/* The interposer every program of a domain runs with (LD_PRELOAD). */
+#define HVSIM_PRELOAD_LIB "libhvsim-preload.so"
+
+/*
+ * Where a domain's guest kernel serves the /dev/xen devices (the
+ * interposer connects there): DIR/dom<DOMID>/devices.  `dir` NULL:
+ * hvsim_dir().  0 or -ENAMETOOLONG.
+ */
+int hvsim_devices_socket(const char *dir, unsigned int domid, char *buf, size_t n);
+
+/*
+ * Finds a shared library of the project (HVSIM_PRELOAD_LIB): in
+ * $HVSIM_LIBEXEC, beside the running executable, then ../lib and
+ * ../lib/hvsim from there.  Returns 0 with its absolute path in buf, or
+ * -ENOENT; `searched` (may be NULL) then lists the directories tried,
+ * for the message.
+ */
+int hvsim_find_lib(const char *name, char *buf, size_t n, char *searched, size_t searched_len);
+
+/*
+ * Resolves `prog` as execvp() would (along $PATH unless it holds a '/')
+ * and checks that the interposer `preload` can reach it: a dynamically
+ * linked ELF of the interposer's class and machine, not set-id; a `#!`
+ * script, or a file execvp() would hand to /bin/sh, whose interpreter
+ * passes the same check.  Returns 0 with the program's path in buf.
+ * Otherwise a message for people in `why`, and -ENOENT (not found: a
+ * shell's 127), -EACCES/-EISDIR/-ELOOP (found, not executable: 126) or
+ * -ENOEXEC (executable, but out of the interposer's reach: static,
+ * another ELF class or machine, set-id).
+ */
+int hvsim_check_program(const char *prog, const char *preload, char *buf, size_t n,
+			char *why, size_t whylen);
+
+/*
+ * The environment of a program of domain `domid` of the hvsimd in `dir`
+ * (NULL: hvsim_dir()): `envp` (NULL: environ) with `preload` prepended to
+ * LD_PRELOAD (earlier entries kept), HVSIM_DIR (absolute), HVSIM_DOMID
+ * and XENSTORED_PATH set.  A malloc'd NULL-terminated array for
+ * hvsim_env_free(), or NULL with errno set.
+ */
+char **hvsim_domain_env(char *const *envp, const char *dir, unsigned int domid,
+			const char *preload);
+void hvsim_env_free(char **env);
+
 #endif
