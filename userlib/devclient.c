@@ -598,10 +598,19 @@ int hvsim_dev_setown(struct hvsim_dev *d, pid_t pid)
 	return (int)file_call(d, &c);
 }
 
+void hvsim_dev_closed(const struct hvsim_dev *d)
+{
+	struct call c = { .req = { .op = HVSIM_DEV_CLOSE, .file = d->id } };
+
+	call(d->sock, &c);
+}
+
 int hvsim_dev_close(struct hvsim_dev *d)
 {
 	int err = hvsim_dev_libc.close(d->fd) < 0 ? -errno : 0;
 
+	if (!err)
+		hvsim_dev_closed(d);
 	free(d);
 	return err;
 }

@@ -67,6 +67,9 @@ int hvsim_dev_is_mapped(const void *addr, size_t len);
 int hvsim_dev_close(struct hvsim_dev *d);
 /* Frees the handle only (the program closed the descriptor itself). */
 void hvsim_dev_forget(struct hvsim_dev *d);
+/* After the program closed a descriptor of d's file (d itself or a copy):
+ * if it was the last, the file's release is done when this returns. */
+void hvsim_dev_closed(const struct hvsim_dev *d);
 
 int hvsim_dev_fd(const struct hvsim_dev *d);
 /* The open(2) flags the file was opened with (access mode). */

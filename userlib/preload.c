@@ -222,22 +222,37 @@ static int entry_add(struct hvsim_dev *dev)
 	return fd;
 }
 
-/* fd is being closed or replaced: it is no longer a device. */
-static void entry_remove(int fd)
+/*
+ * fd is being closed or replaced: it is no longer a device.  Returns its
+ * entry (the table's reference) for entry_closed() once the descriptor
+ * is really closed, or NULL.
+ */
+static struct entry *entry_take(int fd)
 {
-	struct entry *e;
+	struct entry *e = NULL;
 
 	if (fd < 0 || (size_t)fd >= table_size)
-		return;
+		return NULL;
 	if (__atomic_load_n(&table[fd], __ATOMIC_RELAXED)) {
 		pthread_rwlock_wrlock(&table_lock);
 		e = table[fd];
 		__atomic_store_n(&table[fd], NULL, __ATOMIC_RELEASE);
 		pthread_rwlock_unlock(&table_lock);
-		entry_put(e);
 	}
 	if (hvsim_dev_is_channel(fd))
 		hvsim_dev_channel_lost(fd);
+	return e;
+}
+
+/* The descriptor is closed: if it was the file's last, its release is
+ * done before the program's call returns, as in Linux. */
+static void entry_closed(struct entry *e, bool closed)
+{
+	if (!e)
+		return;
+	if (closed)
+		hvsim_dev_closed(e->dev);
+	entry_put(e);
 }
 
 /* newfd is a copy of oldfd (dup and friends, already done). */
@@ -341,9 +356,15 @@ EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 
 EXPORT int close(int fd)
 {
+	struct entry *e;
+	int ret;
+
 	ready();
-	entry_remove(fd);
-	return real.close(fd);
+	e = entry_take(fd);
+	ret = real.close(fd);
+	/* EINTR still closes on Linux; EBADF means there was nothing. */
+	entry_closed(e, ret == 0 || errno == EINTR);
+	return ret;
 }
 
 EXPORT int dup(int fd)
@@ -352,37 +373,100 @@ EXPORT int dup(int fd)
 	return entry_copy(fd, real.dup(fd));
 }
 
+/* dup2 and dup3: newfd, if it was a device, is closed by the call. */
+static int dup_onto(int oldfd, int newfd, int flags, bool is_dup3)
+{
+	struct entry *e;
+	int ret;
+
+	ready();
+	if (oldfd == newfd)
+		return is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	e = entry_take(newfd);
+	ret = is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	if (ret < 0 && e) {
+		/* Not replaced after all (EBADF oldfd, EINVAL flags). */
+		entry_put(e);
+		errno = EBADF;
+		return -1;
+	}
+	entry_closed(e, true);
+	return entry_copy(oldfd, ret);
+}
+
 EXPORT int dup2(int oldfd, int newfd)
 {
-	ready();
-	if (oldfd != newfd)
-		entry_remove(newfd);
-	return oldfd == newfd ? real.dup2(oldfd, newfd) : entry_copy(oldfd, real.dup2(oldfd, newfd));
+	return dup_onto(oldfd, newfd, 0, false);
 }
 
 EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	ready();
-	if (oldfd != newfd)
-		entry_remove(newfd);
-	return entry_copy(oldfd, real.dup3(oldfd, newfd, flags));
+	return dup_onto(oldfd, newfd, flags, true);
+}
+
+/* Closes the devices among [first, last] around the real call `done`. */
+static void close_devices_in(size_t first, size_t last, int (*done)(void *), void *arg)
+{
+	struct entry **taken = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t fd = first; fd <= last && fd < table_size; fd++) {
+		struct entry *e = entry_take((int)fd);
+		struct entry **more;
+
+		if (!e)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			more = realloc(taken, cap * sizeof(*taken));
+			if (!more) {
+				entry_closed(e, false);
+				continue;
+			}
+			taken = more;
+		}
+		taken[n++] = e;
+	}
+	done(arg);
+	for (size_t i = 0; i < n; i++)
+		entry_closed(taken[i], true);
+	free(taken);
+}
+
+struct range_args {
+	unsigned int first, last;
+	int flags, ret;
+};
+
+static int do_close_range(void *p)
+{
+	struct range_args *a = p;
+
+	a->ret = real.close_range(a->first, a->last, a->flags);
+	return a->ret;
 }
 
 EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 {
+	struct range_args a = { first, last, flags, 0 };
+
 	ready();
-	if (!(flags & CLOSE_RANGE_CLOEXEC))
-		for (size_t fd = first; fd <= last && fd < table_size; fd++)
-			entry_remove((int)fd);
-	return real.close_range(first, last, flags);
+	if (flags & CLOSE_RANGE_CLOEXEC)
+		return real.close_range(first, last, flags);
+	close_devices_in(first, last, do_close_range, &a);
+	return a.ret;
+}
+
+static int do_closefrom(void *p)
+{
+	real.closefrom(*(int *)p);
+	return 0;
 }
 
 EXPORT void closefrom(int lowfd)
 {
 	ready();
-	for (size_t fd = lowfd < 0 ? 0 : (size_t)lowfd; fd < table_size; fd++)
-		entry_remove((int)fd);
-	real.closefrom(lowfd);
+	close_devices_in(lowfd < 0 ? 0 : (size_t)lowfd, table_size, do_closefrom, &lowfd);
 }
 
 static int device_fcntl(struct entry *e, int fd, int cmd, uintptr_t arg)

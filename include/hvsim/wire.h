@@ -227,6 +227,9 @@ enum hvsim_dev_op {
 	HVSIM_DEV_FORK_PREPARE = 13, /* file = the token */
 	HVSIM_DEV_FORK_COMMIT = 14,  /* arg = token, cmd = child pid (0: me) */
 	HVSIM_DEV_FORK_ABORT = 15,   /* arg = token */
+	HVSIM_DEV_CLOSE = 16,    /* the caller closed a descriptor of the file:
+	                          * if it was the last copy, the last close
+	                          * (release) happens before the reply */
 };
 
 struct hvsim_dev_req {

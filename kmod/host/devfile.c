@@ -45,6 +45,8 @@ struct devfile {
 
 static struct devfile *table[NR_BUCKETS];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Held through a whole hang-up, release included (see devfile_closed). */
+static pthread_mutex_t hang_up_lock = PTHREAD_MUTEX_INITIALIZER;
 static int epfd = -1;
 
 static struct devfile **bucket(uint64_t id)
@@ -202,6 +204,7 @@ static void hang_up(struct devfile *df)
 	struct devfile **p;
 	bool mine = false;
 
+	pthread_mutex_lock(&hang_up_lock);
 	pthread_mutex_lock(&table_lock);
 	for (p = bucket(df->id); *p; p = &(*p)->next) {
 		if (*p == df) {
@@ -213,14 +216,38 @@ static void hang_up(struct devfile *df)
 	if (mine)
 		epoll_ctl(epfd, EPOLL_CTL_DEL, df->peer, NULL);
 	pthread_mutex_unlock(&table_lock);
-	if (!mine)
+	if (mine) {
+		pthread_mutex_lock(&df->lock);
+		df->gone = true;
+		pthread_mutex_unlock(&df->lock);
+		kmod_file_unwatch(df->file);
+		kmod_file_put(df->file);
+		devfile_unref(df);
+	}
+	pthread_mutex_unlock(&hang_up_lock);
+}
+
+/*
+ * The program closed a descriptor of the file.  If it was the last copy,
+ * the file's last close happens now, before the program's close(2)
+ * returns, as in Linux (the watch thread would see it only a moment later).
+ */
+void devfile_closed(uint64_t id)
+{
+	struct devfile *df = devfile_get(id);
+	struct pollfd p;
+
+	if (!df) {
+		/* Gone already: wait for a hang-up in progress to finish. */
+		pthread_mutex_lock(&hang_up_lock);
+		pthread_mutex_unlock(&hang_up_lock);
 		return;
-	pthread_mutex_lock(&df->lock);
-	df->gone = true;
-	pthread_mutex_unlock(&df->lock);
-	kmod_file_unwatch(df->file);
-	kmod_file_put(df->file);
-	devfile_unref(df);
+	}
+	p = (struct pollfd){ .fd = df->peer, .events = POLLRDHUP };
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)))
+		hang_up(df);
+	/* Our call's reference: the release runs here if it was the last. */
+	devfile_put(df);
 }
 
 static void watch_thread(void *arg)

@@ -380,6 +380,10 @@ static void conn_serve(struct conn *c)
 			kmod_mm_exec(pid);
 			ret = 0;
 			break;
+		case HVSIM_DEV_CLOSE:
+			devfile_closed(req->file);
+			ret = 0;
+			break;
 		case HVSIM_DEV_FORK_PREPARE:
 			ret = fork_prepare(pid, &r.file);
 			break;

@@ -33,6 +33,8 @@ struct devfile *devfile_get(uint64_t id);
 struct file *devfile_file(struct devfile *df);
 /* After the call: true when the caller must drain the readiness byte. */
 bool devfile_put(struct devfile *df);
+/* A descriptor of it was closed: the last close happens before this returns. */
+void devfile_closed(uint64_t id);
 /* The id of the file whose descriptor fd is (a copy of), or 0. */
 uint64_t devfile_identify(int fd);
 void devfile_hang_up_all(void);
