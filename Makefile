@@ -89,6 +89,7 @@ test: all $(TESTS)
 
 check: deps-ok
 	$(MAKE) --no-print-directory O=build SAN= test
+	$(MAKE) --no-print-directory O=build SAN= reference-check
 	$(MAKE) --no-print-directory O=build/asan SAN=address test
 	$(MAKE) --no-print-directory O=build/ubsan SAN=undefined test
 
