@@ -18,7 +18,7 @@ DESTDIR ?=
 CC      ?= gcc
 
 # Debian packages the build and the tests need; ci/deps installs them.
-DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev
+DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev libc6-dev
 
 PKGS        := json-c
 CHECK_PKG   := check

@@ -578,7 +578,7 @@ usage:
 static const char run_usage[] =
 	"usage: hvsim run DOMAIN [--] PROGRAM [ARGS...]\n"
 	"Runs PROGRAM in DOMAIN (a name or a domid): the interposer\n"
-	"" HVSIM_PRELOAD_LIB " sends its /dev/xen/gntdev, gntalloc and evtchn to\n"
+	HVSIM_PRELOAD_LIB " sends its /dev/xen/gntdev, gntalloc and evtchn to\n"
 	"the domain's guest kernel, and Xen's libxenstore reaches the domain's\n"
 	"xenstore.\n"
 	"PROGRAM is looked up along $PATH and replaces hvsim, so the exit status is\n"
