@@ -15,6 +15,7 @@
 #include "hvsim/wire.h"
 
 static char dir[64];
+static pid_t dir_owner;		/* the process that started its daemon */
 static struct hvsim_ctl *ctl;
 
 const char *harness_dir(void)
@@ -51,13 +52,39 @@ static void kill_leftover_daemon(void)
 	fclose(f);
 }
 
+/*
+ * A failed check exits the test's process before its teardown runs: stop
+ * the daemon (its kernels follow it) and remove the directory then too.
+ */
+static void cleanup_at_exit(void)
+{
+	char cmd[PATH_MAX];
+
+	/* Not in a test's child of a shared (unchecked) fixture. */
+	if (!dir[0] || dir_owner != getpid())
+		return;
+	if (hvsim_down(dir) != 0)
+		kill_leftover_daemon();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: could not remove %s\n", dir);
+	dir[0] = 0;
+}
+
 void harness_up(int with_kernel)
 {
+	static pid_t registered_in;
 	char err[512] = "", exe[PATH_MAX];
 	int rc;
 
+	if (registered_in != getpid()) {
+		atexit(cleanup_at_exit);
+		registered_in = getpid();
+	}
+
 	snprintf(dir, sizeof(dir), "/tmp/hvsim-test-XXXXXX");
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+	dir_owner = getpid();
 	setenv("HVSIM_DIR", dir, 1);
 	if (!with_kernel)
 		setenv("HVSIM_KERNEL", "none", 1);
