@@ -32,6 +32,7 @@ struct hvsim_guest {
 	domid_t domid;
 	char name[HVSIM_NAME_MAX];
 	bool dead;
+	bool destroyed;		/* hvsimd said HVSIM_MSG_SHUTDOWN */
 
 	int ram_fd;
 	uint8_t *ram;
@@ -236,6 +237,7 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 		}
 		if (h->type == HVSIM_MSG_SHUTDOWN) {
 			close_fds(fds, nr_fds);
+			g->destroyed = true;
 			err = -ENOTCONN;
 			goto dead;
 		}
@@ -541,11 +543,23 @@ int hvsim_guest_alive(struct hvsim_guest *g)
 		return 0;
 	/* an unsolicited message or EOF while idle means the domain is going */
 	if (pthread_mutex_trylock(&g->lock) == 0) {
-		if (poll(&p, 1, 0) == 1)
+		if (poll(&p, 1, 0) == 1) {
+			struct hvsim_msg_hdr h;
+
 			g->dead = true;
+			if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) ==
+			    (ssize_t)sizeof(h) && h.type == HVSIM_MSG_SHUTDOWN)
+				g->destroyed = true;
+		}
 		pthread_mutex_unlock(&g->lock);
 	}
 	return !g->dead;
+}
+
+int hvsim_guest_destroyed(struct hvsim_guest *g)
+{
+	hvsim_guest_alive(g);
+	return g->destroyed;
 }
 
 /* Upcalls and the 2-level bitmaps -------------------------------------- */

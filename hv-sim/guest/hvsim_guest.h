@@ -139,5 +139,8 @@ int hvsim_guest_evtchn_unmask(struct hvsim_guest *g, evtchn_port_t port);
  */
 int hvsim_guest_conn_fd(const struct hvsim_guest *g);
 int hvsim_guest_alive(struct hvsim_guest *g);
+/* 1 when the domain was destroyed (HVSIM_MSG_SHUTDOWN), rather than
+ * hvsimd going away (EOF alone). */
+int hvsim_guest_destroyed(struct hvsim_guest *g);
 
 #endif

@@ -18,9 +18,12 @@ void host_log_init(const char *name, unsigned int domid);
 void hv_set_guest(struct hvsim_guest *g);
 struct hvsim_guest *hv_guest(void);
 int hv_start_vcpu(int shutdown_fd);
+/* The domain was destroyed (not hvsimd stopping). */
+bool hv_domain_destroyed(void);
 
 /* procwatch.c */
 int procwatch_start(void);
+void procwatch_kill_all(void);
 
 /* devfile.c: open files as programs hold them (a descriptor each). */
 struct file;

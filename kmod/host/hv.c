@@ -62,6 +62,11 @@ int hostk_hv_alive(void)
 	return hvsim_guest_alive(guest);
 }
 
+bool hv_domain_destroyed(void)
+{
+	return hvsim_guest_destroyed(guest);
+}
+
 void hostk_evtchn_mask(unsigned int port)
 {
 	hvsim_guest_evtchn_mask(guest, port);

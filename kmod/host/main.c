@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hvsim/wire.h"
@@ -161,6 +162,24 @@ int main(int argc, char **argv)
 			break;
 	}
 
+	/*
+	 * Destroyed (hvsimd said HVSIM_MSG_SHUTDOWN before its SIGTERM): the
+	 * domain is gone at once, as on Xen.  Its programs die with it, and
+	 * nothing of ours runs any more: no unmap notification may write into
+	 * pages that other domains still map (zombie pages keep what they
+	 * held).  hvsimd stopping (EOF alone, or a SIGTERM) shuts down in
+	 * order instead, with the leak report.
+	 */
+	/* (Another thread may be reading the message just now: look again.) */
+	for (int i = 0; i < 5 && hostk_hv_alive(); i++) {
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	if (hv_domain_destroyed()) {
+		procwatch_kill_all();
+		_exit(0);
+	}
 	devsock_stop(1000);
 	/* Programs still mapping our pages go away with the domain. */
 	kmod_mm_exit_all();

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -92,4 +93,13 @@ int procwatch_start(void)
 	if (epfd < 0)
 		return -errno;
 	return hostk_thread_create(procwatch_thread, NULL, "procwatch");
+}
+
+/* The domain is destroyed: every program that used its devices dies. */
+void procwatch_kill_all(void)
+{
+	pthread_mutex_lock(&watch_lock);
+	for (struct watch *w = watches; w; w = w->next)
+		syscall(SYS_pidfd_send_signal, w->pidfd, SIGKILL, NULL, 0);
+	pthread_mutex_unlock(&watch_lock);
 }
