@@ -82,8 +82,9 @@ $(OBJ)/%.o: %.c
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
+# The default scenario: two domains sharing pages, narrated (docs/tutorial.md).
 run: all
-	@scenarios/demo.sh $(BIN)
+	@$(BIN)/hvsim scenario --explain scenarios/default
 
 # Runs the current variant's tests.
 test: all $(TESTS)

@@ -15,7 +15,6 @@
 #include "hvsim/wire.h"
 
 static char dir[64];
-static pid_t dir_owner;		/* the process that started its daemon */
 static struct hvsim_ctl *ctl;
 
 const char *harness_dir(void)
@@ -53,38 +52,60 @@ static void kill_leftover_daemon(void)
 }
 
 /*
- * A failed check exits the test's process before its teardown runs: stop
- * the daemon (its kernels follow it) and remove the directory then too.
+ * A failed check _exit()s the test's process before its teardown runs.
+ * A watchdog process holds the read end of a pipe whose write end only the
+ * test's process has: when that process is gone without saying goodbye,
+ * the watchdog stops the daemon (its kernels follow) and removes the
+ * directory.
  */
-static void cleanup_at_exit(void)
-{
-	char cmd[PATH_MAX];
+static int watchdog_fd = -1;
 
-	/* Not in a test's child of a shared (unchecked) fixture. */
-	if (!dir[0] || dir_owner != getpid())
+static void watchdog_start(void)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
-	if (hvsim_down(dir) != 0)
-		kill_leftover_daemon();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "harness: could not remove %s\n", dir);
-	dir[0] = 0;
+	pid = fork();
+	if (pid == 0) {
+		char c = 0, cmd[PATH_MAX];
+
+		/* Out of the test's process group, which check kills at its end. */
+		setsid();
+		close(p[1]);
+		if (read(p[0], &c, 1) == 1 && c == 'q')
+			_exit(0);	/* harness_down did it */
+		if (hvsim_down(dir) != 0)
+			kill_leftover_daemon();
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[0]);
+	watchdog_fd = pid > 0 ? p[1] : -1;
+	if (pid < 0)
+		close(p[1]);
+}
+
+static void watchdog_stop(void)
+{
+	if (watchdog_fd < 0)
+		return;
+	if (write(watchdog_fd, "q", 1) != 1)
+		fprintf(stderr, "harness: cannot stop the watchdog\n");
+	close(watchdog_fd);
+	watchdog_fd = -1;
 }
 
 void harness_up(int with_kernel)
 {
-	static pid_t registered_in;
 	char err[512] = "", exe[PATH_MAX];
 	int rc;
 
-	if (registered_in != getpid()) {
-		atexit(cleanup_at_exit);
-		registered_in = getpid();
-	}
-
 	snprintf(dir, sizeof(dir), "/tmp/hvsim-test-XXXXXX");
 	ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-	dir_owner = getpid();
 	setenv("HVSIM_DIR", dir, 1);
 	if (!with_kernel)
 		setenv("HVSIM_KERNEL", "none", 1);
@@ -96,6 +117,8 @@ void harness_up(int with_kernel)
 		setenv("HVSIM_LIBEXEC", exe, 1);
 	}
 	rc = hvsim_up(dir, err, sizeof(err));
+	if (rc == 0)
+		watchdog_start();
 	ck_assert_msg(rc == 0, "hvsim_up: %s (%s)", err, strerror(-rc));
 	rc = hvsim_ctl_open(dir, &ctl);
 	ck_assert_msg(rc == 0, "hvsim_ctl_open: %s", strerror(-rc));
@@ -144,6 +167,7 @@ void harness_down(void)
 	ctl = NULL;
 	if (!dir[0])
 		return;
+	watchdog_stop();
 	if (hvsim_down(dir) != 0)
 		kill_leftover_daemon();
 	char *errors = daemon_log_errors();

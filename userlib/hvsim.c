@@ -14,6 +14,7 @@
 #include "hvsim/wire.h"
 #include "libhvsim.h"
 #include "trace_view.h"
+#include "trace_svg.h"
 
 static const char usage_text[] =
 	"usage: hvsim COMMAND [ARGS]\n"
@@ -27,7 +28,7 @@ static const char usage_text[] =
 	"  list [--json]               domains: id, name, state, pages, grants\n"
 	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
-	"  trace [-f] [--json]         the hypercall trace, for people (-f: follow)\n"
+	"  trace [-f] [--json] [--svg FILE]  the hypercall trace (-f: follow; --svg: a diagram)\n"
 	"  xenstore ls|read|write|rm   xenstore, as Domain-0\n"
 	"  run DOMAIN [--] PROGRAM [ARGS...]\n"
 	"                              run a program in a domain: its /dev/xen devices\n"
@@ -416,20 +417,25 @@ static int cmd_dump(int argc, char **argv, bool grants)
 static int cmd_trace(int argc, char **argv)
 {
 	bool follow = false, json = false;
+	const char *svg = NULL;
 	char path[PATH_MAX];
+	int err;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
 			follow = true;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
+			svg = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: hvsim trace [-f] [--json]\nEvery hypercall with its "
-			       "arguments and outcome, and the hypervisor's own\nevents, in order. "
-			       "-f keeps following; --json prints the raw records.\n");
+			printf("usage: hvsim trace [-f] [--json] [--svg FILE]\nEvery hypercall with "
+			       "its arguments and outcome, and the hypervisor's own\nevents, in "
+			       "order. -f keeps following; --json prints the raw records;\n--svg "
+			       "FILE draws them as a sequence diagram (FILE.html: a web page).\n");
 			return 0;
 		} else {
-			fprintf(stderr, "usage: hvsim trace [-f] [--json]\n");
+			fprintf(stderr, "usage: hvsim trace [-f] [--json] [--svg FILE]\n");
 			return 2;
 		}
 	}
@@ -445,6 +451,12 @@ static int cmd_trace(int argc, char **argv)
 		hvsim_ctl_close(c);
 	}
 	snprintf(path, sizeof(path), "%s/%s", hvsim_dir(), HVSIM_TRACE_FILE);
+	if (svg) {
+		err = trace_svg_file(path, svg, NULL);
+		if (err)
+			fprintf(stderr, "hvsim trace: %s -> %s: %s\n", path, svg, strerror(-err));
+		return err ? 1 : 0;
+	}
 	return trace_view(path, follow, json, stdout) < 0 ? 1 : 0;
 }
 

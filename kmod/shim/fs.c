@@ -27,6 +27,7 @@
 #define FIONCLEX	0x5450
 #define FIONBIO		0x5421
 #define FIOASYNC	0x5452
+#define FIOQSIZE	0x5460
 #define DEFAULT_POLLMASK (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
 
 static DEFINE_SPINLOCK(fasync_lock);
@@ -191,8 +192,14 @@ long kmod_file_ioctl(struct file *f, int pid, unsigned int cmd, unsigned long ar
 		break;
 	case FIOASYNC:
 		ret = get_user(on, (int __user *)arg);
-		if (!ret)
+		/* ioctl_fioasync: a change the file has no ->fasync for */
+		if (!ret && !f->f_op->fasync && !on != !(f->f_flags & FASYNC))
+			ret = -ENOTTY;
+		else if (!ret)
 			ret = setfl(f, on ? f->f_flags | FASYNC : f->f_flags & ~FASYNC);
+		break;
+	case FIOQSIZE:
+		ret = -ENOTTY;	/* a character device: not a directory, file or link */
 		break;
 	default:
 		ret = vfs_ioctl(f, cmd, arg);

@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "trace_svg.h"
+
+/* Layout, in pixels. */
+#define MARGIN		24
+#define HEADER_Y	56	/* top of the lifeline boxes */
+#define BOX_W		132
+#define BOX_H		40
+#define FIRST_ROW_Y	(HEADER_Y + BOX_H + 24)
+#define CHAR_W		6.6	/* 11px monospace */
+#define MIN_GAP		230
+#define MAX_GAP		520
+#define MAX_LABEL	72	/* characters of an arrow's label */
+#define MAX_NOTE	120	/* and of a banner across the diagram */
+#define LEGEND		"solid: a hypercall; dashed: its outcome (green: done, red: refused); " \
+			"orange: an event channel goes pending; boxes: state"
+
+#define XEN		(-1)	/* the hypervisor's column key */
+
+enum row_kind { ROW_NOTE, ROW_CALL, ROW_RETURN, ROW_EVENT, ROW_STATE };
+
+struct row {
+	enum row_kind kind;
+	int from, to;		/* domids, or XEN */
+	char *text;
+	const char *color;
+	uint64_t seq;
+};
+
+struct diagram {
+	struct row *rows;
+	size_t nrows;
+	int doms[64];		/* domids with a lifeline, in column order */
+	size_t ndoms;
+	char *names[64];	/* by the same index */
+	struct json_object *name_of;	/* domid -> name, from domain_create */
+};
+
+static const char *const gntst[] = {
+	"okay", "general_error", "bad_domain", "bad_gntref", "bad_handle",
+	"bad_virt_addr", "bad_dev_addr", "no_device_space", "permission_denied",
+	"bad_page", "bad_copy_arg", "address_too_big", "eagain", "no_space",
+};
+
+#define GREEN	"#1a7f37"
+#define RED	"#cf222e"
+#define BLUE	"#0550ae"
+#define ORANGE	"#bc4c00"
+#define GREY	"#57606a"
+
+static const char *status_name(int64_t st)
+{
+	return st <= 0 && -st < (int64_t)(sizeof(gntst) / sizeof(gntst[0])) ? gntst[-st] : "status?";
+}
+
+static int64_t get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+__attribute__((format(printf, 6, 7)))
+static void add_row(struct diagram *d, enum row_kind kind, int from, int to, const char *color,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	size_t max = kind == ROW_NOTE ? MAX_NOTE : MAX_LABEL;
+
+	if (strlen(text) > max)
+		strcpy(text + max - 3, "...");
+	d->rows = realloc(d->rows, (d->nrows + 1) * sizeof(*d->rows));
+	d->rows[d->nrows++] = (struct row){ kind, from, to, text, color, 0 };
+}
+
+static const char *dom_label(struct diagram *d, int64_t domid, char *buf, size_t n)
+{
+	char key[16];
+	struct json_object *v;
+
+	if (domid == 0x7ff0)
+		return "DOMID_SELF";
+	snprintf(key, sizeof(key), "%lld", (long long)domid);
+	if (json_object_object_get_ex(d->name_of, key, &v))
+		return json_object_get_string(v);
+	snprintf(buf, n, "dom%lld", (long long)domid);
+	return buf;
+}
+
+/* Hypercalls --------------------------------------------------------------- */
+
+/* "3x okay, 1x bad_gntref" for a batch, or the one status. */
+static void batch_statuses(struct json_object *ops, char *buf, size_t n, bool *all_ok)
+{
+	int64_t counts[32] = { 0 };
+	size_t len = 0, nops = json_object_array_length(ops);
+
+	*all_ok = true;
+	for (size_t i = 0; i < nops; i++) {
+		int64_t st = get_int(json_object_array_get_idx(ops, i), "status");
+
+		if (st)
+			*all_ok = false;
+		if (st <= 0 && st > -32)
+			counts[-st]++;
+	}
+	buf[0] = 0;
+	for (int i = 0; i < 32; i++) {
+		if (!counts[i])
+			continue;
+		if (nops > 1)
+			len += (size_t)snprintf(buf + len, n > len ? n - len : 0, "%s%lldx %s",
+						len ? ", " : "", (long long)counts[i], status_name(-i));
+		else
+			len += (size_t)snprintf(buf + len, n > len ? n - len : 0, "%s", status_name(-i));
+	}
+}
+
+static void grant_call(struct diagram *d, struct json_object *rec, int dom)
+{
+	const char *cmd = get_str(rec, "cmd");
+	struct json_object *ops = NULL, *op;
+	size_t n;
+	char nb[16], st[128];
+	bool ok;
+
+	json_object_object_get_ex(rec, "ops", &ops);
+	n = ops ? json_object_array_length(ops) : 0;
+	op = n ? json_object_array_get_idx(ops, 0) : NULL;
+	if (get_int(rec, "rc") < 0 || !op) {
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "GNTTABOP_%s", cmd);
+		add_row(d, ROW_RETURN, XEN, dom, get_int(rec, "rc") < 0 ? RED : GREEN, "rc %lld",
+			(long long)get_int(rec, "rc"));
+		return;
+	}
+	batch_statuses(ops, st, sizeof(st), &ok);
+	if (!strcmp(cmd, "map_grant_ref")) {
+		bool ro = get_int(op, "flags") & 4;
+
+		if (n == 1)
+			add_row(d, ROW_CALL, dom, XEN, BLUE, "map_grant_ref ref %lld of %s%s",
+				(long long)get_int(op, "ref"),
+				dom_label(d, get_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
+		else
+			add_row(d, ROW_CALL, dom, XEN, BLUE, "map_grant_ref x%zu: refs %lld.. of %s%s", n,
+				(long long)get_int(op, "ref"),
+				dom_label(d, get_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
+		if (n == 1 && ok)
+			add_row(d, ROW_RETURN, XEN, dom, GREEN, "okay: handle %lld",
+				(long long)get_int(op, "handle"));
+		else
+			add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
+	} else if (!strcmp(cmd, "unmap_grant_ref")) {
+		if (n == 1)
+			add_row(d, ROW_CALL, dom, XEN, BLUE, "unmap_grant_ref handle %lld",
+				(long long)get_int(op, "handle"));
+		else
+			add_row(d, ROW_CALL, dom, XEN, BLUE, "unmap_grant_ref x%zu", n);
+		add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
+	} else if (!strcmp(cmd, "copy")) {
+		struct json_object *src = NULL, *dst = NULL;
+		int64_t f = get_int(op, "flags");
+		char sb[16], db[16];
+
+		json_object_object_get_ex(op, "src", &src);
+		json_object_object_get_ex(op, "dst", &dst);
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "copy %lld B: %s%lld@%s+%lld -> %s%lld@%s+%lld",
+			(long long)get_int(op, "len"), f & 1 ? "ref " : "frame ",
+			(long long)(f & 1 ? get_int(src, "ref") : get_int(src, "gmfn")),
+			dom_label(d, get_int(src, "dom"), sb, sizeof(sb)),
+			(long long)get_int(src, "offset"), f & 2 ? "ref " : "frame ",
+			(long long)(f & 2 ? get_int(dst, "ref") : get_int(dst, "gmfn")),
+			dom_label(d, get_int(dst, "dom"), db, sizeof(db)),
+			(long long)get_int(dst, "offset"));
+		add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
+	} else {
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "%s", cmd);
+		add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
+	}
+}
+
+static void evtchn_call(struct diagram *d, struct json_object *rec, int dom)
+{
+	const char *cmd = get_str(rec, "cmd");
+	struct json_object *ops = NULL, *op;
+	char nb[16];
+
+	json_object_object_get_ex(rec, "ops", &ops);
+	op = ops && json_object_array_length(ops) ? json_object_array_get_idx(ops, 0) : NULL;
+	if (!op)
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "EVTCHNOP_%s", cmd);
+	else if (!strcmp(cmd, "alloc_unbound"))
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "alloc_unbound for %s",
+			dom_label(d, get_int(op, "remote_dom"), nb, sizeof(nb)));
+	else if (!strcmp(cmd, "bind_interdomain"))
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "bind_interdomain to %s port %lld",
+			dom_label(d, get_int(op, "remote_dom"), nb, sizeof(nb)),
+			(long long)get_int(op, "remote_port"));
+	else if (!strcmp(cmd, "bind_virq"))
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "bind_virq %lld", (long long)get_int(op, "virq"));
+	else if (json_object_object_get_ex(op, "port", NULL) && json_object_object_length(op) == 1)
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "%s port %lld", cmd, (long long)get_int(op, "port"));
+	else
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "EVTCHNOP_%s", cmd);
+}
+
+static void evtchn_return(struct diagram *d, struct json_object *rec, int dom)
+{
+	const char *cmd = get_str(rec, "cmd");
+	struct json_object *ops = NULL, *op;
+	int64_t rc = get_int(rec, "rc");
+
+	json_object_object_get_ex(rec, "ops", &ops);
+	op = ops && json_object_array_length(ops) ? json_object_array_get_idx(ops, 0) : NULL;
+	if (rc < 0)
+		add_row(d, ROW_RETURN, XEN, dom, RED, "-%s", strerrorname_np((int)-rc) ?
+			strerrorname_np((int)-rc) : "error");
+	else if (op && (!strcmp(cmd, "alloc_unbound") || !strcmp(cmd, "bind_virq")))
+		add_row(d, ROW_RETURN, XEN, dom, GREEN, "port %lld", (long long)get_int(op, "port"));
+	else if (op && !strcmp(cmd, "bind_interdomain"))
+		add_row(d, ROW_RETURN, XEN, dom, GREEN, "local port %lld",
+			(long long)get_int(op, "local_port"));
+	else
+		add_row(d, ROW_RETURN, XEN, dom, GREEN, "%lld", (long long)rc);
+}
+
+/* Events ------------------------------------------------------------------------ */
+
+static void event_rows(struct diagram *d, struct json_object *rec)
+{
+	const char *what = get_str(rec, "what");
+	int dom = (int)get_int(rec, "dom");
+	struct json_object *v;
+	char nb[16];
+
+	if (!strcmp(what, "evtchn_pending")) {
+		bool masked = json_object_object_get_ex(rec, "masked", &v) && json_object_get_boolean(v);
+		bool upcall = json_object_object_get_ex(rec, "upcall", &v) && json_object_get_boolean(v);
+
+		add_row(d, ROW_EVENT, XEN, dom, ORANGE, "event: port %lld pending%s",
+			(long long)get_int(rec, "port"),
+			masked ? " (masked)" : upcall ? ", upcall" : "");
+	} else if (!strcmp(what, "evtchn_open")) {
+		const char *state = get_str(rec, "state");
+
+		if (!strcmp(state, "interdomain"))
+			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld <-> %s:%lld",
+				(long long)get_int(rec, "port"),
+				dom_label(d, get_int(rec, "remote_dom"), nb, sizeof(nb)),
+				(long long)get_int(rec, "remote_port"));
+		else if (!strcmp(state, "unbound"))
+			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld unbound, for %s",
+				(long long)get_int(rec, "port"),
+				dom_label(d, get_int(rec, "remote_dom"), nb, sizeof(nb)));
+		else
+			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld %s",
+				(long long)get_int(rec, "port"), state);
+	} else if (!strcmp(what, "evtchn_close")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "port %lld closed", (long long)get_int(rec, "port"));
+	} else if (!strcmp(what, "evtchn_unmask")) {
+		/* the guest's own business unless it raises an upcall */
+		if (json_object_object_get_ex(rec, "upcall", &v) && json_object_get_boolean(v))
+			add_row(d, ROW_EVENT, XEN, dom, ORANGE, "unmasked port %lld: upcall",
+				(long long)get_int(rec, "port"));
+	} else if (!strcmp(what, "domain_create")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "created, %lld pages",
+			(long long)get_int(rec, "ram_pages"));
+	} else if (!strcmp(what, "domain_destroy")) {
+		add_row(d, ROW_STATE, dom, dom, RED, "destroyed");
+	} else if (!strcmp(what, "domain_dead")) {
+		add_row(d, ROW_STATE, dom, dom, RED, "dead: last page released");
+	} else if (!strcmp(what, "grant_release_mappings")) {
+		add_row(d, ROW_STATE, XEN, XEN, GREY, "%lld mappings of %s released",
+			(long long)get_int(rec, "released"), dom_label(d, dom, nb, sizeof(nb)));
+	} else if (!strcmp(what, "kernel_attach") || !strcmp(what, "kernel_detach")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "kernel %s",
+			!strcmp(what, "kernel_attach") ? "attached" : "detached");
+	} else {
+		add_row(d, ROW_STATE, dom, dom, GREY, "%s", what);
+	}
+}
+
+/* Effects of one hypercall (ports changing, a zombie's last page going):
+ * hvsimd emits them while running it, just before its record, in the same
+ * loop turn. */
+static bool is_effect(struct json_object *ev, struct json_object *call)
+{
+	const char *what = get_str(ev, "what");
+	struct json_object *t1, *t2;
+
+	if (strncmp(what, "evtchn_", 7) && strcmp(what, "domain_dead"))
+		return false;
+	if (!json_object_object_get_ex(ev, "t", &t1) || !json_object_object_get_ex(call, "t", &t2))
+		return false;
+	return json_object_get_double(t2) - json_object_get_double(t1) < 0.002;
+}
+
+/* Building the rows --------------------------------------------------------------- */
+
+static void note_rows(struct diagram *d, const struct trace_svg_options *o, size_t *next,
+		      uint64_t seq)
+{
+	while (*next < o->nr_notes && (seq == UINT64_MAX || o->notes[*next].before_seq <= seq)) {
+		add_row(d, ROW_NOTE, XEN, XEN, NULL, "%s", o->notes[*next].text);
+		(*next)++;
+	}
+}
+
+static void use_dom(struct diagram *d, int64_t domid)
+{
+	char nb[16];
+
+	if (domid < 0 || domid >= 0x7ff0)
+		return;
+	for (size_t i = 0; i < d->ndoms; i++)
+		if (d->doms[i] == domid)
+			return;
+	if (d->ndoms == sizeof(d->doms) / sizeof(d->doms[0]))
+		return;
+	d->doms[d->ndoms] = (int)domid;
+	d->names[d->ndoms++] = strdup(dom_label(d, domid, nb, sizeof(nb)));
+}
+
+/* The records between first and last seq, and the names of every domain. */
+static struct json_object *load(const char *path, const struct trace_svg_options *o,
+				struct json_object *names, size_t *left_out)
+{
+	FILE *f = fopen(path, "r");
+	struct json_object *recs;
+	char *line = NULL;
+	size_t cap = 0, max = o->max_records ? o->max_records : 2000;
+	ssize_t n;
+
+	if (!f)
+		return NULL;
+	recs = json_object_new_array();
+	*left_out = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct json_object *rec = json_tokener_parse(line);
+		uint64_t seq;
+
+		if (!rec)
+			continue;
+		if (!strcmp(get_str(rec, "what"), "domain_create")) {
+			char key[16];
+
+			snprintf(key, sizeof(key), "%lld", (long long)get_int(rec, "dom"));
+			json_object_object_add(names, key, json_object_new_string(get_str(rec, "name")));
+		}
+		seq = (uint64_t)get_int(rec, "seq");
+		if (seq < o->first_seq || (o->last_seq && seq > o->last_seq)) {
+			json_object_put(rec);
+			continue;
+		}
+		if (json_object_array_length(recs) >= max) {
+			(*left_out)++;
+			json_object_put(rec);
+			continue;
+		}
+		json_object_array_add(recs, rec);
+	}
+	free(line);
+	fclose(f);
+	return recs;
+}
+
+static void build(struct diagram *d, struct json_object *recs, const struct trace_svg_options *o)
+{
+	size_t n = json_object_array_length(recs), next_note = 0;
+	long *effect_of = calloc(n ? n : 1, sizeof(*effect_of));
+
+	/* lifelines: every domain that did something, in domid order */
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *rec = json_object_array_get_idx(recs, i);
+		const char *what = get_str(rec, "what");
+
+		effect_of[i] = -1;
+		if (strcmp(what, "kernel_attach") && strcmp(what, "domain_create"))
+			use_dom(d, get_int(rec, "dom"));
+	}
+	for (size_t i = 0; i < d->ndoms; i++)
+		for (size_t j = i + 1; j < d->ndoms; j++)
+			if (d->doms[j] < d->doms[i]) {
+				int t = d->doms[i];
+				char *s = d->names[i];
+
+				d->doms[i] = d->doms[j];
+				d->names[i] = d->names[j];
+				d->doms[j] = t;
+				d->names[j] = s;
+			}
+	/* the events right before a hypercall, in the same loop turn, are its doing */
+	for (size_t j = 0; j < n; j++) {
+		struct json_object *call = json_object_array_get_idx(recs, j);
+
+		if (strcmp(get_str(call, "kind"), "hypercall"))
+			continue;
+		for (size_t k = j; k-- > 0;) {
+			struct json_object *ev = json_object_array_get_idx(recs, k);
+
+			if (strcmp(get_str(ev, "kind"), "event") || !is_effect(ev, call))
+				break;
+			effect_of[k] = (long)j;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *rec = json_object_array_get_idx(recs, i);
+		int dom = (int)get_int(rec, "dom");
+
+		note_rows(d, o, &next_note, (uint64_t)get_int(rec, "seq"));
+		if (strcmp(get_str(rec, "kind"), "hypercall")) {
+			if (effect_of[i] < 0)
+				event_rows(d, rec);
+			continue;
+		}
+		if (!strcmp(get_str(rec, "op"), "grant_table_op")) {
+			grant_call(d, rec, dom);
+		} else {
+			evtchn_call(d, rec, dom);
+			evtchn_return(d, rec, dom);
+		}
+		/* the effects go between the call and its return */
+		struct row ret = d->rows[--d->nrows];
+
+		for (size_t k = 0; k < i; k++)
+			if (effect_of[k] == (long)i)
+				event_rows(d, json_object_array_get_idx(recs, k));
+		d->rows = realloc(d->rows, (d->nrows + 1) * sizeof(*d->rows));
+		d->rows[d->nrows++] = ret;
+	}
+	note_rows(d, o, &next_note, UINT64_MAX);
+	free(effect_of);
+}
+
+/* Drawing ---------------------------------------------------------------------------- */
+
+static void xml_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\t')
+				fputc(*s, out);
+		}
+	}
+}
+
+/* The x of a lifeline: domains left and right of the hypervisor. */
+static int column(const struct diagram *d, int dom, int gap, int *x)
+{
+	size_t left = (d->ndoms + 1) / 2;
+	int base = MARGIN + BOX_W / 2;
+
+	if (dom == XEN) {
+		*x = base + (int)left * gap;
+		return 0;
+	}
+	for (size_t i = 0; i < d->ndoms; i++)
+		if (d->doms[i] == dom) {
+			*x = base + (int)(i < left ? i : i + 1) * gap;
+			return 0;
+		}
+	return -1;
+}
+
+static int row_height(const struct row *r)
+{
+	switch (r->kind) {
+	case ROW_NOTE: return 30;
+	case ROW_CALL: return 30;
+	case ROW_STATE: return 26;
+	default: return 24;
+	}
+}
+
+static void arrow_head(FILE *out, int x, int y, int dir, const char *color)
+{
+	fprintf(out, "<path d=\"M%d %d l%d -4 l0 8 z\" fill=\"%s\"/>\n", x, y, -8 * dir, color);
+}
+
+static void draw_row(FILE *out, const struct diagram *d, const struct row *r, int y, int gap,
+		     int width)
+{
+	int x1, x2;
+
+	if (r->kind == ROW_NOTE) {
+		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"22\" rx=\"3\" "
+			"fill=\"#eaeef2\"/>\n<text x=\"%d\" y=\"%d\" class=\"note\">", MARGIN / 2,
+			y + 2, width - MARGIN, MARGIN, y + 17);
+		xml_text(out, r->text);
+		fputs("</text>\n", out);
+		return;
+	}
+	if (column(d, r->from, gap, &x1) < 0 || column(d, r->to, gap, &x2) < 0)
+		return;
+	if (r->kind == ROW_STATE) {
+		int w = (int)(strlen(r->text) * CHAR_W) + 14;
+
+		int bx = x1 - w / 2;
+
+		/* a box near the edge stays inside the picture */
+		if (bx < 4)
+			bx = 4;
+		if (bx + w > width - 4)
+			bx = width - 4 - w;
+		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\" rx=\"4\" "
+			"fill=\"#ffffff\" stroke=\"%s\"/>\n<text x=\"%d\" y=\"%d\" "
+			"class=\"state\" fill=\"%s\" text-anchor=\"middle\">", bx, y + 3, w,
+			r->color, bx + w / 2, y + 17, r->color);
+		xml_text(out, r->text);
+		fputs("</text>\n", out);
+		return;
+	}
+	int dir = x2 > x1 ? 1 : -1;
+	int ly = y + row_height(r) - 6;
+
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+		"stroke-width=\"%s\"%s/>\n", x1, ly, x2 - 8 * dir, ly, r->color,
+		r->kind == ROW_CALL ? "1.6" : "1.2",
+		r->kind == ROW_RETURN ? " stroke-dasharray=\"5 3\"" : "");
+	arrow_head(out, x2, ly, dir, r->color);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"%s\" fill=\"%s\" "
+		"text-anchor=\"middle\">", (x1 + x2) / 2, ly - 5,
+		r->kind == ROW_CALL ? "call" : "label", r->color);
+	xml_text(out, r->text);
+	fputs("</text>\n", out);
+}
+
+static void lifeline_box(FILE *out, int x, int bottom, const char *name, const char *sub,
+			 bool xen)
+{
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+		"stroke-dasharray=\"4 4\"/>\n", x, HEADER_Y + BOX_H, x, bottom,
+		xen ? "#8250df" : "#8c959f");
+	fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" "
+		"fill=\"%s\" stroke=\"%s\"/>\n", x - BOX_W / 2, HEADER_Y, BOX_W, BOX_H,
+		xen ? "#fbefff" : "#f6f8fa", xen ? "#8250df" : "#57606a");
+	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"head\" text-anchor=\"middle\">", x,
+		HEADER_Y + 17);
+	xml_text(out, name);
+	fprintf(out, "</text>\n<text x=\"%d\" y=\"%d\" class=\"sub\" text-anchor=\"middle\">",
+		x, HEADER_Y + 32);
+	xml_text(out, sub);
+	fputs("</text>\n", out);
+}
+
+static void emit(FILE *out, const struct diagram *d, const struct trace_svg_options *o,
+		 size_t left_out)
+{
+	size_t longest = 0, longest_note = 0;
+	int gap, width, height, y, x;
+	const char *title = o->title ? o->title : "hvsim trace";
+
+	for (size_t i = 0; i < d->nrows; i++) {
+		size_t len = strlen(d->rows[i].text);
+
+		if (d->rows[i].kind == ROW_NOTE)
+			longest_note = len > longest_note ? len : longest_note;
+		else if (d->rows[i].kind != ROW_STATE)
+			longest = len > longest ? len : longest;
+	}
+	gap = (int)(longest * CHAR_W) + 36;
+	gap = gap < MIN_GAP ? MIN_GAP : gap > MAX_GAP ? MAX_GAP : gap;
+	width = 2 * MARGIN + BOX_W + (int)d->ndoms * gap;
+	if (width < (int)(longest_note * CHAR_W) + 2 * MARGIN)
+		width = (int)(longest_note * CHAR_W) + 2 * MARGIN;
+	if (width < (int)(strlen(LEGEND) * CHAR_W) + 2 * MARGIN)
+		width = (int)(strlen(LEGEND) * CHAR_W) + 2 * MARGIN;
+	height = FIRST_ROW_Y + 40 + (left_out ? 24 : 0);
+	for (size_t i = 0; i < d->nrows; i++)
+		height += row_height(&d->rows[i]);
+
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
+		"font-size=\"11\">\n", width, height, width, height);
+	fputs("<style>.title{font-size:15px;font-weight:bold;fill:#24292f}"
+	      ".head{font-size:13px;font-weight:bold;fill:#24292f}.sub{fill:#57606a}"
+	      ".call{font-weight:bold}.note{font-weight:bold;fill:#24292f}"
+	      ".legend{fill:#57606a}</style>\n", out);
+	fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height);
+	fprintf(out, "<text x=\"%d\" y=\"26\" class=\"title\">", MARGIN);
+	xml_text(out, title);
+	fprintf(out, "</text>\n<text x=\"%d\" y=\"44\" class=\"legend\">", MARGIN);
+	xml_text(out, LEGEND);
+	fputs("</text>\n", out);
+
+	column(d, XEN, gap, &x);
+	lifeline_box(out, x, height - 20, "Xen (hvsimd)", "hypervisor", true);
+	for (size_t i = 0; i < d->ndoms; i++) {
+		char sub[32];
+
+		snprintf(sub, sizeof(sub), "domid %d", d->doms[i]);
+		column(d, d->doms[i], gap, &x);
+		lifeline_box(out, x, height - 20, d->names[i], sub, false);
+	}
+	y = FIRST_ROW_Y;
+	for (size_t i = 0; i < d->nrows; i++) {
+		draw_row(out, d, &d->rows[i], y, gap, width);
+		y += row_height(&d->rows[i]);
+	}
+	if (left_out)
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"legend\">... %zu more records not "
+			"drawn (see hvsim trace)</text>\n", MARGIN, y + 16, left_out);
+	fputs("</svg>\n", out);
+}
+
+int trace_svg_write(const char *trace_path, FILE *out, const struct trace_svg_options *opt)
+{
+	static const struct trace_svg_options defaults;
+	const struct trace_svg_options *o = opt ? opt : &defaults;
+	struct diagram d = { .name_of = json_object_new_object() };
+	struct json_object *recs;
+	size_t left_out;
+	int err = 0;
+
+	recs = load(trace_path, o, d.name_of, &left_out);
+	if (!recs) {
+		err = -errno;
+		json_object_put(d.name_of);
+		return err;
+	}
+	build(&d, recs, o);
+	if (o->html) {
+		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", out);
+		xml_text(out, o->title ? o->title : "hvsim trace");
+		fputs("</title></head>\n<body style=\"margin:0;background:#ffffff\">\n", out);
+	}
+	emit(out, &d, o, left_out);
+	if (o->html)
+		fputs("</body></html>\n", out);
+	if (fflush(out) || ferror(out))
+		err = -EIO;
+	for (size_t i = 0; i < d.nrows; i++)
+		free(d.rows[i].text);
+	for (size_t i = 0; i < d.ndoms; i++)
+		free(d.names[i]);
+	free(d.rows);
+	json_object_put(recs);
+	json_object_put(d.name_of);
+	return err;
+}
+
+int trace_svg_file(const char *trace_path, const char *out_path,
+		   const struct trace_svg_options *opt)
+{
+	struct trace_svg_options o = { 0 };
+	size_t len = strlen(out_path);
+	FILE *out;
+	int err;
+
+	if (opt)
+		o = *opt;
+	if ((len > 5 && !strcmp(out_path + len - 5, ".html")) ||
+	    (len > 4 && !strcmp(out_path + len - 4, ".htm")))
+		o.html = true;
+	if (!(out = fopen(out_path, "w")))
+		return -errno;
+	err = trace_svg_write(trace_path, out, &o);
+	if (fclose(out) && !err)
+		err = -EIO;
+	if (err)
+		unlink(out_path);	/* no half a picture */
+	return err;
+}
