@@ -7,6 +7,7 @@ HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
 HVCORE_OBJS := $(HVCORE_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
@@ -22,6 +23,7 @@ GUEST_SRCS := hv-sim/guest/guest.c hv-sim/gfn_map.c
 GUEST_OBJS := $(GUEST_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvsim-guest.a: $(GUEST_OBJS)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 ALL += $(BIN)/hvsimd $(LIB)/libhvsim-guest.a

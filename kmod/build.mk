@@ -76,6 +76,7 @@ INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
 # LD_PRELOAD interposer builds on, and the tests use directly.
 $(LIB)/libhvsim-devclient.a: $(OBJ)/userlib/devclient.o
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 ALL += $(LIB)/libhvsim-devclient.a
 

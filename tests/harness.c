@@ -62,18 +62,28 @@ static int watchdog_fd = -1;
 
 static void watchdog_start(void)
 {
-	int p[2];
+	int p[2], ack[2];
+	char c;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return;
+	if (pipe2(ack, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
 	pid = fork();
 	if (pid == 0) {
-		char c = 0, cmd[PATH_MAX];
+		char cmd[PATH_MAX];
 
 		/* Out of the test's process group, which check kills at its end. */
 		setsid();
 		close(p[1]);
+		close(ack[0]);
+		if (write(ack[1], "s", 1) != 1)
+			_exit(1);
+		close(ack[1]);
 		if (read(p[0], &c, 1) == 1 && c == 'q')
 			_exit(0);	/* harness_down did it */
 		if (hvsim_down(dir) != 0)
@@ -84,6 +94,11 @@ static void watchdog_start(void)
 		_exit(0);
 	}
 	close(p[0]);
+	close(ack[1]);
+	/* Not before it is out of reach of a killpg. */
+	if (pid > 0 && read(ack[0], &c, 1) != 1)
+		pid = -1;
+	close(ack[0]);
 	watchdog_fd = pid > 0 ? p[1] : -1;
 	if (pid < 0)
 		close(p[1]);

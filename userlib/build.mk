@@ -2,9 +2,11 @@
 
 LIBHVSIM_SRCS := userlib/libhvsim.c userlib/trace_view.c userlib/trace_svg.c
 LIBHVSIM_OBJS := $(LIBHVSIM_SRCS:%.c=$(OBJ)/%.o)
-$(LIB)/libhvsim.a: $(LIBHVSIM_OBJS)
+# (Remade when the list changes too: an archive only ever gains members.)
+$(LIB)/libhvsim.a: $(LIBHVSIM_OBJS) userlib/build.mk
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	@rm -f $@
+	$(AR) rcs $@ $(filter %.o,$^)
 
 $(BIN)/hvsim: $(OBJ)/userlib/hvsim.o $(LIB)/libhvsim.a
 	@mkdir -p $(dir $@)

@@ -125,8 +125,14 @@ static void unpin_one(struct page *page, bool make_dirty)
 	if (PageBounce(page)) {
 		struct bounce *b = (struct bounce *)page->private;
 
-		if (make_dirty)
-			bounce_write_back(page, b);
+		/*
+		 * On Linux the kernel wrote into the program's own page, whatever
+		 * make_dirty says (it only marks the page for writeback, and
+		 * gntdev's batch passes the last page's writability for all).
+		 * The bounce copy holds those writes: they go back always, and
+		 * only the bytes that changed.
+		 */
+		bounce_write_back(page, b);
 		ClearPageBounce(page);
 		page->private = 0;
 		kfree(b);

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench-libxen: Debian's libxengnttab and libxenevtchn in two simulated
+ * domains (libxen-peer under the interposer), each figure beside the
+ * host's own for the same work, measured in the same run:
+ *   - xengnttab_map_grant_refs of 1024 refs at once, every page touched,
+ *     xengnttab_unmap  vs  mmap of 1024 pages of a memfd, touch, munmap;
+ *   - the domain-to-domain event round trip through /dev/xen/evtchn
+ *     (notify; the peer's pending + unmask + notify; pending + unmask)
+ *     vs  an eventfd ping-pong between two processes.
+ * Targets (issue 4): map within 3x of the host, round trip within 4x.
+ * Every figure is the median over its rounds (the machine is shared).
+ * Exits 0 either way; a missed target says MISSED.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domproc.h"
+#include "libhvsim.h"
+#include "median.h"
+
+#define NR_PAGES      1024
+#define PAGE          4096
+#define RUN_MS        700
+#define EVENT_ROUNDS  3000
+#define LINE_MS       30000
+
+static char dir[] = "/tmp/hvsim-bench-XXXXXX", bindir[PATH_MAX], peer_exe[PATH_MAX];
+static int daemon_up;
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "bench-libxen: %s\n", what);
+	if (daemon_up)
+		hvsim_down(dir);
+	exit(1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Starts "libxen-peer SUBCOMMAND ARGS" in domid; args split at spaces. */
+static void start(struct domproc *p, unsigned int domid, const char *sub, const char *args)
+{
+	char *argv[NR_PAGES + 8], *words = strdup(args), *save = NULL;
+	size_t n = 0;
+
+	argv[n++] = peer_exe;
+	argv[n++] = (char *)sub;
+	for (char *w = strtok_r(words, " ", &save); w && n < NR_PAGES + 7;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (domproc_start(p, domid, argv))
+		fail(p->error);
+	free(words);
+}
+
+static const char *expect(struct domproc *p, const char *key)
+{
+	const char *v = domproc_expect(p, key, LINE_MS);
+
+	if (!v)
+		fail(p->error);
+	return v;
+}
+
+static void finish(struct domproc *p)
+{
+	int rc = domproc_wait(p, LINE_MS);
+
+	if (rc != 0) {
+		fprintf(stderr, "bench-libxen: %s exited with %d\n", p->name, rc);
+		fail("a domain program failed");
+	}
+	domproc_cleanup(p);
+}
+
+/* Per round, microseconds: what bench-map and bench-ping report. */
+static double map_us, touch_us, unmap_us, notify_us, unmask_us;
+
+static double libxen_map(unsigned int a, unsigned int b)
+{
+	struct domproc share, map;
+	char args[64], *map_args;
+	double rate;
+	unsigned int rounds;
+
+	snprintf(args, sizeof(args), "%u %d", b, NR_PAGES);
+	start(&share, a, "bench-share", args);
+	if (asprintf(&map_args, "%u %d %s", a, RUN_MS, expect(&share, "gref")) < 0)
+		fail("asprintf");
+	start(&map, b, "bench-map", map_args);
+	if (sscanf(expect(&map, "map"), "pages-per-s %lf rounds %u map-us %lf touch-us %lf unmap-us %lf",
+		   &rate, &rounds, &map_us, &touch_us, &unmap_us) != 5)
+		fail("bench-map said something else");
+	finish(&map);
+	finish(&share);
+	free(map_args);
+	return rate;
+}
+
+static volatile unsigned char sink;
+
+static double host_map(void)
+{
+	int fd = memfd_create("bench-host", MFD_CLOEXEC);
+	struct rounds rounds = { 0 };
+	long long start, t0, t1;
+
+	if (fd < 0 || ftruncate(fd, NR_PAGES * PAGE) < 0)
+		fail("memfd");
+	start = now_ns();
+	do {
+		unsigned char *p;
+
+		t0 = now_ns();
+		p = mmap(NULL, NR_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			fail("mmap");
+		for (size_t i = 0; i < NR_PAGES; i++)
+			sink += p[i * PAGE];
+		munmap(p, NR_PAGES * PAGE);
+		t1 = now_ns();
+		rounds_add(&rounds, t1 - t0);
+	} while (t1 - start < RUN_MS * 1000000LL);
+	close(fd);
+	return NR_PAGES * 1e9 / rounds_median(&rounds);
+}
+
+static double libxen_event_rtt(unsigned int a, unsigned int b)
+{
+	struct domproc ping, pong;
+	char args[64];
+	unsigned int rounds;
+	double rtt;
+
+	snprintf(args, sizeof(args), "%u %d", b, EVENT_ROUNDS);
+	start(&ping, a, "bench-ping", args);
+	snprintf(args, sizeof(args), "%u %s %d", a, expect(&ping, "port"), EVENT_ROUNDS);
+	start(&pong, b, "bench-pong", args);
+	if (sscanf(expect(&ping, "rtt-ns"), "%lf rounds %u notify-ns %lf unmask-ns %lf", &rtt,
+		   &rounds, &notify_us, &unmask_us) != 4)
+		fail("bench-ping said something else");
+	notify_us /= 1000;
+	unmask_us /= 1000;
+	finish(&ping);
+	finish(&pong);
+	return rtt;
+}
+
+/* Two processes, an eventfd each way: write, the peer's read + write, read. */
+static double host_event_rtt(void)
+{
+	int there = eventfd(0, EFD_CLOEXEC), back = eventfd(0, EFD_CLOEXEC);
+	struct rounds rounds = { 0 };
+	uint64_t one = 1, v;
+	pid_t pid;
+
+	if (there < 0 || back < 0)
+		fail("eventfd");
+	pid = fork();
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0) {
+		for (int i = 0; i < 200 + EVENT_ROUNDS; i++)
+			if (read(there, &v, 8) != 8 || write(back, &one, 8) != 8)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < 200 + EVENT_ROUNDS; i++) {
+		long long t = now_ns();
+
+		if (write(there, &one, 8) != 8 || read(back, &v, 8) != 8)
+			fail("eventfd ping-pong");
+		if (i >= 200)
+			rounds_add(&rounds, now_ns() - t);
+	}
+	double rtt = rounds_median(&rounds);
+
+	waitpid(pid, NULL, 0);
+	close(there);
+	close(back);
+	return rtt;
+}
+
+int main(void)
+{
+	char err[PATH_MAX + 64] = "";
+	struct hvsim_ctl *ctl;
+	uint16_t a, b;
+	int rc;
+
+	if (hvsim_find_exe("hvsim", bindir, sizeof(bindir)) ||
+	    hvsim_find_exe("libxen-peer", peer_exe, sizeof(peer_exe)))
+		fail("cannot find hvsim and libxen-peer (build them first)");
+	*strrchr(bindir, '/') = 0;
+	if (!mkdtemp(dir))
+		fail("mkdtemp");
+	setenv("HVSIM_DIR", dir, 1);
+	unsetenv("HVSIM_KERNEL");
+	setenv("HVSIM_LIBEXEC", bindir, 1);
+	if ((rc = hvsim_up(dir, err, sizeof(err))))
+		fail(err);
+	daemon_up = 1;
+	if (hvsim_ctl_open(dir, &ctl) || hvsim_domain_create(ctl, "bench-a", 64, NULL, 0, &a) ||
+	    hvsim_domain_create(ctl, "bench-b", 64, NULL, 0, &b))
+		fail("domain create");
+	domproc_setup(bindir, dir);
+
+	double map = libxen_map(a, b), map_host = host_map();
+	double rtt = libxen_event_rtt(a, b), rtt_host = host_event_rtt();
+	double map_ratio = map_host / map, rtt_ratio = rtt / rtt_host;
+
+	printf("bench-libxen (Debian's libxengnttab/libxenevtchn in two domains through "
+	       "hvsim run; medians)\n");
+	printf("  libxengnttab map+touch+unmap of %d grants %10.0f pages/s | host mmap+touch+munmap "
+	       "of a memfd %10.0f pages/s | host/emulator %.2fx (target <= 3x) %s\n",
+	       NR_PAGES, map, map_host, map_ratio, map_ratio <= 3 ? "ok" : "MISSED");
+	printf("  evtchn round trip, domain to domain       %10.1f us      | host eventfd ping-pong "
+	       "          %10.1f us      | emulator/host %.2fx (target <= 4x) %s\n",
+	       rtt / 1000, rtt_host / 1000, rtt_ratio, rtt_ratio <= 4 ? "ok" : "MISSED");
+	printf("  a map round, us: map (MAP_GRANT_REF, mmap) %.0f, touch %.0f, unmap (munmap, "
+	       "UNMAP_GRANT_REF) %.0f; the host's whole round %.0f\n", map_us, touch_us, unmap_us,
+	       NR_PAGES * 1e6 / map_host);
+	printf("  a round trip, us: notify alone (program -> kernel -> hvsimd -> back) %.1f x2, "
+	       "unmask alone (program -> kernel -> back) %.1f x2,\n    the rest (hvsimd -> peer "
+	       "kernel's vCPU -> its reader thread -> peer program, and contention) %.1f x2\n",
+	       notify_us, unmask_us, (rtt / 1000 - 2 * notify_us - 2 * unmask_us) / 2);
+
+	hvsim_ctl_close(ctl);
+	hvsim_down(dir);
+	snprintf(err, sizeof(err), "rm -rf '%s'", dir);
+	if (system(err) != 0)
+		fprintf(stderr, "bench-libxen: could not remove %s\n", dir);
+	return 0;
+}
