@@ -239,6 +239,7 @@ START_TEST(get_offset_for_vaddr)
 	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 4096), 0);
 	ck_assert_int_ne(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &q), 0);
 	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
 }
 END_TEST
 
@@ -306,6 +307,7 @@ START_TEST(grant_copy_both_ways_with_status)
 	seg[0].dest.virt = (void *)16;
 	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), -EFAULT);
 	hvsim_dev_close(d);
+	hvsim_dev_close(s.dev);
 }
 END_TEST
 
@@ -368,6 +370,7 @@ START_TEST(gntdev_unmap_notify_fires_when_mapper_is_killed)
 	ck_assert_msg(wait_byte(s.addr + 77, 0), "the byte was not cleared");
 	ck_assert_int_eq(evtchn_next(e), v.port);
 	hvsim_dev_close(e);
+	hvsim_dev_close(s.dev);
 }
 END_TEST
 
@@ -425,6 +428,7 @@ START_TEST(gntalloc_unmap_notify_fires_when_granter_is_killed)
 	ck_assert_msg(wait_byte(m.addr + 5, 0), "the byte was not cleared");
 	ck_assert_int_eq(evtchn_next(e), port);
 	hvsim_dev_close(e);
+	hvsim_dev_close(m.dev);
 }
 END_TEST
 
@@ -449,6 +453,7 @@ START_TEST(file_lives_until_last_close_and_last_munmap)
 	/* the last munmap is the file's end: release, unmap, clear */
 	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 4096), 0);
 	ck_assert_msg(wait_byte(s.addr + 9, 0), "the byte was not cleared at the last munmap");
+	hvsim_dev_close(s.dev);
 }
 END_TEST
 
@@ -475,6 +480,8 @@ START_TEST(unmap_notify_errors)
 	an.action = 0x4;
 	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, &an), -EINVAL);
 	ck_assert_int_eq(hvsim_dev_ioctl(s.dev, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY, NULL), -EFAULT);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
 }
 END_TEST
 
