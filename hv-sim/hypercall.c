@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hvsim/scm.h"
 #include "evtchn.h"
 #include "grant_table.h"
 #include "hypercall.h"
@@ -40,34 +41,15 @@ static uint8_t reply_buf[HVSIM_MSG_MAX];
 
 static void conn_close(struct hc_conn *c, bool domain_gone);
 
+/*
+ * Never blocks the hypervisor on one guest: a kernel that does not read
+ * its replies fills its socket and is disconnected.
+ */
 static int send_msg(int fd, const void *buf, size_t len, const int *fds, size_t nr_fds)
 {
 	struct iovec iov = { (void *)buf, len };
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (nr_fds) {
-		struct cmsghdr *cm;
-
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nr_fds);
-	}
-	/*
-	 * Never block the hypervisor on one guest: a kernel that does not
-	 * read its replies fills its socket and is disconnected.
-	 */
-	if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
+	return hvsim_scm_send(fd, &iov, 1, fds, nr_fds, MSG_DONTWAIT);
 }
 
 static size_t error_reply(const struct hvsim_msg_hdr *req, int rc, void *reply)
@@ -376,10 +358,7 @@ static void conn_event(struct loop_watch *w, uint32_t events)
 		return;
 	}
 	/* guests send no fds; close any they did so none leak */
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
-				close(((int *)CMSG_DATA(cm))[i]);
+	hvsim_scm_take_fds(&mh, NULL, 0, NULL);
 
 	if ((size_t)len < sizeof(*req) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 		int rc = (mh.msg_flags & MSG_TRUNC) ? -E2BIG : -EINVAL;

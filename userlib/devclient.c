@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hvsim/scm.h"
 #include "hvsim/wire.h"
 #include "devclient.h"
 
@@ -272,32 +273,11 @@ void hvsim_dev_channel_lost(int fd)
 static int send_req(int fd, const struct hvsim_dev_req *req, const void *extra,
 		    size_t extra_len, const int *fds, int nr_fds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov[2] = {
 		{ (void *)req, sizeof(*req) }, { (void *)extra, extra_len },
 	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = extra_len ? 2 : 1 };
-	ssize_t n;
 
-	if (nr_fds) {
-		struct cmsghdr *c;
-
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
-	}
-	do
-		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
+	return hvsim_scm_send(fd, iov, extra_len ? 2 : 1, fds, (size_t)nr_fds, 0);
 }
 
 /*
@@ -313,7 +293,7 @@ static ssize_t recv_msg(int fd, void *buf, size_t size, int *fds, int *nr_fds,
 	} u;
 	struct iovec iov = { buf, size };
 	struct msghdr msg;
-	struct cmsghdr *c;
+	size_t got;
 	ssize_t n;
 
 	for (;;) {
@@ -334,21 +314,11 @@ static ssize_t recv_msg(int fd, void *buf, size_t size, int *fds, int *nr_fds,
 			send_req(fd, &req, NULL, 0, NULL, 0);
 		}
 	}
+	/* (Extra descriptors are closed through the interposer's close(),
+	 * which passes a descriptor it does not know straight through.) */
+	hvsim_scm_take_fds(&msg, fds, fds && nr_fds ? HVSIM_DEV_MAX_FDS : 0, &got);
 	if (nr_fds)
-		*nr_fds = 0;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-			int *got = (int *)CMSG_DATA(c);
-
-			for (int i = 0; i < k; i++) {
-				if (fds && nr_fds && *nr_fds < HVSIM_DEV_MAX_FDS)
-					fds[(*nr_fds)++] = got[i];
-				else
-					hvsim_dev_libc.close(got[i]);
-			}
-		}
-	}
+		*nr_fds = (int)got;
 	return n == 0 ? -ECONNRESET : n;
 }
 

@@ -17,6 +17,7 @@
 
 #include "../gfn_map.h"
 #include "hvsim/paths.h"
+#include "hvsim/scm.h"
 #include "hvsim/wire.h"
 #include "hvsim_guest.h"
 
@@ -69,22 +70,7 @@ static ssize_t recv_msg(int sock, void *buf, size_t cap, int *fds, size_t *nr_fd
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	*nr_fds = 0;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-		for (size_t i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (*nr_fds < HVSIM_MSG_MAX_FDS)
-				fds[(*nr_fds)++] = fd;
-			else
-				close(fd);
-		}
-	}
+	hvsim_scm_take_fds(&mh, fds, HVSIM_MSG_MAX_FDS, nr_fds);
 	if (n < 0)
 		return -errno;
 	if (mh.msg_flags & MSG_TRUNC)

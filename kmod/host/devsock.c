@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/scm.h"
 #include "hvsim/wire.h"
 #include "hvsim_guest.h"
 #include "hostif.h"
@@ -63,62 +64,34 @@ static ssize_t recv_req(int sock, void *buf, size_t size, int *pid, int *fds, in
 		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
 	};
 	struct cmsghdr *c;
+	size_t got;
 	ssize_t n;
 
+	*nr_fds = 0;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
 	*pid = 0;
-	*nr_fds = 0;
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			struct ucred cred;
 
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
 			*pid = cred.pid;
-		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int *got = (int *)CMSG_DATA(c);
-			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-			for (size_t i = 0; i < k; i++) {
-				if (*nr_fds < HVSIM_DEV_MAX_FDS)
-					fds[(*nr_fds)++] = got[i];
-				else
-					close(got[i]);
-			}
 		}
 	}
+	hvsim_scm_take_fds(&msg, fds, HVSIM_DEV_MAX_FDS, &got);
+	*nr_fds = (int)got;
 	return n;
 }
 
 static int send_msg(int sock, const void *buf, size_t len, const int *fds, int nr_fds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
 
-	if (nr_fds) {
-		struct cmsghdr *c;
-
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nr_fds);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nr_fds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nr_fds);
-	}
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
+	return hvsim_scm_send(sock, &iov, 1, fds, (size_t)nr_fds, 0);
 }
 
 static int reply(int sock, uint32_t seq, int64_t ret)
