@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,7 @@
 #include <xen/gntalloc.h>
 #include <xen/evtchn.h>
 
+#include "hvsim/wire.h"
 #include "harness.h"
 #include "devclient.h"
 
@@ -752,6 +755,98 @@ START_TEST(wrong_domid_revoked_and_out_of_range_refs)
 }
 END_TEST
 
+/* ---- the device socket itself, spoken to by a misbehaving program ---- */
+
+static int raw_connect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	strcpy(a.sun_path, path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* Sends len bytes of req (with one descriptor if fd >= 0); the reply's ret,
+ * and what followed it in *tail. */
+static int64_t raw_call(int sock, const void *req, size_t len, int fd, uint64_t *tail)
+{
+	char buf[sizeof(struct hvsim_dev_reply) + 64];
+	struct hvsim_dev_reply *r = (void *)buf;
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct iovec iov = { (void *)req, len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		m.msg_control = u.b;
+		m.msg_controllen = sizeof(u.b);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	ck_assert_int_eq(sendmsg(sock, &m, MSG_NOSIGNAL), (ssize_t)len);
+	n = recv(sock, buf, sizeof(buf), 0);
+	ck_assert_int_ge(n, (ssize_t)sizeof(*r));
+	if (tail)
+		memcpy(tail, r + 1, sizeof(*tail));
+	return r->ret;
+}
+
+START_TEST(forged_device_socket_requests)
+{
+	int sock = raw_connect(sock1), pipefd[2];
+	struct hvsim_dev *d = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	struct hvsim_dev_req req = { .op = HVSIM_DEV_IOCTL, .seq = 1 };
+	uint64_t id = 1;
+
+	/* a file id nobody opened: as an fd that is not open */
+	req.file = 0x1234567890abcdefULL;
+	req.cmd = IOCTL_EVTCHN_RESET;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EBADF);
+	req.op = HVSIM_DEV_READ;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EBADF);
+	req.op = HVSIM_DEV_CLOSE;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), 0);
+	/* a truncated request */
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req) / 2, -1, NULL), -EPROTO);
+	/* an open without a path */
+	req.op = HVSIM_DEV_OPEN;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	/* fork tokens nobody made */
+	req.op = HVSIM_DEV_FORK_COMMIT;
+	req.arg = 424242;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
+	req.op = HVSIM_DEV_FORK_ABORT;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
+	/* identify: a pipe is no file of the kernel's; our evtchn is */
+	ck_assert_int_eq(pipe(pipefd), 0);
+	req.op = HVSIM_DEV_IDENTIFY;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), pipefd[0], &id), 1);
+	ck_assert_uint_eq(id, 0);
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), hvsim_dev_fd(d), &id), 1);
+	ck_assert_uint_ne(id, 0);
+	/* on that file, an operation that does not exist */
+	req.op = 99;
+	req.file = id;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	/* and the file still works for its owner */
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_EVTCHN_RESET, NULL), 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(sock);
+	hvsim_dev_close(d);
+}
+END_TEST
+
 static Suite *devices_suite(void)
 {
 	Suite *s = suite_create("kmod-devices");
@@ -776,6 +871,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
 	tcase_add_test(tc, bad_ioctls_and_pointers);
 	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
+	tcase_add_test(tc, forged_device_socket_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }
