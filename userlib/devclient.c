@@ -114,27 +114,32 @@ static const struct devsock *devsock_get(const char *path)
 
 /* ---- channels ---- */
 
-static void channel_fd_track(int fd, bool add)
+/* Adds fd, or removes it; true if that was done (room / it was there). */
+static bool channel_fd_track(int fd, bool add)
 {
+	bool done = false;
+
 	pthread_mutex_lock(&channel_fds_lock);
 	if (add && nr_channel_fds < (int)(sizeof(channel_fds) / sizeof(channel_fds[0]))) {
 		channel_fds[nr_channel_fds++] = fd;
+		done = true;
 	} else if (!add) {
-		for (int i = 0; i < nr_channel_fds; i++)
+		for (int i = 0; i < nr_channel_fds && !done; i++)
 			if (channel_fds[i] == fd) {
 				channel_fds[i] = channel_fds[--nr_channel_fds];
-				break;
+				done = true;
 			}
 	}
 	pthread_mutex_unlock(&channel_fds_lock);
+	return done;
 }
 
+/* Closes the channel's descriptor if it is still ours (the program may
+ * have closed it, and the number may now be the program's). */
 static void channel_drop(struct channel *ch)
 {
-	if (ch->fd >= 0 && ch->gen == fork_gen) {
-		channel_fd_track(ch->fd, false);
+	if (ch->fd >= 0 && ch->gen == fork_gen && channel_fd_track(ch->fd, false))
 		hvsim_dev_libc.close(ch->fd);
-	}
 	ch->fd = -1;
 	ch->sock = NULL;
 }
@@ -192,7 +197,10 @@ static int channel_connect(const struct devsock *s)
 	/* The kernel reads and writes our memory: allow it where Yama asks. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0)
 		prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0);
-	channel_fd_track(fd, true);
+	if (!channel_fd_track(fd, true)) {
+		hvsim_dev_libc.close(fd);
+		return -EMFILE;
+	}
 	return fd;
 }
 
@@ -215,6 +223,8 @@ static int channel_get(const struct devsock *s, struct channel **out, struct cha
 	}
 	if (ch && ch->gen != fork_gen)
 		channel_drop(ch);	/* inherited across fork: not ours */
+	else if (ch && !hvsim_dev_is_channel(ch->fd))
+		*ch = (struct channel){ .fd = -1 };	/* the program closed it */
 	if (ch && ch->sock && ch->busy) {
 		fd = channel_connect(s);
 		if (fd < 0)
@@ -261,13 +271,15 @@ int hvsim_dev_is_channel(int fd)
 	return found;
 }
 
-void hvsim_dev_channel_lost(int fd)
+void hvsim_dev_channels_lost(int first, int last)
 {
-	channel_fd_track(fd, false);
-	/* This thread's own: forget it now; others notice on their next call. */
-	for (int i = 0; i < MAX_SOCKETS; i++)
-		if (channels[i].sock && channels[i].fd == fd)
-			channels[i] = (struct channel){ .fd = -1 };
+	pthread_mutex_lock(&channel_fds_lock);
+	for (int i = 0; i < nr_channel_fds; )
+		if (channel_fds[i] >= first && channel_fds[i] <= last)
+			channel_fds[i] = channel_fds[--nr_channel_fds];
+		else
+			i++;
+	pthread_mutex_unlock(&channel_fds_lock);
 }
 
 static int send_req(int fd, const struct hvsim_dev_req *req, const void *extra,

@@ -87,8 +87,9 @@ void hvsim_dev_exec_notice(const char *sock_path);
 
 /* Is fd one of devclient's own channels? (The interposer keeps them.) */
 int hvsim_dev_is_channel(int fd);
-/* The program closed or replaced fd: if it was a channel, forget it. */
-void hvsim_dev_channel_lost(int fd);
+/* The program closed or replaced descriptors first..last: channels among
+ * them are forgotten (each thread makes a new one at its next call). */
+void hvsim_dev_channels_lost(int first, int last);
 
 /*
  * The C library's entry points devclient uses for itself; the interposer

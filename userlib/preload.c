@@ -16,6 +16,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -239,9 +240,19 @@ static struct entry *entry_take(int fd)
 		__atomic_store_n(&table[fd], NULL, __ATOMIC_RELEASE);
 		pthread_rwlock_unlock(&table_lock);
 	}
-	if (hvsim_dev_is_channel(fd))
-		hvsim_dev_channel_lost(fd);
 	return e;
+}
+
+/* entry_take() undone: fd turned out not to be closed after all. */
+static void entry_restore(int fd, struct entry *e)
+{
+	pthread_rwlock_wrlock(&table_lock);
+	if (!table[fd]) {
+		__atomic_store_n(&table[fd], e, __ATOMIC_RELEASE);
+		e = NULL;
+	}
+	pthread_rwlock_unlock(&table_lock);
+	entry_put(e);
 }
 
 /* The descriptor is closed: if it was the file's last, its release is
@@ -361,6 +372,7 @@ EXPORT int close(int fd)
 
 	ready();
 	e = entry_take(fd);
+	hvsim_dev_channels_lost(fd, fd);
 	ret = real.close(fd);
 	/* EINTR still closes on Linux; EBADF means there was nothing. */
 	entry_closed(e, ret == 0 || errno == EINTR);
@@ -384,12 +396,16 @@ static int dup_onto(int oldfd, int newfd, int flags, bool is_dup3)
 		return is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
 	e = entry_take(newfd);
 	ret = is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
-	if (ret < 0 && e) {
-		/* Not replaced after all (EBADF oldfd, EINVAL flags). */
-		entry_put(e);
-		errno = EBADF;
+	if (ret < 0) {
+		/* Not replaced after all (EBADF oldfd, EINVAL flags): still a device. */
+		int err = errno;
+
+		if (e)
+			entry_restore(newfd, e);
+		errno = err;
 		return -1;
 	}
+	hvsim_dev_channels_lost(newfd, newfd);
 	entry_closed(e, true);
 	return entry_copy(oldfd, ret);
 }
@@ -427,6 +443,7 @@ static void close_devices_in(size_t first, size_t last, int (*done)(void *), voi
 		}
 		taken[n++] = e;
 	}
+	hvsim_dev_channels_lost((int)first, last > INT_MAX ? INT_MAX : (int)last);
 	done(arg);
 	for (size_t i = 0; i < n; i++)
 		entry_closed(taken[i], true);

@@ -49,7 +49,7 @@ static void all_grants_free(int fd, uint16_t peer, int limit)
  * grants a page and writes "copy N" in it through a mapping made with
  * that copy (unmapped again): "refs R0..R4".  A second gntalloc file
  * with a grant of its own ("victim R") is replaced by dup2 of the first
- * ("replaced"); after "grant", a grant through the replaced descriptor
+ * (failed dup2/dup3 onto it change nothing) ("replaced"); after "grant", a grant through the replaced descriptor
  * ("via R").  Then
  * it closes the original ("closed original"), every copy but the F_DUPFD
  * one with close, close_range and closefrom, which closes the
@@ -98,6 +98,11 @@ int scenario_dup(int argc, char **argv)
 	await("replace");
 	if (dup2(fd, victim) != victim)
 		die("dup2 onto a device: %s", strerror(errno));
+	/* replacements that fail leave it as it was, with Linux's errno */
+	if (dup2(-1, victim) != -1 || errno != EBADF)
+		die("dup2 of a bad descriptor onto a device: %s", strerror(errno));
+	if (dup3(fd, victim, 0x4000) != -1 || errno != EINVAL)
+		die("dup3 with bad flags onto a device: %s", strerror(errno));
 	say("replaced");
 	await("grant");
 	say("via %u", grant_page(victim, peer).ref);
