@@ -456,7 +456,7 @@ int hvsim_dev_open(const char *sock_path, const char *path, int flags,
 	int err;
 
 	if (!s)
-		return -ENAMETOOLONG;
+		return strlen(sock_path) >= sizeof(s->path) ? -ENAMETOOLONG : -EMFILE;
 	if (strlen(path) > HVSIM_DEV_PATH_MAX)
 		return -ENAMETOOLONG;
 	ret = call(s, &c);
@@ -485,7 +485,7 @@ int hvsim_dev_adopt(const char *sock_path, int fd, struct hvsim_dev **out)
 	int fl;
 
 	if (!s)
-		return -ENAMETOOLONG;
+		return strlen(sock_path) >= sizeof(s->path) ? -ENAMETOOLONG : -EMFILE;
 	ret = call(s, &c);
 	close_fds(c.fds, c.nr_fds);
 	if (ret < 0)

@@ -27,7 +27,8 @@
 #include "hostif.h"
 #include "host.h"
 
-#define EPOLLIN_MASK	(0x001 | 0x040 | 0x008 | 0x010)	/* IN, RDNORM, ERR, HUP */
+/* What makes a device readable here (poll.h's bits are the kernel's). */
+#define READABLE_MASK	(POLLIN | POLLRDNORM | POLLERR | POLLHUP)
 #define NR_BUCKETS	64
 
 struct devfile {
@@ -71,7 +72,7 @@ static void devfile_unref(struct devfile *df)
 /* With df->lock held.  Sets readiness; true if the caller must drain it. */
 static bool readiness_update(struct devfile *df, bool may_clear)
 {
-	bool ready = kmod_file_ready(df->file) & EPOLLIN_MASK;
+	bool ready = kmod_file_ready(df->file) & READABLE_MASK;
 
 	if (ready && !df->ready) {
 		df->ready = true;

@@ -344,7 +344,7 @@ static void conn_serve(struct conn *c)
 			      reply(c->sock, req->seq, -EINVAL);
 			host_thread_clear_caller();
 			if (err)
-				goto out;
+				return;
 			continue;
 		case HVSIM_DEV_MUNMAP:
 			ret = kmod_munmap(pid, req->arg, req->len);
@@ -397,8 +397,6 @@ static void conn_serve(struct conn *c)
 		if (send_msg(c->sock, &r, sizeof(r), NULL, 0))
 			break;
 	}
-out:
-	return;
 }
 
 static void conn_thread(void *arg)
