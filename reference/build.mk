@@ -103,3 +103,7 @@ reference-programs: $(CONF_BINS) $(REF_VMBINS)
 
 reference-distclean:
 	rm -rf $(REF_CACHE) $(REF_DIR)
+
+# The reference VM's second, real domain (xl create of a PV domU): its
+# rules live beside this file.
+-include reference/domu.mk
