@@ -9,6 +9,8 @@
 #   make reference-compare REF_OTHER=FILE   compare the last real-Xen run
 #                            with any other run's lines
 #   make reference-selftest  tests of the comparison and runner scripts
+#   make reference-emulator  the emulator's runs only (no VM)
+#   make reference-agent-test  tests of the agent (two-domain mode)
 #   make reference-programs  the conformance programs, static for the VM
 #                            and dynamic for the host
 #   make reference-distclean forget the downloaded packages and VM build
@@ -20,7 +22,8 @@ REF_ROOT  := $(REF_DIR)/root
 REF_KNOWN := reference/known-differences
 
 CONF_NAMES  := gntdev gntalloc evtchn notify gntcopy libxengnttab libxenevtchn
-CONF_COMMON := tests/conformance/conformance.c tests/conformance/devices.c
+CONF_COMMON := $(addprefix tests/conformance/,conformance.c devices.c side.c \
+		remote.c agent.c wire.c)
 CONF_LIBS        := $(shell pkg-config --libs xengnttab xenevtchn 2>/dev/null)
 CONF_STATIC_LIBS := $(shell pkg-config --static --libs xengnttab xenevtchn 2>/dev/null)
 
@@ -65,17 +68,26 @@ $(REF_DIR)/xen.txt: $(REF_DIR)/initrd.cpio.gz $(REF_ROOT)/versions reference/boo
 .PHONY: reference reference-boot reference-compare reference-selftest \
 	reference-programs reference-distclean reference-check
 
-# The emulator's side: the same programs in hvsim's Domain-0, every run
+# The emulator's side: the same programs in one private hvsimd, four runs
+# (reference/emulator.sh): self-grant in Domain-0 and in a domU, and with
+# an agent in another domain, dom0 <-> domU and domU <-> domU.  Every time
 # (it takes seconds, and the emulator is what changes).
-.PHONY: $(REF_DIR)/hvsim.txt
-$(REF_DIR)/hvsim.txt: $(CONF_BINS) $(BIN)/hvsim $(BIN)/hvsimd $(BIN)/hvsim-kernel \
-		$(LIB)/libhvsim-preload.so
-	@mkdir -p $(dir $@)
-	reference/emulator.sh $(BIN) $@ $(CONF_BINS)
+REF_RUNS      := hvsim-dom0 hvsim-domU-self hvsim-dom0-domU hvsim-domU-domU
+REF_RUN_FILES := $(REF_RUNS:%=$(REF_DIR)/%.txt)
+REF_EMULATOR_DEPS := $(CONF_BINS) $(BIN)/hvsim $(BIN)/hvsimd \
+	$(BIN)/hvsim-kernel $(LIB)/libhvsim-preload.so
+.PHONY: reference-emulator reference-agent-test
+reference-emulator: $(REF_EMULATOR_DEPS)
+	@mkdir -p $(REF_DIR)
+	reference/emulator.sh $(BIN) $(REF_DIR) $(CONF_BINS)
 
-reference: $(REF_DIR)/xen.txt $(REF_DIR)/hvsim.txt
-	@reference/report.sh $(REF_DIR)/xen.txt $(REF_KNOWN) $(REF_ROOT)/versions
-	@reference/compare.sh -k $(REF_KNOWN) -l xen -r hvsim $(REF_DIR)/xen.txt $(REF_DIR)/hvsim.txt
+# The agent's protocol and the two halves' failure paths (no VM).
+reference-agent-test: $(REF_EMULATOR_DEPS)
+	tests/conformance/agent-test.sh $(BIN)
+
+reference: $(REF_DIR)/xen.txt reference-agent-test reference-emulator
+	@reference/report.sh $(REF_DIR)/xen.txt $(REF_KNOWN) $(REF_ROOT)/versions \
+		$(REF_RUN_FILES)
 
 reference-check:
 	@if command -v qemu-system-x86_64 >/dev/null 2>&1; then \

@@ -113,6 +113,27 @@ check glob_literal 1 'gntdevXmmapXbad_ref .*known: question marks' \
 	'gntdev.mmap.badXref .*UNEXPLAINED' \
 	-- -k "$dir/known-dots" "$dir/c" "$dir/d"
 
+# An entry with [RUN-GLOB,...] applies to the runs it names only, and is
+# not noted as unused in the others.
+cat > "$dir/known-runs" <<'EOF'
+[hvsim-dom?-domU, other] gntdev.mmap.bad_ref | errno=EINVAL | ok | two domains only
+[hvsim-domU-self] notify.gntdev.* | * | * | not this run
+EOF
+check run_selected 1 'gntdev.mmap.bad_ref .*known: two domains only' \
+	'!did not occur' '5 differ (1 known, 4 unexplained)' \
+	-- -k "$dir/known-runs" -r hvsim-dom0-domU "$dir/a" "$dir/b"
+check run_selected_list 1 'gntdev.mmap.bad_ref .*known: two domains only' \
+	-- -k "$dir/known-runs" -r other "$dir/a" "$dir/b"
+check run_not_selected 1 'gntdev.mmap.bad_ref .*UNEXPLAINED' \
+	'!did not occur' '5 differ (0 known, 5 unexplained)' \
+	-- -k "$dir/known-runs" -r hvsim-dom0 "$dir/a" "$dir/b"
+printf '[hvsim-dom0 x | y | z | why\n' > "$dir/known-unclosed"
+check run_glob_unclosed 2 'no ] after' \
+	-- -k "$dir/known-unclosed" "$dir/a" "$dir/b"
+printf '[elsewhere] x | y | z |\n' > "$dir/known-noreason-elsewhere"
+check reason_required_in_any_run 2 'want KEY | LEFT | RIGHT | reason' \
+	-- -k "$dir/known-noreason-elsewhere" "$dir/a" "$dir/b"
+
 printf 'x | y | z |\n' > "$dir/known-noreason"
 check reason_required 2 'want KEY | LEFT | RIGHT | reason' \
 	-- -k "$dir/known-noreason" "$dir/a" "$dir/b"

@@ -10,10 +10,12 @@
 # makes the exit status 1.
 #
 # Known-differences file: one entry a line, four fields split by '|':
-#     KEY-GLOB | LEFT-VALUE-GLOB | RIGHT-VALUE-GLOB | reason
+#     [RUN-GLOB,...] KEY-GLOB | LEFT-VALUE-GLOB | RIGHT-VALUE-GLOB | reason
 # Globs take * and ?; "(missing)" stands for a side that has no such line.
-# '#' starts a comment line.  An entry with no reason is an error: a
-# difference is only "known" when someone wrote down why.
+# The optional [RUN-GLOB,...] limits the entry to the runs whose right
+# name (-r) matches one of the globs; an entry without it applies to
+# every run.  '#' starts a comment line.  An entry with no reason is an
+# error: a difference is only "known" when someone wrote down why.
 #
 # Usage: reference/compare.sh [-k KNOWN] [-l NAME] [-r NAME] LEFT RIGHT
 # Exit: 0 no unexplained difference, 1 some, 2 bad usage or input.
@@ -89,6 +91,14 @@ function load(file, side,    line, key, val, n) {
 	}
 	close(file)
 }
+# Whether RUN matches one of the comma-separated globs in RUNS.
+function applies(runs, run,    n, g, i) {
+	n = split(runs, g, ",")
+	for (i = 1; i <= n; i++)
+		if (run ~ glob_re(trim(g[i])))
+			return 1
+	return 0
+}
 function explain(key, lv, rv,    i) {
 	for (i = 1; i <= nknown; i++)
 		if (key ~ kkey[i] && lv ~ kleft[i] && rv ~ kright[i]) {
@@ -105,6 +115,19 @@ BEGIN {
 			ln++
 			if (line ~ /^[ \t]*(#|$)/)
 				continue
+			runs = ""
+			if (line ~ /^[ \t]*\[/) {
+				close_at = index(line, "]")
+				if (!close_at) {
+					printf("compare: %s:%d: no ] after [RUN-GLOB\n",
+					       knownfile, ln) > "/dev/stderr"
+					bad = 1
+					continue
+				}
+				runs = substr(line, 1, close_at - 1)
+				sub(/^[ \t]*\[/, "", runs)
+				line = substr(line, close_at + 1)
+			}
 			nf = split(line, f, "|")
 			if (nf < 4 || trim(f[4]) == "" || trim(f[1]) == "") {
 				printf("compare: %s:%d: want KEY | LEFT | RIGHT | reason\n",
@@ -112,6 +135,8 @@ BEGIN {
 				bad = 1
 				continue
 			}
+			if (runs != "" && !applies(runs, rname))
+				continue
 			reason = f[4]
 			for (j = 5; j <= nf; j++)
 				reason = reason "|" f[j]

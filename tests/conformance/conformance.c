@@ -13,15 +13,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "agent.h"
 #include "conformance.h"
+#include "remote.h"
 
 static domid_t peer;
+static domid_t self_known = DOMID_INVALID;
+static domid_t self;
+static bool remote;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: PROGRAM [--peer DOMID]\n"
-		"  DOMID (or $CONFORMANCE_PEER): the domain to grant to and map"
-		" from; default 0\n");
+	fprintf(stderr, "usage: PROGRAM [--peer DOMID] [--remote RFD,WFD]"
+		" [--self DOMID]\n"
+		"       PROGRAM --agent RFD,WFD\n"
+		"  --peer DOMID (or $CONFORMANCE_PEER): the domain to grant to"
+		" and map from; default 0\n"
+		"  --remote RFD,WFD: the other side of every exchange is the"
+		" agent in DOMID,\n"
+		"    reached over these two descriptors\n"
+		"  --agent RFD,WFD: be that agent\n"
+		"  --self DOMID (or $CONFORMANCE_SELF): this domain, where"
+		" $HVSIM_DOMID does not say\n");
 	exit(2);
 }
 
@@ -40,21 +53,57 @@ static domid_t parse_domid(const char *s)
 void conf_init(int argc, char **argv)
 {
 	const char *env = getenv("CONFORMANCE_PEER");
+	const char *remote_fds = NULL, *agent_fds = NULL;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (env && *env)
 		peer = parse_domid(env);
+	env = getenv("CONFORMANCE_SELF");
+	if (env && *env)
+		self_known = parse_domid(env);
+	else if ((env = getenv("HVSIM_DOMID")) && *env)
+		self_known = parse_domid(env);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc)
 			peer = parse_domid(argv[++i]);
+		else if (strcmp(argv[i], "--self") == 0 && i + 1 < argc)
+			self_known = parse_domid(argv[++i]);
+		else if (strcmp(argv[i], "--remote") == 0 && i + 1 < argc)
+			remote_fds = argv[++i];
+		else if (strcmp(argv[i], "--agent") == 0 && i + 1 < argc)
+			agent_fds = argv[++i];
 		else
 			usage();
+	}
+	if (agent_fds && remote_fds)
+		usage();
+	if (agent_fds)
+		agent_main(agent_fds);
+	self = peer;
+	if (remote_fds) {
+		remote = true;
+		self = remote_connect(remote_fds, self_known, peer);
 	}
 }
 
 domid_t conf_peer(void)
 {
 	return peer;
+}
+
+bool conf_remote(void)
+{
+	return remote;
+}
+
+domid_t conf_self(void)
+{
+	return self;
+}
+
+domid_t conf_self_known(void)
+{
+	return self_known;
 }
 
 void say(const char *key, const char *fmt, ...)

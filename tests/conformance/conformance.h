@@ -32,13 +32,33 @@
 #define ABSENT_DOMID ((domid_t)31000)
 
 /*
- * Reads conformance options: --peer DOMID (or $CONFORMANCE_PEER), the
- * domain to grant to, offer ports to and map from; default 0, which in
- * dom0 is the program's own domain (self-grant).  Makes stdout line
- * buffered so that lines and forks do not interleave.
+ * Reads conformance options and sets the program up:
+ *
+ *   --peer DOMID      (or $CONFORMANCE_PEER) the domain to grant to, offer
+ *                     ports to and map from; default 0, which in dom0 is
+ *                     the program's own domain (self-grant)
+ *   --remote RFD,WFD  two-domain mode: the other side of every exchange is
+ *                     an agent in domain DOMID, reached over these two
+ *                     descriptors (side.h)
+ *   --agent RFD,WFD   be that agent (agent.h): serve the stream, print
+ *                     nothing, exit when it ends; conf_init never returns
+ *   --self DOMID      (or $CONFORMANCE_SELF) this program's own domain,
+ *                     where the environment cannot tell ($HVSIM_DOMID
+ *                     does under hvsim; a real dom0 is 0)
+ *
+ * Makes stdout line buffered so that lines and forks do not interleave.
  */
 void conf_init(int argc, char **argv);
 domid_t conf_peer(void);
+/* True in two-domain mode. */
+bool conf_remote(void);
+/*
+ * This program's own domain: in two-domain mode the one found (and
+ * checked) at start; in self mode the peer, which is the same domain.
+ */
+domid_t conf_self(void);
+/* --self, $CONFORMANCE_SELF or $HVSIM_DOMID; DOMID_INVALID if none. */
+domid_t conf_self_known(void);
 
 /* Prints "KEY " and the formatted value. */
 void say(const char *key, const char *fmt, ...)

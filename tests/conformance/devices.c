@@ -2,7 +2,7 @@
 /*
  * Setup helpers over the raw Xen devices.  They report failure the way the
  * call did (-1 and errno) and leave judging it to the caller, except where
- * a test cannot go on without them (dev_open, gmap_one, evpair_open).
+ * a test cannot go on without them (dev_open, gmap_one).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -215,31 +215,6 @@ int ev_unmask(int fd, evtchn_port_t port)
 	return write(fd, &port, sizeof(port)) == sizeof(port) ? 0 : -1;
 }
 
-void evpair_open(struct evpair *p, domid_t peer)
-{
-	int port;
-
-	p->fd = dev_open("evtchn");
-	port = ev_bind_unbound(p->fd, peer);
-	if (port < 0)
-		fatal("IOCTL_EVTCHN_BIND_UNBOUND_PORT");
-	p->unbound_end = (evtchn_port_t)port;
-	port = ev_bind_interdomain(p->fd, peer, p->unbound_end);
-	if (port < 0)
-		fatal("IOCTL_EVTCHN_BIND_INTERDOMAIN");
-	p->bound_end = (evtchn_port_t)port;
-	/* Xen marks a newly bound port pending; that event is not a test's. */
-	port = (int)ev_wait(p->fd, EVENT_WAIT_MS);
-	if (port >= 0)
-		ev_unmask(p->fd, (evtchn_port_t)port);
-}
-
-void evpair_close(struct evpair *p)
-{
-	close(p->fd);
-	p->fd = -1;
-}
-
 long ev_wait(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -254,24 +229,4 @@ long ev_wait(int fd, int timeout_ms)
 	if (read(fd, &port, sizeof(port)) != sizeof(port))
 		return -1;
 	return port;
-}
-
-const char *ev_name(const struct evpair *p, long port)
-{
-	if (port < 0)
-		return "none";
-	if (port == p->unbound_end)
-		return "unbound_end";
-	if (port == p->bound_end)
-		return "bound_end";
-	return "other";
-}
-
-void say_event(const char *key, const struct evpair *p)
-{
-	long port = ev_wait(p->fd, EVENT_WAIT_MS);
-
-	say(key, "event=%s", ev_name(p, port));
-	if (port >= 0)
-		ev_unmask(p->fd, (evtchn_port_t)port);
 }

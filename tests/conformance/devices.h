@@ -61,24 +61,6 @@ int gntdev_notify(int fd, uint64_t index, uint32_t action, evtchn_port_t port);
 int gntalloc_notify(int fd, uint64_t index, uint32_t action,
 		    evtchn_port_t port);
 
-/*
- * Two ends of one interdomain channel: unbound_end was offered to the peer,
- * bound_end is bound to it.  With a self peer both live on one evtchn fd.
- * An event sent on one end arrives on the other.
- */
-struct evpair {
-	int fd;
-	evtchn_port_t unbound_end;
-	evtchn_port_t bound_end;
-};
-
-/*
- * Opens an evtchn fd and binds both ends; drains the event Xen raises on
- * bound_end when it is bound.
- */
-void evpair_open(struct evpair *p, domid_t peer);
-void evpair_close(struct evpair *p);
-
 int ev_bind_unbound(int fd, domid_t remote);
 int ev_bind_interdomain(int fd, domid_t remote, evtchn_port_t remote_port);
 int ev_notify(int fd, evtchn_port_t port);
@@ -95,13 +77,5 @@ int ev_unmask(int fd, evtchn_port_t port);
 
 /* Waits up to TIMEOUT_MS for one port from FD: the port, or -1 (none). */
 long ev_wait(int fd, int timeout_ms);
-/* Which end PORT is: "unbound_end", "bound_end", "none" (-1), "other". */
-const char *ev_name(const struct evpair *p, long port);
-/*
- * Says "KEY event=NAME" for the next event on the pair's fd (or none
- * within EVENT_WAIT_MS), and unmasks the port that fired, so that every
- * observation starts from an idle channel.
- */
-void say_event(const char *key, const struct evpair *p);
 
 #endif

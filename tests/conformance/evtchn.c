@@ -4,6 +4,10 @@
  * side and its limits, through raw system calls.  Port numbers are never
  * printed (the kernel holds ports of its own); only which end fired and
  * how two numbers relate.
+ *
+ * Each channel has one end on each side (side.h); which end is this
+ * side's is chosen per case, so that the file observed here is the one
+ * the case is about (the ring that fills, the port that is rebound).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "devices.h"
+#include "side.h"
 
 #define VIRQ_COUNT 24   /* Xen 4.17's NR_VIRQS */
 
@@ -24,36 +28,48 @@ static domid_t peer;
 /*
  * A channel of its own on a file of its own, used to wait until events
  * sent earlier have been delivered: its event is sent after theirs, and
- * an upcall delivers every pending port before its reader can run.
+ * an upcall delivers every pending port before its reader can run.  The
+ * events it settles are the ones sent to this side (the unbound end of
+ * the channels below, when the other side is another domain), so it is
+ * sent from the other side too.
  */
-static struct evpair pace;
+static struct xpair pace;
 
 static void settle(void)
 {
+	struct xfile *here = pair_file(&pace, UNBOUND_END);
 	long port;
 
-	ev_notify(pace.fd, pace.bound_end);
-	port = ev_wait(pace.fd, 10 * EVENT_WAIT_MS);
+	pair_notify(&pace, BOUND_END);
+	port = xf_wait(here, 10 * EVENT_WAIT_MS);
 	if (port < 0)
 		fatal("pacing event did not arrive");
-	ev_unmask(pace.fd, (evtchn_port_t)port);
+	xf_unmask(here, (evtchn_port_t)port);
 }
 
+/*
+ * The binding of a channel.  Its bound end is this side's, so that the
+ * rebinding attempts below come from the domain the port was offered to.
+ */
 static void bind_rules(void)
 {
-	int fd = dev_open("evtchn");
-	int other = dev_open("evtchn");
-	int unbound, bound, again, offered_away;
-	long port;
+	struct xpair ch;
+	int fd, other, unbound, bound, again, offered_away, away_there;
+	struct xevent ev;
 
-	unbound = ev_bind_unbound(fd, peer);
+	pair_files(&ch, BOUND_END);
+	fd = pair_file(&ch, BOUND_END)->fd;
+	other = dev_open("evtchn");
+	unbound = pair_bind_unbound(&ch);
 	say_rc("evtchn.bind_unbound_port.peer", unbound);
 	say_rc("evtchn.bind_unbound_port.absent_domain",
 	       offered_away = ev_bind_unbound(fd, ABSENT_DOMID));
 	say_rc("evtchn.bind_unbound_port.domid_self",
 	       again = ev_bind_unbound(fd, DOMID_SELF));
 	if (again >= 0) {
-		int b = ev_bind_interdomain(other, peer, (evtchn_port_t)again);
+		/* Offered to DOMID_SELF is offered to this domain. */
+		int b = ev_bind_interdomain(other, side_domid(HERE),
+					    (evtchn_port_t)again);
 
 		say_rc("evtchn.bind_unbound_port.domid_self_bindable", b);
 		if (b >= 0) {
@@ -65,23 +81,29 @@ static void bind_rules(void)
 	say_rc("evtchn.bind_unbound_port.null_arg",
 	       ioctl(fd, IOCTL_EVTCHN_BIND_UNBOUND_PORT, NULL));
 
-	bound = ev_bind_interdomain(fd, peer, (evtchn_port_t)unbound);
+	bound = pair_bind_interdomain(&ch);
 	say_rc("evtchn.bind_interdomain.peer", bound);
 	if (bound < 0)
 		fatal("IOCTL_EVTCHN_BIND_INTERDOMAIN");
+	/* A port is a number in a domain: across two, the ends differ. */
 	say("evtchn.bind_interdomain.ports_differ", "%s",
-	    yes_no(bound != unbound));
-	port = ev_wait(fd, EVENT_WAIT_MS);
+	    yes_no(bound != unbound || pair_domid(&ch, BOUND_END) !=
+				       pair_domid(&ch, UNBOUND_END)));
+	ev = pair_wait(&ch, EVENT_WAIT_MS);
 	say("evtchn.bind_interdomain.pending_at_bind", "event=%s",
-	    port == bound ? "bound_end" : port == unbound ? "unbound_end" :
-	    port < 0 ? "none" : "other");
-	if (port >= 0)
-		ev_unmask(fd, (evtchn_port_t)port);
+	    pair_name(&ch, ev));
+	pair_unmask_event(&ch, ev);
 	say("evtchn.bind_interdomain.only_one_at_bind", "event=%s",
-	    ev_wait(fd, EVENT_WAIT_MS) < 0 ? "none" : "more");
+	    pair_wait(&ch, EVENT_WAIT_MS).port < 0 ? "none" : "more");
 
+	/* A port of the peer offered to a third domain. */
+	away_there = offered_away;
+	if (conf_remote())
+		away_there = xf_bind_unbound(pair_file(&ch, UNBOUND_END),
+					     ABSENT_DOMID);
 	say_rc("evtchn.bind_interdomain.already_bound",
-	       ev_bind_interdomain(other, peer, (evtchn_port_t)unbound));
+	       ev_bind_interdomain(other, pair_domid(&ch, UNBOUND_END),
+				   ch.port[UNBOUND_END]));
 	say_rc("evtchn.bind_interdomain.port_zero",
 	       ev_bind_interdomain(other, peer, 0));
 	say_rc("evtchn.bind_interdomain.port_huge",
@@ -91,9 +113,10 @@ static void bind_rules(void)
 	say_rc("evtchn.bind_interdomain.absent_domain",
 	       ev_bind_interdomain(other, ABSENT_DOMID, 1));
 	say_rc("evtchn.bind_interdomain.offered_to_other_domain",
-	       ev_bind_interdomain(other, peer, (evtchn_port_t)offered_away));
+	       ev_bind_interdomain(other, peer, (evtchn_port_t)away_there));
 	say_rc("evtchn.bind_interdomain.own_interdomain_end",
-	       ev_bind_interdomain(other, peer, (evtchn_port_t)bound));
+	       ev_bind_interdomain(other, pair_domid(&ch, BOUND_END),
+				   ch.port[BOUND_END]));
 	say_rc("evtchn.bind_interdomain.null_arg",
 	       ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, NULL));
 
@@ -104,76 +127,82 @@ static void bind_rules(void)
 	    yes_no(again == offered_away));
 	ev_unbind(fd, (evtchn_port_t)again);
 	close(other);
-	close(fd);
+	pair_close(&ch);
 }
 
+/* The bound end is this side's: the port the other files here try. */
 static void notify_and_mask(void)
 {
-	struct evpair ev;
-	int other;
+	struct xpair ev;
+	int fd, other;
 
-	evpair_open(&ev, peer);
-	say_rc("evtchn.notify.bound_end", ev_notify(ev.fd, ev.bound_end));
+	pair_open(&ev, BOUND_END);
+	fd = pair_file(&ev, BOUND_END)->fd;
+	say_rc("evtchn.notify.bound_end", pair_notify(&ev, BOUND_END));
 	say_event("evtchn.notify.bound_end_delivers", &ev);
-	say_rc("evtchn.notify.unbound_end", ev_notify(ev.fd, ev.unbound_end));
+	say_rc("evtchn.notify.unbound_end", pair_notify(&ev, UNBOUND_END));
 	say_event("evtchn.notify.unbound_end_delivers", &ev);
 
 	/* A port that fired stays masked until written back. */
-	ev_notify(ev.fd, ev.bound_end);
+	pair_notify(&ev, BOUND_END);
 	{
-		long first = ev_wait(ev.fd, EVENT_WAIT_MS);
+		struct xevent first = pair_wait(&ev, EVENT_WAIT_MS);
 
-		say("evtchn.mask.first", "event=%s", ev_name(&ev, first));
-		ev_notify(ev.fd, ev.bound_end);
-		ev_notify(ev.fd, ev.bound_end);
-		ev_notify(ev.fd, ev.bound_end);
+		say("evtchn.mask.first", "event=%s", pair_name(&ev, first));
+		pair_notify(&ev, BOUND_END);
+		pair_notify(&ev, BOUND_END);
+		pair_notify(&ev, BOUND_END);
 		say_event("evtchn.mask.while_masked", &ev);
-		if (first >= 0)
-			ev_unmask(ev.fd, (evtchn_port_t)first);
+		pair_unmask_event(&ev, first);
 		say_event("evtchn.mask.after_unmask", &ev);
 		say_event("evtchn.mask.after_unmask_again", &ev);
 	}
 
 	/* Unmasking an idle or unknown port is harmless. */
-	say_rc("evtchn.unmask.idle_port", ev_unmask(ev.fd, ev.unbound_end));
-	say_rc("evtchn.unmask.unknown_port", ev_unmask(ev.fd, 4000));
+	say_rc("evtchn.unmask.idle_port", pair_unmask(&ev, UNBOUND_END));
+	say_rc("evtchn.unmask.unknown_port", ev_unmask(fd, 4000));
 	say_event("evtchn.unmask.nothing_fires", &ev);
 
 	other = dev_open("evtchn");
 	say_rc("evtchn.notify.port_of_other_file",
-	       ev_notify(other, ev.bound_end));
-	say_rc("evtchn.notify.port_zero", ev_notify(ev.fd, 0));
-	say_rc("evtchn.notify.port_huge", ev_notify(ev.fd, 1u << 30));
+	       ev_notify(other, ev.port[BOUND_END]));
+	say_rc("evtchn.notify.port_zero", ev_notify(fd, 0));
+	say_rc("evtchn.notify.port_huge", ev_notify(fd, 1u << 30));
 	say_rc("evtchn.notify.null_arg",
-	       ioctl(ev.fd, IOCTL_EVTCHN_NOTIFY, NULL));
+	       ioctl(fd, IOCTL_EVTCHN_NOTIFY, NULL));
 	say_rc("evtchn.unbind.port_of_other_file",
-	       ev_unbind(other, ev.bound_end));
-	say_rc("evtchn.unbind.port_zero", ev_unbind(ev.fd, 0));
+	       ev_unbind(other, ev.port[BOUND_END]));
+	say_rc("evtchn.unbind.port_zero", ev_unbind(fd, 0));
 	/* Below 4096, the 2-level limit, a free port is "not connected"... */
-	say_rc("evtchn.unbind.free_port_4000", ev_unbind(ev.fd, 4000));
+	say_rc("evtchn.unbind.free_port_4000", ev_unbind(fd, 4000));
 	/* ...above it, a FIFO kernel still says that, a 2-level one EINVAL. */
-	say_rc("evtchn.unbind.port_5000", ev_unbind(ev.fd, 5000));
-	say_rc("evtchn.unbind.port_huge", ev_unbind(ev.fd, 1u << 30));
+	say_rc("evtchn.unbind.port_5000", ev_unbind(fd, 5000));
+	say_rc("evtchn.unbind.port_huge", ev_unbind(fd, 1u << 30));
 	say_rc("evtchn.unbind.null_arg",
-	       ioctl(ev.fd, IOCTL_EVTCHN_UNBIND, NULL));
+	       ioctl(fd, IOCTL_EVTCHN_UNBIND, NULL));
 	close(other);
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
-/* Closing one end puts the other back to unbound, offered to us again. */
+/*
+ * Closing one end puts the other back to unbound, offered to the closer's
+ * domain again.  The unbound end is this side's: it closes, and it
+ * rebinds the survivor.
+ */
 static void close_one_end(void)
 {
-	struct evpair ev;
+	struct xpair ev;
 	int fd2;
 	int rebound;
 
-	evpair_open(&ev, peer);
-	say_rc("evtchn.unbind.unbound_end", ev_unbind(ev.fd, ev.unbound_end));
-	say_rc("evtchn.unbind.again", ev_unbind(ev.fd, ev.unbound_end));
-	say_rc("evtchn.peer_closed.notify", ev_notify(ev.fd, ev.bound_end));
+	pair_open(&ev, UNBOUND_END);
+	say_rc("evtchn.unbind.unbound_end", pair_unbind(&ev, UNBOUND_END));
+	say_rc("evtchn.unbind.again", pair_unbind(&ev, UNBOUND_END));
+	say_rc("evtchn.peer_closed.notify", pair_notify(&ev, BOUND_END));
 	say_event("evtchn.peer_closed.notify_delivers", &ev);
 	fd2 = dev_open("evtchn");
-	rebound = ev_bind_interdomain(fd2, peer, ev.bound_end);
+	rebound = ev_bind_interdomain(fd2, pair_domid(&ev, BOUND_END),
+				      ev.port[BOUND_END]);
 	say_rc("evtchn.peer_closed.rebind_other_end", rebound);
 	if (rebound >= 0) {
 		long port = ev_wait(fd2, EVENT_WAIT_MS);
@@ -182,7 +211,7 @@ static void close_one_end(void)
 		    port == rebound ? "yes" : port < 0 ? "no" : "other");
 		if (port >= 0)
 			ev_unmask(fd2, (evtchn_port_t)port);
-		ev_notify(ev.fd, ev.bound_end);
+		pair_notify(&ev, BOUND_END);
 		port = ev_wait(fd2, EVENT_WAIT_MS);
 		say("evtchn.peer_closed.rebound_delivers", "%s",
 		    yes_no(port == rebound));
@@ -191,12 +220,13 @@ static void close_one_end(void)
 	/* Closing the file closes its ports. */
 	close(fd2);
 	say_rc("evtchn.file_closed.notify_survivor",
-	       ev_notify(ev.fd, ev.bound_end));
+	       pair_notify(&ev, BOUND_END));
 	fd2 = dev_open("evtchn");
 	say_rc("evtchn.file_closed.rebind_survivor",
-	       rebound = ev_bind_interdomain(fd2, peer, ev.bound_end));
+	       rebound = ev_bind_interdomain(fd2, pair_domid(&ev, BOUND_END),
+					     ev.port[BOUND_END]));
 	close(fd2);
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
 static const char *poll_bits(short revents)
@@ -237,48 +267,64 @@ static void wait_readable(int fd)
 	poll(&pfd, 1, EVENT_WAIT_MS);
 }
 
+/*
+ * The unbound end is this side's: the events the reads below find are
+ * sent on the bound end.  Across two domains the event sent on the
+ * unbound end goes to the other side's file, so this file holds one.
+ */
 static void read_write(void)
 {
-	struct evpair ev;
-	evtchn_port_t ports[4];
+	struct xpair ev;
+	evtchn_port_t ports[4] = { 0 };
 	uint8_t small[3];
 	ssize_t n;
-	int flags;
+	int fd, flags;
 
-	evpair_open(&ev, peer);
-	say_poll("evtchn.poll.idle", ev.fd, 0);
-	flags = fcntl(ev.fd, F_GETFL);
-	fcntl(ev.fd, F_SETFL, flags | O_NONBLOCK);
-	n = read(ev.fd, ports, sizeof(ports));
+	pair_open(&ev, UNBOUND_END);
+	fd = pair_file(&ev, UNBOUND_END)->fd;
+	say_poll("evtchn.poll.idle", fd, 0);
+	flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	n = read(fd, ports, sizeof(ports));
 	say_rc("evtchn.read.empty_nonblocking", n);
-	fcntl(ev.fd, F_SETFL, flags);
+	fcntl(fd, F_SETFL, flags);
 
-	ev_notify(ev.fd, ev.bound_end);
-	ev_notify(ev.fd, ev.unbound_end);
-	wait_readable(ev.fd);
-	say_poll("evtchn.poll.pending", ev.fd, 0);
-	n = read(ev.fd, small, sizeof(small));
+	pair_notify(&ev, BOUND_END);
+	pair_notify(&ev, UNBOUND_END);
+	wait_readable(fd);
+	say_poll("evtchn.poll.pending", fd, 0);
+	n = read(fd, small, sizeof(small));
 	say("evtchn.read.three_bytes", "n=%zd", n);
-	n = read(ev.fd, small, 0);
+	n = read(fd, small, 0);
 	say("evtchn.read.zero_bytes", "n=%zd", n);
 	/* Both events, in one read once both have arrived. */
 	settle();
-	n = read(ev.fd, ports, sizeof(ports));
+	n = read(fd, ports, sizeof(ports));
 	say("evtchn.read.two_events", "n=%zd", n);
 	if (n == 8)
 		say("evtchn.read.two_events_ports", "%s",
-		    (ports[0] == ev.unbound_end && ports[1] == ev.bound_end) ?
+		    (ports[0] == ev.port[UNBOUND_END] &&
+		     ports[1] == ev.port[BOUND_END]) ?
 		    "unbound_end,bound_end" :
-		    (ports[0] == ev.bound_end && ports[1] == ev.unbound_end) ?
+		    (ports[0] == ev.port[BOUND_END] &&
+		     ports[1] == ev.port[UNBOUND_END]) ?
 		    "bound_end,unbound_end" : "other");
-	n = write(ev.fd, ports, 3);
+	n = write(fd, ports, 3);
 	say("evtchn.write.three_bytes", "n=%zd", n);
-	n = write(ev.fd, ports, 0);
+	n = write(fd, ports, 0);
 	say("evtchn.write.zero_bytes", "n=%zd", n);
-	n = write(ev.fd, ports, 8);
+	n = write(fd, ports, 8);
 	say("evtchn.write.two_ports", "n=%zd", n);
+	if (conf_remote()) {
+		/* The other side's event, re-enabled there. */
+		struct xfile *there = pair_file(&ev, BOUND_END);
+		long port = xf_wait(there, EVENT_WAIT_MS);
+
+		if (port >= 0)
+			xf_unmask(there, (evtchn_port_t)port);
+	}
 	ports[0] = 4000;
-	n = write(ev.fd, ports, 4);
+	n = write(fd, ports, 4);
 	say("evtchn.write.unknown_port", "n=%zd", n);
 	/* A bad buffer loses nothing: the port stays queued. */
 	{
@@ -287,65 +333,67 @@ static void read_write(void)
 
 		if (none == MAP_FAILED)
 			fatal("mmap anonymous");
-		ev_notify(ev.fd, ev.bound_end);
+		pair_notify(&ev, BOUND_END);
 		settle();
-		n = read(ev.fd, none, 4);
+		n = read(fd, none, 4);
 		say_rc("evtchn.read.bad_buffer", n);
 		say_event("evtchn.read.bad_buffer_event_kept", &ev);
 		munmap(none, PAGE);
 	}
-	say_poll("evtchn.poll.idle_again", ev.fd, 0);
-	n = lseek(ev.fd, 0, SEEK_SET);
+	say_poll("evtchn.poll.idle_again", fd, 0);
+	n = lseek(fd, 0, SEEK_SET);
 	say_rc("evtchn.lseek", n);
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
 /*
  * The ring holds 64 ports for up to 64 bound ports.  A port re-enabled
  * before it is read can be queued again, which is how a ring overflows.
+ * The ring is this side's file, the unbound end's.
  */
 static void ring_overflow(void)
 {
-	struct evpair ev;
+	struct xpair ev;
 	evtchn_port_t port;
 	ssize_t n;
-	int queued = 0;
+	int fd, queued = 0;
 
-	evpair_open(&ev, peer);
+	pair_open(&ev, UNBOUND_END);
+	fd = pair_file(&ev, UNBOUND_END)->fd;
 	for (int i = 0; i < 70; i++) {
 		/*
 		 * The event lands on unbound_end; re-enable it without
 		 * reading, once it has arrived (poll cannot tell: the ring
 		 * is not empty).
 		 */
-		ev_notify(ev.fd, ev.bound_end);
+		pair_notify(&ev, BOUND_END);
 		settle();
-		ev_unmask(ev.fd, ev.unbound_end);
+		pair_unmask(&ev, UNBOUND_END);
 		queued++;
 	}
 	settle();
 	say("evtchn.ring.overflow_after", "notifies=%d", queued);
-	say_poll("evtchn.ring.overflow_poll", ev.fd, 0);
-	n = read(ev.fd, &port, sizeof(port));
+	say_poll("evtchn.ring.overflow_poll", fd, 0);
+	n = read(fd, &port, sizeof(port));
 	say_rc("evtchn.ring.overflow_read", n);
-	say_rc("evtchn.ring.overflow_notify", ev_notify(ev.fd, ev.bound_end));
-	say_rc("evtchn.reset", ioctl(ev.fd, IOCTL_EVTCHN_RESET, NULL));
-	say_poll("evtchn.ring.after_reset_poll", ev.fd, 0);
-	ev_unmask(ev.fd, ev.unbound_end);
-	ev_notify(ev.fd, ev.bound_end);
+	say_rc("evtchn.ring.overflow_notify", pair_notify(&ev, BOUND_END));
+	say_rc("evtchn.reset", ioctl(fd, IOCTL_EVTCHN_RESET, NULL));
+	say_poll("evtchn.ring.after_reset_poll", fd, 0);
+	pair_unmask(&ev, UNBOUND_END);
+	pair_notify(&ev, BOUND_END);
 	say_event("evtchn.ring.after_reset_delivers", &ev);
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
 static void restrict_domid(void)
 {
 	struct ioctl_evtchn_restrict_domid op;
 	struct ioctl_evtchn_bind_virq virq = { VIRQ_DOM_EXC };
-	struct evpair ev;
+	struct xpair ev;
 	int fd = dev_open("evtchn");
 	int port;
 
-	evpair_open(&ev, peer);
+	pair_open(&ev, BOUND_END);
 	port = ev_bind_unbound(fd, peer);
 	op.domid = 0;
 	say_rc("evtchn.restrict_domid.dom0",
@@ -366,7 +414,7 @@ static void restrict_domid(void)
 	say_rc("evtchn.restricted.bind_virq",
 	       ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &virq));
 	say_rc("evtchn.restricted.bind_interdomain_other_domain",
-	       ev_bind_interdomain(fd, peer, ev.unbound_end));
+	       ev_bind_interdomain(fd, peer, ev.port[UNBOUND_END]));
 	say_rc("evtchn.restricted.bind_interdomain_that_domain",
 	       ev_bind_interdomain(fd, ABSENT_DOMID, 1));
 	say_rc("evtchn.restricted.notify_earlier_port",
@@ -375,7 +423,7 @@ static void restrict_domid(void)
 	       ev_unbind(fd, (evtchn_port_t)port));
 	say_rc("evtchn.restricted.reset", ioctl(fd, IOCTL_EVTCHN_RESET, NULL));
 	close(fd);
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
 static void virqs(void)
@@ -418,24 +466,27 @@ static void on_sigio(int sig)
 	sigio_count++;
 }
 
+/* SIGIO for this side's file, the unbound end's. */
 static void fasync(void)
 {
-	struct evpair ev;
+	struct xpair ev;
 	struct sigaction sa;
+	int fd;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigio;
 	sigaction(SIGIO, &sa, NULL);
-	evpair_open(&ev, peer);
-	fcntl(ev.fd, F_SETOWN, getpid());
+	pair_open(&ev, UNBOUND_END);
+	fd = pair_file(&ev, UNBOUND_END)->fd;
+	fcntl(fd, F_SETOWN, getpid());
 	say_rc("evtchn.fasync.enable",
-	       fcntl(ev.fd, F_SETFL, fcntl(ev.fd, F_GETFL) | O_ASYNC));
+	       fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC));
 	sigio_count = 0;
-	ev_notify(ev.fd, ev.bound_end);
+	pair_notify(&ev, BOUND_END);
 	settle();
 	say("evtchn.fasync.sigio_on_event", "%s", yes_no(sigio_count > 0));
 	say_event("evtchn.fasync.event", &ev);
-	evpair_close(&ev);
+	pair_close(&ev);
 	signal(SIGIO, SIG_DFL);
 }
 
@@ -482,7 +533,7 @@ int main(int argc, char **argv)
 	say_rc("evtchn.ioctl.gntdev_type",
 	       ioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, &fd));
 	close(fd);
-	evpair_open(&pace, peer);
+	pair_open(&pace, UNBOUND_END);
 	bind_rules();
 	notify_and_mask();
 	close_one_end();

@@ -4,6 +4,9 @@
  * system calls: argument checks, how file offsets are handed out, when the
  * pages go away, the device-wide limit (the module's "limit", 1024 grants
  * by default) and what fork and close do to a mapping.
+ *
+ * Everything observed is this side's; the other side only holds the far
+ * end of the channel that unmap notifications are sent on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "devices.h"
+#include "side.h"
 
 #define LIMIT 1024
 
@@ -180,9 +183,10 @@ static void dealloc_args(int fd)
 static void notify_args(int fd)
 {
 	struct share s;
-	struct evpair ev;
+	struct xpair ev;
 
-	evpair_open(&ev, peer);
+	/* The port of a notification is this domain's: the bound end. */
+	pair_open(&ev, BOUND_END);
 	share_alloc(&s, fd, peer, 2, true);
 	say_rc("gntalloc.set_unmap_notify.clear_byte",
 	       gntalloc_notify(fd, s.index + 9, UNMAP_NOTIFY_CLEAR_BYTE, 0));
@@ -203,7 +207,7 @@ static void notify_args(int fd)
 			       UNMAP_NOTIFY_SEND_EVENT, 4000));
 	say_rc("gntalloc.set_unmap_notify.send_event",
 	       gntalloc_notify(fd, s.index, UNMAP_NOTIFY_SEND_EVENT,
-			       ev.bound_end));
+			       ev.port[BOUND_END]));
 	say_rc("gntalloc.set_unmap_notify.replace_with_none",
 	       gntalloc_notify(fd, s.index, 0, 0));
 	say_rc("gntalloc.set_unmap_notify.null_arg",
@@ -212,7 +216,7 @@ static void notify_args(int fd)
 	say_event("gntalloc.set_unmap_notify.replaced_event_not_sent", &ev);
 	say_rc("gntalloc.set_unmap_notify.after_dealloc",
 	       gntalloc_notify(fd, s.index, UNMAP_NOTIFY_CLEAR_BYTE, 0));
-	evpair_close(&ev);
+	pair_close(&ev);
 }
 
 /* The limit counts every file's grants that are still alive. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * conf-gntdev: every ioctl of /dev/xen/gntdev and its mmap, through raw
- * system calls.  The grants come from gntalloc in this same process,
- * granted to the peer (by default this domain itself).
+ * system calls.  The grants come from gntalloc on the other side (side.h):
+ * in self mode this same process granting to the peer, this domain
+ * itself; in two-domain mode the agent, granting to this domain.
  *
  * What Linux 6.1's gntdev.c promises, and what these lines check on the
  * real thing: MAP_GRANT_REF only records refs (nothing reaches Xen before
@@ -18,23 +19,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "devices.h"
+#include "side.h"
 
 /* A ref no grant table of a test domain reaches. */
 #define BAD_REF 0x7fffffu
 
-static int gntalloc_fd;
+/* The other side's gntalloc file: the granter of every page mapped here. */
+static struct xfile granter;
 static domid_t peer;
 
-/* One writable page shared with the peer, mapped here too. */
-static struct share new_share(bool writable)
+/* One page the other side grants to this one, mapped there. */
+static struct xshare new_share(bool writable)
 {
-	struct share s;
+	struct xshare s;
 
-	if (share_alloc(&s, gntalloc_fd, peer, 1, writable) < 0)
-		fatal("IOCTL_GNTALLOC_ALLOC_GREF");
-	if (share_mmap(&s) < 0)
-		fatal("mmap of gntalloc");
+	xs_new(&s, &granter, 1, writable);
 	return s;
 }
 
@@ -116,8 +115,8 @@ static void map_grant_ref_args(int fd)
 static void map_indexes(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	uint32_t refs[3] = { s.refs[0], s.refs[0], s.refs[0] };
+	struct xshare s = new_share(true);
+	uint32_t refs[3] = { s.s.refs[0], s.s.refs[0], s.s.refs[0] };
 	struct gmap a, b, c, d, e;
 
 	gmap_add(&a, fd, peer, refs, 1);
@@ -142,8 +141,7 @@ static void map_indexes(void)
 	say("gntdev.index.all_removed_then_two", "page=%llu",
 	    (unsigned long long)a.index / PAGE);
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 /* IOCTL_GNTDEV_UNMAP_GRANT_REF with these arguments. */
@@ -160,8 +158,8 @@ static int unmap_ioctl(int fd, uint64_t index, uint32_t count)
 static void unmap_grant_ref_args(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	uint32_t refs[2] = { s.refs[0], s.refs[0] };
+	struct xshare s = new_share(true);
+	uint32_t refs[2] = { s.s.refs[0], s.s.refs[0] };
 	struct gmap m;
 
 	gmap_add(&m, fd, peer, refs, 2);
@@ -186,15 +184,14 @@ static void unmap_grant_ref_args(void)
 	say_rc("gntdev.unmap_grant_ref.after_unaligned",
 	       unmap_ioctl(fd, m.index, 2));
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 static void mmap_rules(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	uint32_t refs[2] = { s.refs[0], s.refs[0] };
+	struct xshare s = new_share(true);
+	uint32_t refs[2] = { s.s.refs[0], s.s.refs[0] };
 	struct gmap m, two;
 	void *p;
 
@@ -213,8 +210,8 @@ static void mmap_rules(void)
 	if (m.addr) {
 		m.addr[10] = 0xa1;
 		say("gntdev.mmap.write_seen_by_granter", "%s",
-		    yes_no(s.addr[10] == 0xa1));
-		s.addr[11] = 0xb2;
+		    yes_no(xs_get(&s, 10) == 0xa1));
+		xs_set(&s, 11, 0xb2);
 		say("gntdev.mmap.granter_write_seen", "%s",
 		    yes_no(m.addr[11] == 0xb2));
 	}
@@ -235,7 +232,7 @@ static void mmap_rules(void)
 	if (two.addr) {
 		two.addr[20] = 0x5c;
 		say("gntdev.mmap.two_refs_alias", "%s",
-		    yes_no(two.addr[PAGE + 20] == 0x5c && s.addr[20] == 0x5c));
+		    yes_no(two.addr[PAGE + 20] == 0x5c && xs_get(&s, 20) == 0x5c));
 		gmap_munmap(&two);
 	}
 	gmap_remove(&two);
@@ -245,7 +242,7 @@ static void mmap_rules(void)
 	say_rc("gntdev.mmap.private_readonly",
 	       gmap_mmap(&m, PROT_READ, MAP_PRIVATE));
 	if (m.addr) {
-		s.addr[30] = 0x3e;
+		xs_set(&s, 30, 0x3e);
 		say("gntdev.mmap.private_readonly_sees_granter", "%s",
 		    yes_no(m.addr[30] == 0x3e));
 		gmap_munmap(&m);
@@ -257,22 +254,21 @@ static void mmap_rules(void)
 	gmap_mmap(&m, PROT_READ | PROT_WRITE, MAP_SHARED);
 	say_rc("gntdev.mmap.unmap_grant_ref_while_mapped", gmap_remove(&m));
 	if (m.addr) {
-		s.addr[40] = 0x4d;
+		xs_set(&s, 40, 0x4d);
 		say("gntdev.mmap.still_shared_after_unmap_grant_ref", "%s",
 		    yes_no(m.addr[40] == 0x4d));
 		gmap_munmap(&m);
 	}
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 /* A failed mmap consumes the index: it cannot be mmapped again. */
 static void failed_mmap(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	struct share ro = new_share(false);
+	struct xshare s = new_share(true);
+	struct xshare ro = new_share(false);
 	uint32_t refs[2];
 	struct gmap bad, next, part;
 	void *p;
@@ -283,20 +279,20 @@ static void failed_mmap(void)
 						MAP_SHARED));
 	say_rc("gntdev.mmap.bad_ref_retry",
 	       gmap_mmap(&bad, PROT_READ | PROT_WRITE, MAP_SHARED));
-	gmap_add(&next, fd, peer, s.refs, 1);
+	gmap_add(&next, fd, peer, s.s.refs, 1);
 	say("gntdev.mmap.failed_index_still_held", "next_page=%llu",
 	    (unsigned long long)(next.index - bad.index) / PAGE);
 	say_rc("gntdev.mmap.unmap_grant_ref_after_failure", gmap_remove(&bad));
 	gmap_remove(&next);
 
-	refs[0] = s.refs[0];
+	refs[0] = s.s.refs[0];
 	gmap_add(&bad, fd, ABSENT_DOMID, refs, 1);
 	say_rc("gntdev.mmap.absent_domain",
 	       gmap_mmap(&bad, PROT_READ | PROT_WRITE, MAP_SHARED));
 	gmap_remove(&bad);
 
 	/* Half good, half bad: the whole mmap fails. */
-	refs[0] = s.refs[0];
+	refs[0] = s.s.refs[0];
 	refs[1] = BAD_REF;
 	gmap_add(&part, fd, peer, refs, 2);
 	say_rc("gntdev.mmap.one_of_two_bad",
@@ -304,15 +300,15 @@ static void failed_mmap(void)
 	gmap_remove(&part);
 
 	/* A read-only grant maps read-only, and only so. */
-	gmap_add(&bad, fd, peer, ro.refs, 1);
+	gmap_add(&bad, fd, peer, ro.s.refs, 1);
 	say_rc("gntdev.mmap.readonly_grant_rw",
 	       gmap_mmap(&bad, PROT_READ | PROT_WRITE, MAP_SHARED));
 	gmap_remove(&bad);
-	gmap_add(&bad, fd, peer, ro.refs, 1);
+	gmap_add(&bad, fd, peer, ro.s.refs, 1);
 	say_rc("gntdev.mmap.readonly_grant_ro",
 	       gmap_mmap(&bad, PROT_READ, MAP_SHARED));
 	if (bad.addr) {
-		ro.addr[50] = 0x6f;
+		xs_set(&ro, 50, 0x6f);
 		say("gntdev.mmap.readonly_grant_sees_granter", "%s",
 		    yes_no(bad.addr[50] == 0x6f));
 		gmap_munmap(&bad);
@@ -321,25 +317,25 @@ static void failed_mmap(void)
 
 	/* A grant to some other domain cannot be mapped here. */
 	{
-		struct share other;
+		struct xshare other;
 
-		if (share_alloc(&other, gntalloc_fd, ABSENT_DOMID, 1, true) < 0)
+		if (xs_alloc(&other, &granter, ABSENT_DOMID, 1, true) < 0)
 			fatal("IOCTL_GNTALLOC_ALLOC_GREF");
-		gmap_add(&bad, fd, peer, other.refs, 1);
+		gmap_add(&bad, fd, peer, other.s.refs, 1);
 		say_rc("gntdev.mmap.grant_to_other_domain",
 		       gmap_mmap(&bad, PROT_READ | PROT_WRITE, MAP_SHARED));
 		gmap_remove(&bad);
-		share_dealloc(&other);
+		xs_dealloc(&other);
 	}
 
 	/* A grant whose gntalloc side was released is gone. */
 	{
-		struct share gone;
+		struct xshare gone;
 
-		if (share_alloc(&gone, gntalloc_fd, peer, 1, true) < 0)
+		if (xs_alloc(&gone, &granter, side_peer(THERE), 1, true) < 0)
 			fatal("IOCTL_GNTALLOC_ALLOC_GREF");
-		share_dealloc(&gone);
-		gmap_add(&bad, fd, peer, gone.refs, 1);
+		xs_dealloc(&gone);
+		gmap_add(&bad, fd, peer, gone.s.refs, 1);
 		say_rc("gntdev.mmap.released_grant",
 		       gmap_mmap(&bad, PROT_READ | PROT_WRITE, MAP_SHARED));
 		gmap_remove(&bad);
@@ -348,17 +344,44 @@ static void failed_mmap(void)
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	say_ptr("gntdev.mmap.empty_file", p);
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
-	share_munmap(&ro);
-	share_dealloc(&ro);
+	xs_release(&s);
+	xs_release(&ro);
+}
+
+/*
+ * GET_OFFSET_FOR_VADDR of an address that gntalloc (not gntdev) maps in
+ * this process: the granter's own mapping of S when it is this process,
+ * else a page this process grants for the purpose.
+ */
+static long gntalloc_mapping_offset(int fd, struct xshare *s)
+{
+	struct ioctl_gntdev_get_offset_for_vaddr op;
+	struct xshare own;
+	struct xfile file;
+	long rc;
+	int err;
+
+	memset(&op, 0, sizeof(op));
+	if (s->file.local) {
+		op.vaddr = (uintptr_t)s->s.addr;
+		return ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &op);
+	}
+	xf_open(&file, HERE, "gntalloc");
+	xs_new(&own, &file, 1, true);
+	op.vaddr = (uintptr_t)own.s.addr;
+	rc = ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &op);
+	err = errno;
+	xs_release(&own);
+	xf_close(&file);
+	errno = err;
+	return rc;
 }
 
 static void get_offset_for_vaddr(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	uint32_t refs[3] = { s.refs[0], s.refs[0], s.refs[0] };
+	struct xshare s = new_share(true);
+	uint32_t refs[3] = { s.s.refs[0], s.s.refs[0], s.s.refs[0] };
 	struct ioctl_gntdev_get_offset_for_vaddr op;
 	struct gmap first, m;
 	int local;
@@ -390,9 +413,8 @@ static void get_offset_for_vaddr(void)
 	op.vaddr = (uintptr_t)&local;
 	say_rc("gntdev.get_offset_for_vaddr.stack",
 	       ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &op));
-	op.vaddr = (uintptr_t)s.addr;
 	say_rc("gntdev.get_offset_for_vaddr.gntalloc_mapping",
-	       ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &op));
+	       gntalloc_mapping_offset(fd, &s));
 	say_rc("gntdev.get_offset_for_vaddr.null_arg",
 	       ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, NULL));
 
@@ -419,19 +441,19 @@ static void get_offset_for_vaddr(void)
 	       ioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &op));
 	gmap_remove(&first);
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 static void notify_args(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
-	struct evpair ev;
+	struct xshare s = new_share(true);
+	struct xpair ev;
 	struct gmap m, ro;
 
-	evpair_open(&ev, peer);
-	gmap_add(&m, fd, peer, s.refs, 1);
+	/* The port of a notification is this domain's: the bound end. */
+	pair_open(&ev, BOUND_END);
+	gmap_add(&m, fd, peer, s.s.refs, 1);
 	say_rc("gntdev.set_unmap_notify.before_mmap",
 	       gntdev_notify(fd, m.index + 5, UNMAP_NOTIFY_CLEAR_BYTE, 0));
 	say_rc("gntdev.set_unmap_notify.bad_action",
@@ -448,7 +470,7 @@ static void notify_args(void)
 			     4000));
 	say_rc("gntdev.set_unmap_notify.port_of_this_domain",
 	       gntdev_notify(fd, m.index, UNMAP_NOTIFY_SEND_EVENT,
-			     ev.bound_end));
+			     ev.port[BOUND_END]));
 	say_rc("gntdev.set_unmap_notify.action_none",
 	       gntdev_notify(fd, m.index, 0, 0));
 	say_rc("gntdev.set_unmap_notify.last_byte",
@@ -461,45 +483,43 @@ static void notify_args(void)
 	say_event("gntdev.set_unmap_notify.replaced_event_not_sent", &ev);
 
 	/* Clearing a byte needs a writable mapping. */
-	gmap_add(&ro, fd, peer, s.refs, 1);
+	gmap_add(&ro, fd, peer, s.s.refs, 1);
 	gmap_mmap(&ro, PROT_READ, MAP_SHARED);
 	say_rc("gntdev.set_unmap_notify.clear_byte_readonly_map",
 	       gntdev_notify(fd, ro.index, UNMAP_NOTIFY_CLEAR_BYTE, 0));
 	say_rc("gntdev.set_unmap_notify.send_event_readonly_map",
 	       gntdev_notify(fd, ro.index, UNMAP_NOTIFY_SEND_EVENT,
-			     ev.bound_end));
+			     ev.port[BOUND_END]));
 	if (ro.addr)
 		gmap_munmap(&ro);
 	gmap_remove(&ro);
 	say_event("gntdev.set_unmap_notify.readonly_map_event", &ev);
-	evpair_close(&ev);
+	pair_close(&ev);
 	close(fd);
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 /* What a child and a closed file see of a mapping. */
 static void lifetime(void)
 {
 	int fd = dev_open("gntdev");
-	struct share s = new_share(true);
+	struct xshare s = new_share(true);
 	struct gmap m;
 
-	gmap_one(&m, fd, peer, s.refs[0]);
-	s.addr[60] = 0x7a;
+	gmap_one(&m, fd, peer, s.s.refs[0]);
+	xs_set(&s, 60, 0x7a);
 	say_child_read("gntdev.fork.child_reads_mapping", &m.addr[60]);
 	say("gntdev.fork.parent_still_reads", "%s", yes_no(m.addr[60] == 0x7a));
 	gmap_remove(&m);
 	close(fd);
-	s.addr[61] = 0x7b;
+	xs_set(&s, 61, 0x7b);
 	say("gntdev.close.mapping_survives_close", "%s",
 	    yes_no(m.addr[61] == 0x7b));
 	m.addr[62] = 0x7c;
 	say("gntdev.close.mapping_writable_after_close", "%s",
-	    yes_no(s.addr[62] == 0x7c));
+	    yes_no(xs_get(&s, 62) == 0x7c));
 	say_rc("gntdev.close.munmap_after_close", gmap_munmap(&m));
-	share_munmap(&s);
-	share_dealloc(&s);
+	xs_release(&s);
 }
 
 int main(int argc, char **argv)
@@ -508,7 +528,7 @@ int main(int argc, char **argv)
 
 	conf_init(argc, argv);
 	peer = conf_peer();
-	gntalloc_fd = dev_open("gntalloc");
+	xf_open(&granter, THERE, "gntalloc");
 	fd = dev_open("gntdev");
 	say("gntdev.open", "ok");
 	unknown_ioctls(fd);
@@ -521,6 +541,6 @@ int main(int argc, char **argv)
 	get_offset_for_vaddr();
 	notify_args();
 	lifetime();
-	close(gntalloc_fd);
+	xf_close(&granter);
 	return 0;
 }

@@ -8,64 +8,56 @@
  * the file; for gntalloc, DEALLOC_GREF, munmap, or close.  After each step
  * the line says whether the byte is still set and which event arrived.
  *
- * The byte is watched from the other side of the grant: gntdev's byte
- * through the gntalloc mapping of the same page, gntalloc's byte through a
- * gntdev mapping of it.  The event is sent on the bound end of a channel
- * and arrives on its unbound end.
+ * The byte is watched from the other side of the grant (side.h): gntdev's
+ * byte through the granter's gntalloc mapping of the same page, gntalloc's
+ * byte through the grantee's gntdev mapping of it.  The event is sent on
+ * the bound end of a channel, this side's, and arrives on its unbound end,
+ * the other side's.
  */
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "devices.h"
+#include "side.h"
 
 #define MARK 0x5a
 #define OFFSET 100
 
 static domid_t peer;
-static int gntalloc_fd;
-static struct evpair ev;
+/* The other side's gntalloc file: the granter of the pages gntdev maps. */
+static struct xfile granter;
+static struct xpair ev;
 
-/* What KEY's step left: the byte (seen through VIEW) and the event. */
-static void say_step(const char *key, const volatile uint8_t *view)
+/*
+ * What KEY's step left: the byte, seen through the other side's share
+ * or map of the page, and the event.
+ */
+static void say_step(const char *key, struct xshare *vs, struct xmap *vm)
 {
-	long port = ev_wait(ev.fd, EVENT_WAIT_MS);
+	struct xevent got = pair_wait(&ev, EVENT_WAIT_MS);
 
-	if (view)
-		say(key, "byte=0x%02x event=%s", view[OFFSET],
-		    ev_name(&ev, port));
-	else
-		say(key, "event=%s", ev_name(&ev, port));
-	if (port >= 0)
-		ev_unmask(ev.fd, (evtchn_port_t)port);
+	say(key, "byte=0x%02x event=%s", x_get(vs, vm, OFFSET),
+	    pair_name(&ev, got));
+	pair_unmask_event(&ev, got);
 }
 
 /* say_step for "notify.DEVICE.NAME.STEP". */
 static void say_after(const char *device, const char *name, const char *step,
-		      const volatile uint8_t *view)
+		      struct xshare *vs, struct xmap *vm)
 {
 	char key[128];
 
 	snprintf(key, sizeof(key), "notify.%s.%s.%s", device, name, step);
-	say_step(key, view);
+	say_step(key, vs, vm);
 }
 
-static struct share granted_page(void)
+static struct xshare granted_page(void)
 {
-	struct share s;
+	struct xshare s;
 
-	if (share_alloc(&s, gntalloc_fd, peer, 1, true) < 0)
-		fatal("IOCTL_GNTALLOC_ALLOC_GREF");
-	if (share_mmap(&s) < 0)
-		fatal("mmap of gntalloc");
-	s.addr[OFFSET] = MARK;
+	xs_new(&s, &granter, 1, true);
+	xs_set(&s, OFFSET, MARK);
 	return s;
-}
-
-static void release_share(struct share *s)
-{
-	share_munmap(s);
-	share_dealloc(s);
 }
 
 enum gntdev_order { MUNMAP_FIRST, UNMAP_IOCTL_FIRST, CLOSE_MAPPED,
@@ -79,53 +71,53 @@ static void gntdev_case(const char *name, uint32_t action,
 			enum gntdev_order order)
 {
 	char key[128];
-	struct share s = granted_page();
+	struct xshare s = granted_page();
 	int fd = dev_open("gntdev");
 	struct gmap m;
 
-	if (gmap_add(&m, fd, peer, s.refs, 1) < 0)
+	if (gmap_add(&m, fd, peer, s.s.refs, 1) < 0)
 		fatal("IOCTL_GNTDEV_MAP_GRANT_REF");
 	if (order != NEVER_MMAPPED &&
 	    gmap_mmap(&m, PROT_READ | PROT_WRITE, MAP_SHARED) < 0)
 		fatal("mmap of a grant");
 	snprintf(key, sizeof(key), "notify.gntdev.%s.set", name);
 	say_rc(key, gntdev_notify(fd, m.index + OFFSET, action,
-				  ev.bound_end));
+				  ev.port[BOUND_END]));
 	switch (order) {
 	case MUNMAP_FIRST:
 		gmap_munmap(&m);
-		say_after("gntdev", name, "after_munmap", s.addr);
+		say_after("gntdev", name, "after_munmap", &s, NULL);
 		gmap_remove(&m);
-		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", &s, NULL);
 		break;
 	case UNMAP_IOCTL_FIRST:
 		gmap_remove(&m);
-		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", &s, NULL);
 		gmap_munmap(&m);
-		say_after("gntdev", name, "after_munmap", s.addr);
+		say_after("gntdev", name, "after_munmap", &s, NULL);
 		break;
 	case CLOSE_MAPPED:
 		close(fd);
 		fd = -1;
-		say_after("gntdev", name, "after_close", s.addr);
+		say_after("gntdev", name, "after_close", &s, NULL);
 		gmap_munmap(&m);
-		say_after("gntdev", name, "after_munmap", s.addr);
+		say_after("gntdev", name, "after_munmap", &s, NULL);
 		break;
 	case CLOSE_UNMAPPED:
 		gmap_munmap(&m);
-		say_after("gntdev", name, "after_munmap", s.addr);
+		say_after("gntdev", name, "after_munmap", &s, NULL);
 		close(fd);
 		fd = -1;
-		say_after("gntdev", name, "after_close", s.addr);
+		say_after("gntdev", name, "after_close", &s, NULL);
 		break;
 	case NEVER_MMAPPED:
 		gmap_remove(&m);
-		say_after("gntdev", name, "after_unmap_ioctl", s.addr);
+		say_after("gntdev", name, "after_unmap_ioctl", &s, NULL);
 		break;
 	}
 	if (fd >= 0)
 		close(fd);
-	release_share(&s);
+	xs_release(&s);
 }
 
 /*
@@ -134,89 +126,90 @@ static void gntdev_case(const char *name, uint32_t action,
  */
 static void gntdev_port_unbound_first(void)
 {
-	struct share s = granted_page();
+	struct xshare s = granted_page();
 	int fd = dev_open("gntdev");
-	struct evpair own;
+	struct xpair own;
 	struct gmap m;
-	long port;
+	struct xevent got;
 
-	evpair_open(&own, peer);
-	gmap_one(&m, fd, peer, s.refs[0]);
+	pair_open(&own, BOUND_END);
+	gmap_one(&m, fd, peer, s.s.refs[0]);
 	say_rc("notify.gntdev.port_unbound_first.set",
 	       gntdev_notify(fd, m.index, UNMAP_NOTIFY_SEND_EVENT,
-			     own.bound_end));
+			     own.port[BOUND_END]));
 	say_rc("notify.gntdev.port_unbound_first.unbind",
-	       ev_unbind(own.fd, own.bound_end));
+	       pair_unbind(&own, BOUND_END));
 	gmap_munmap(&m);
 	gmap_remove(&m);
-	port = ev_wait(own.fd, EVENT_WAIT_MS);
+	got = pair_wait(&own, EVENT_WAIT_MS);
 	say("notify.gntdev.port_unbound_first.after_unmap", "event=%s",
-	    ev_name(&own, port));
-	evpair_close(&own);
+	    pair_name(&own, got));
+	pair_close(&own);
 	close(fd);
-	release_share(&s);
+	xs_release(&s);
 }
 
 enum gntalloc_order { DEALLOC_FIRST, MUNMAP_FIRST_A, CLOSE_FIRST,
 		      NOT_MMAPPED };
 
 /*
- * gntalloc notification ACTION on a fresh page that a gntdev mapping
- * watches, let go in ORDER.
+ * gntalloc notification ACTION on a fresh page that the other side's
+ * gntdev mapping watches, let go in ORDER.
  */
 static void gntalloc_case(const char *name, uint32_t action,
 			  enum gntalloc_order order)
 {
 	char key[128];
 	int fd = dev_open("gntalloc");
-	int gfd = dev_open("gntdev");
+	struct xfile grantee;
 	struct share s;
-	struct gmap watch;
+	struct xmap watch;
 
+	xf_open(&grantee, THERE, "gntdev");
 	if (share_alloc(&s, fd, peer, 1, true) < 0)
 		fatal("IOCTL_GNTALLOC_ALLOC_GREF");
 	if (order != NOT_MMAPPED && share_mmap(&s) < 0)
 		fatal("mmap of gntalloc");
-	gmap_one(&watch, gfd, peer, s.refs[0]);
-	watch.addr[OFFSET] = MARK;
+	xm_one(&watch, &grantee, side_peer(THERE), s.refs[0]);
+	xm_set(&watch, OFFSET, MARK);
 	snprintf(key, sizeof(key), "notify.gntalloc.%s.set", name);
 	say_rc(key, gntalloc_notify(fd, s.index + OFFSET, action,
-				    ev.bound_end));
+				    ev.port[BOUND_END]));
 	switch (order) {
 	case DEALLOC_FIRST:
 		share_dealloc(&s);
-		say_after("gntalloc", name, "after_dealloc", watch.addr);
+		say_after("gntalloc", name, "after_dealloc", NULL, &watch);
 		share_munmap(&s);
-		say_after("gntalloc", name, "after_munmap", watch.addr);
+		say_after("gntalloc", name, "after_munmap", NULL, &watch);
 		close(fd);
 		break;
 	case MUNMAP_FIRST_A:
 		share_munmap(&s);
-		say_after("gntalloc", name, "after_munmap", watch.addr);
+		say_after("gntalloc", name, "after_munmap", NULL, &watch);
 		share_dealloc(&s);
-		say_after("gntalloc", name, "after_dealloc", watch.addr);
+		say_after("gntalloc", name, "after_dealloc", NULL, &watch);
 		close(fd);
 		break;
 	case CLOSE_FIRST:
 		close(fd);
-		say_after("gntalloc", name, "after_close", watch.addr);
+		say_after("gntalloc", name, "after_close", NULL, &watch);
 		share_munmap(&s);
-		say_after("gntalloc", name, "after_munmap", watch.addr);
+		say_after("gntalloc", name, "after_munmap", NULL, &watch);
 		break;
 	case NOT_MMAPPED:
 		share_dealloc(&s);
-		say_after("gntalloc", name, "after_dealloc", watch.addr);
+		say_after("gntalloc", name, "after_dealloc", NULL, &watch);
 		close(fd);
 		break;
 	}
 	/* The grantee's mapping outlives the granter's release. */
-	watch.addr[OFFSET + 1] = 0x77;
+	xm_set(&watch, OFFSET + 1, 0x77);
 	snprintf(key, sizeof(key), "notify.gntalloc.%s.grantee_still_maps",
 		 name);
-	say(key, "%s", yes_no(watch.addr[OFFSET + 1] == 0x77));
-	gmap_munmap(&watch);
-	gmap_remove(&watch);
-	close(gfd);
+	say(key, "%s", yes_no(xm_get(&watch, OFFSET + 1) == 0x77));
+	xm_munmap(&watch);
+	xm_remove(&watch);
+	xf_close(&grantee);
 }
 
 int main(int argc, char **argv)
@@ -226,8 +219,8 @@ int main(int argc, char **argv)
 
 	conf_init(argc, argv);
 	peer = conf_peer();
-	gntalloc_fd = dev_open("gntalloc");
-	evpair_open(&ev, peer);
+	xf_open(&granter, THERE, "gntalloc");
+	pair_open(&ev, BOUND_END);
 
 	gntdev_case("clear.munmap_first", clear, MUNMAP_FIRST);
 	gntdev_case("clear.unmap_ioctl_first", clear, UNMAP_IOCTL_FIRST);
@@ -247,7 +240,7 @@ int main(int argc, char **argv)
 	gntalloc_case("both.close_first", clear | send, CLOSE_FIRST);
 	gntalloc_case("both.never_mmapped", clear | send, NOT_MMAPPED);
 
-	evpair_close(&ev);
-	close(gntalloc_fd);
+	pair_close(&ev);
+	xf_close(&granter);
 	return 0;
 }
