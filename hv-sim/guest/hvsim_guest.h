@@ -101,6 +101,8 @@ int hvsim_guest_upcall_fd(const struct hvsim_guest *g);
 /* Waits up to timeout_ms (-1: forever) for a kick and consumes it.
  * Returns 1 if kicked, 0 on timeout. */
 int hvsim_guest_wait_upcall(struct hvsim_guest *g, int timeout_ms);
+/* Consumes a kick, if there is one, without waiting. */
+void hvsim_guest_take_upcall(struct hvsim_guest *g);
 
 /*
  * The 2-level scan an upcall handler does: clears evtchn_upcall_pending,

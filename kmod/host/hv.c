@@ -123,7 +123,8 @@ static void vcpu_thread(void *arg)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && p[0].revents) {
-			hvsim_guest_wait_upcall(guest, 0);
+			/* poll said it is there: take it without polling again */
+			hvsim_guest_take_upcall(guest);
 			hvsim_guest_scan_events(guest, handle_port, NULL);
 		}
 		if (n > 0 && p[1].revents) {

@@ -14,12 +14,14 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -198,6 +200,64 @@ static double host_event_rtt(void)
 	return rtt;
 }
 
+/*
+ * The hand-offs a round trip needs in this design, each a thread of one
+ * process waking a thread of another: per direction, program -> its
+ * kernel's device thread -> hvsimd -> the peer kernel's vCPU -> the peer's
+ * device thread blocked in read -> the peer program (5), then the peer's
+ * unmask, program -> kernel -> program (2).  An eventfd ping-pong needs 2.
+ */
+#define RTT_HANDOFFS 14
+
+/*
+ * The same number of hand-offs on the host: a token passed round a ring
+ * of RTT_HANDOFFS processes over unix stream sockets (what the device and
+ * hypercall sockets are), so the design's own floor on this machine.
+ */
+static double host_ring_rtt(void)
+{
+	int ring[RTT_HANDOFFS][2];
+	pid_t pids[RTT_HANDOFFS];
+	struct rounds rounds = { 0 };
+	char token = 't';
+
+	for (int i = 0; i < RTT_HANDOFFS; i++)
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ring[i]) < 0)
+			fail("socketpair");
+	/* process i reads ring[i - 1][1] and writes ring[i][0]; 0 is us */
+	for (int i = 1; i < RTT_HANDOFFS; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			fail("fork");
+		if (pids[i] == 0) {
+			for (;;) {
+				if (read(ring[i - 1][1], &token, 1) != 1 ||
+				    write(ring[i][0], &token, 1) != 1)
+					_exit(0);
+			}
+		}
+	}
+	for (int i = 0; i < 200 + EVENT_ROUNDS; i++) {
+		long long t = now_ns();
+
+		if (write(ring[0][0], &token, 1) != 1 ||
+		    read(ring[RTT_HANDOFFS - 1][1], &token, 1) != 1)
+			fail("the host ring");
+		if (i >= 200)
+			rounds_add(&rounds, now_ns() - t);
+	}
+	/* every process holds every end, so none would see EOF */
+	for (int i = 1; i < RTT_HANDOFFS; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+	for (int i = 0; i < RTT_HANDOFFS; i++) {
+		close(ring[i][0]);
+		close(ring[i][1]);
+	}
+	return rounds_median(&rounds);
+}
+
 int main(void)
 {
 	char err[PATH_MAX + 64] = "";
@@ -224,6 +284,7 @@ int main(void)
 
 	double map = libxen_map(a, b), map_host = host_map();
 	double rtt = libxen_event_rtt(a, b), rtt_host = host_event_rtt();
+	double rtt_ring = host_ring_rtt();
 	double map_ratio = map_host / map, rtt_ratio = rtt / rtt_host;
 
 	printf("bench-libxen (Debian's libxengnttab/libxenevtchn in two domains through "
@@ -241,6 +302,9 @@ int main(void)
 	       "unmask alone (program -> kernel -> back) %.1f x2,\n    the rest (hvsimd -> peer "
 	       "kernel's vCPU -> its reader thread -> peer program, and contention) %.1f x2\n",
 	       notify_us, unmask_us, (rtt / 1000 - 2 * notify_us - 2 * unmask_us) / 2);
+	printf("  the design's floor: a round trip is %d hand-offs between processes; the host "
+	       "passes a token round a ring of %d over unix sockets in %.1f us: emulator/floor "
+	       "%.2fx\n", RTT_HANDOFFS, RTT_HANDOFFS, rtt_ring / 1000, rtt / rtt_ring);
 
 	hvsim_ctl_close(ctl);
 	hvsim_down(dir);
