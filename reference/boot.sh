@@ -7,6 +7,8 @@
 #   REF_TIMEOUT     seconds before the VM is given up on (default 150)
 #   REF_XEN_ARGS    Xen's command line
 #   REF_DOM0_ARGS   dom0 kernel's command line
+#   REF_QEMU_CPU    QEMU's -cpu
+#   REF_QEMU_MEM    QEMU's -m, in MiB
 set -eu
 root=$1
 initrd=$2
@@ -18,6 +20,9 @@ xen_args=${REF_XEN_ARGS:-console=com1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1}
 # fifo_events=0: hvsim implements the 2-level event ABI only, so the oracle
 # runs that one too (its limits and errnos differ from FIFO's).
 dom0_args=${REF_DOM0_ARGS:-console=hvc0 xen.fifo_events=0}
+# SMAP hidden: under TCG the PV dom0 dies of a page fault with it.
+cpu=${REF_QEMU_CPU:-max,-smap}
+mem=${REF_QEMU_MEM:-2048}
 
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -39,9 +44,8 @@ console=$out.console
 echo "reference: booting Xen + dom0 in QEMU (TCG, up to ${timeout}s)"
 start=$(date +%s)
 rc=0
-# SMAP hidden: under TCG the PV dom0 dies of a page fault with it.
 timeout "$timeout" qemu-system-x86_64 -machine q35,accel=tcg \
-	-cpu max,-smap -m 2048 -smp 1 -nographic -no-reboot \
+	-cpu "$cpu" -m "$mem" -smp 1 -nographic -no-reboot \
 	-serial stdio -monitor none \
 	-kernel "$root/xen.elf" -append "$xen_args" \
 	-initrd "$root/vmlinuz $dom0_args,$initrd" \
