@@ -30,7 +30,9 @@ ALL += $(BIN)/hvsimd $(LIB)/libhvsim-guest.a
 INSTALL_LIBEXEC += $(BIN)/hvsimd
 
 # Unit tests (check), next to what they test.
-HV_UNIT_TESTS := grant_table evtchn domain xenstore
+HV_UNIT_TESTS := grant_table evtchn domain xenstore trace
+# the hypercall records' text is trace_abi.c's (hvsimd's, not libhvcore's)
+$(O)/tests/hv-trace-test: $(OBJ)/hv-sim/trace_abi.o
 $(O)/tests/hv-%-test: $(OBJ)/hv-sim/%_test.o $(OBJ)/hv-sim/test_support.o $(LIB)/libhvcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)

@@ -5,8 +5,8 @@
 
 #include "gfn_map.h"
 
-#define CHUNK_SHIFT 9
-#define CHUNK_SIZE  (1u << CHUNK_SHIFT)
+#define CHUNK_SHIFT GFN_MAP_CHUNK_SHIFT
+#define CHUNK_SIZE  GFN_MAP_CHUNK_SIZE
 
 int gfn_map_init(struct gfn_map *m, uint64_t nr_gfns)
 {
@@ -25,22 +25,10 @@ void gfn_map_fini(struct gfn_map *m)
 	m->nr_chunks = m->count = 0;
 }
 
-struct gfn_entry *gfn_map_get(const struct gfn_map *m, uint64_t gfn)
+int gfn_map_set_new_chunk(struct gfn_map *m, uint64_t gfn, uint16_t domid, uint64_t frame,
+			  bool readonly)
 {
 	uint64_t c = gfn >> CHUNK_SHIFT;
-	struct gfn_entry *e;
-
-	if (c >= m->nr_chunks || !m->chunks[c])
-		return NULL;
-	e = &m->chunks[c][gfn & (CHUNK_SIZE - 1)];
-	return e->used ? e : NULL;
-}
-
-int gfn_map_set(struct gfn_map *m, uint64_t gfn, uint16_t domid, uint64_t frame,
-		bool readonly)
-{
-	uint64_t c = gfn >> CHUNK_SHIFT;
-	struct gfn_entry *e;
 
 	if (c >= m->nr_chunks)
 		return -EINVAL;
@@ -49,21 +37,7 @@ int gfn_map_set(struct gfn_map *m, uint64_t gfn, uint16_t domid, uint64_t frame,
 		if (!m->chunks[c])
 			return -ENOMEM;
 	}
-	e = &m->chunks[c][gfn & (CHUNK_SIZE - 1)];
-	if (!e->used)
-		m->count++;
-	*e = (struct gfn_entry){ frame, domid, true, readonly };
-	return 0;
-}
-
-void gfn_map_clear(struct gfn_map *m, uint64_t gfn)
-{
-	struct gfn_entry *e = gfn_map_get(m, gfn);
-
-	if (e) {
-		e->used = false;
-		m->count--;
-	}
+	return gfn_map_set(m, gfn, domid, frame, readonly);
 }
 
 void gfn_map_clear_all(struct gfn_map *m)

@@ -4,6 +4,13 @@
  * records (sequence number and time fixed there); the writer formats them
  * in order and writes them in batches.  Each line is complete when it
  * reaches the file, so `hvsim trace -f` never sees half a record.
+ *
+ * Waking a thread costs the waker a system call and, on a small machine,
+ * the CPU the guests were about to use; so the hypervisor wakes the
+ * writer only when it sleeps with nothing to do.  After each batch the
+ * writer lingers a few milliseconds for the next records (a stream of
+ * them costs one wake-up per batch rather than one per record), unless
+ * a big batch is waiting, someone syncs, or the trace closes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,13 +25,20 @@
 #include "trace.h"
 
 /* Past this many queued bytes the hypervisor waits for the writer. */
-#define TRACE_QUEUE_MAX (64u << 20)
+#define TRACE_QUEUE_MAX   (64u << 20)
+/* A batch this big is formatted at once, lingering or not. */
+#define TRACE_BATCH_BYTES (1u << 20)
+/* How long the writer waits for more records after a batch. */
+#define TRACE_LINGER_NS   (4 * 1000 * 1000L)
+/* The writer's write(2)s are about this big. */
+#define TRACE_WRITE_BYTES (1u << 20)
 
 struct trace_rec {
 	struct trace_rec *next;
 	uint64_t seq;
 	double t;
-	trace_format_fn format;  /* NULL: data holds the members already */
+	trace_format_fn format;  /* NULL: obj holds the record */
+	struct json_object *obj;
 	size_t len;
 	char data[];
 };
@@ -36,33 +50,50 @@ static struct timespec t0;
 static pthread_t writer;
 static bool writer_running, stopping;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queued = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t queued;          /* CLOCK_MONOTONIC: the linger is timed */
 static pthread_cond_t drained = PTHREAD_COND_INITIALIZER;
 static struct trace_rec *head, **tail = &head;
 static size_t queued_bytes;
-static uint64_t written_seq;     /* every record up to this one is in the file */
+static uint64_t queued_seq;     /* the last record queued */
+static uint64_t written_seq;    /* every record up to this one is in the file */
+static uint64_t sync_seq;       /* trace_sync waits for this one */
+static unsigned int full_waiters;      /* the hypervisor waits for room */
 
-struct outbuf {
-	char *s;
-	size_t len, cap;
-};
+/* What the writer does, so that the hypervisor signals only when needed. */
+static enum { WRITER_BUSY, WRITER_LINGERING, WRITER_IDLE } writer_state;
+static bool wake_sent;          /* a signal is on its way already */
 
-static void out_append(struct outbuf *o, const char *s, size_t n)
+/* Output buffer ------------------------------------------------------------ */
+
+char *trace_buf_room(struct trace_buf *b, size_t n)
 {
-	if (o->len + n > o->cap) {
-		size_t cap = (o->len + n) * 2;
-		char *p = realloc(o->s, cap);
+	if (b->failed)
+		return NULL;
+	if (b->len + n > b->cap) {
+		size_t cap = (b->len + n) * 2;
+		char *s = realloc(b->s, cap);
 
-		if (!p)
-			return;
-		o->s = p;
-		o->cap = cap;
+		if (!s) {
+			b->failed = true;
+			return NULL;
+		}
+		b->s = s;
+		b->cap = cap;
 	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
+	return b->s + b->len;
 }
 
-static void out_flush(struct outbuf *o)
+void trace_buf_put(struct trace_buf *b, const void *s, size_t n)
+{
+	char *p = trace_buf_room(b, n);
+
+	if (p) {
+		memcpy(p, s, n);
+		b->len += n;
+	}
+}
+
+static void out_flush(struct trace_buf *o)
 {
 	size_t off = 0;
 
@@ -78,16 +109,87 @@ static void out_flush(struct outbuf *o)
 	o->len = 0;
 }
 
+/* One line: {"seq":N,"t":T,members}; nothing at all if memory ran out. */
+static void format_rec(struct trace_buf *o, struct trace_rec *r)
+{
+	size_t start = o->len, members;
+	char *p = trace_buf_room(o, 64);
+
+	if (p)
+		o->len += (size_t)snprintf(p, 64, "{\"seq\":%llu,\"t\":%.6f,",
+					   (unsigned long long)r->seq, r->t);
+	members = o->len;
+	if (r->format) {
+		r->format(r->data, r->len, o);
+	} else {
+		const char *s = json_object_to_json_string_ext(r->obj, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE);
+		size_t len = strlen(s);
+
+		/* the members: the object without its braces */
+		if (len >= 2)
+			trace_buf_put(o, s + 1, len - 2);
+	}
+	if (o->len == members)
+		o->len--;       /* no members: no comma after the time */
+	trace_buf_put(o, "}\n", 2);
+	if (o->failed) {
+		o->len = start;
+		o->failed = false;
+	}
+}
+
+/* What a queued record costs, for the limits (a json one: about its text). */
+static size_t rec_bytes(const struct trace_rec *r)
+{
+	return sizeof(*r) + (r->obj ? 128 : r->len);
+}
+
+/* Something the writer must not linger for.  Lock held. */
+static bool writer_urgent(void)
+{
+	return stopping || full_waiters || queued_bytes >= TRACE_BATCH_BYTES ||
+	       sync_seq > written_seq;
+}
+
+static void linger(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += TRACE_LINGER_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	writer_state = WRITER_LINGERING;
+	wake_sent = false;
+	while (!writer_urgent() && pthread_cond_timedwait(&queued, &lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *writer_main(void *arg)
 {
-	struct outbuf o = { 0 };
+	struct trace_buf o = { 0 };
+	bool wrote = false;
 
 	pthread_mutex_lock(&lock);
 	for (;;) {
-		while (!head && !stopping)
+		if (!head || (wrote && !writer_urgent())) {
+			if (stopping && !head)
+				break;
+			if (wrote) {
+				/* a stream of records may be on: gather it */
+				linger();
+				wrote = false;
+				continue;
+			}
+			writer_state = WRITER_IDLE;
+			wake_sent = false;
 			pthread_cond_wait(&queued, &lock);
-		if (!head)
-			break;
+			continue;
+		}
+		writer_state = WRITER_BUSY;
 		struct trace_rec *batch = head;
 
 		head = NULL;
@@ -98,23 +200,18 @@ static void *writer_main(void *arg)
 		size_t freed = 0;
 
 		for (struct trace_rec *r = batch, *next; r; r = next) {
-			char headbuf[64];
-			size_t mlen = r->len;
-			const char *members = r->format ? r->format(r->data, r->len, &mlen) : r->data;
-			int n = snprintf(headbuf, sizeof(headbuf), "{\"seq\":%llu,\"t\":%.6f%s",
-					 (unsigned long long)r->seq, r->t, mlen ? "," : "");
-
-			out_append(&o, headbuf, (size_t)n);
-			out_append(&o, members, mlen);
-			out_append(&o, "}\n", 2);
-			if (o.len > (1u << 20))
+			format_rec(&o, r);
+			if (o.len >= TRACE_WRITE_BYTES)
 				out_flush(&o);
 			last = r->seq;
-			freed += r->len;
+			freed += rec_bytes(r);
 			next = r->next;
+			if (r->obj)
+				json_object_put(r->obj);
 			free(r);
 		}
 		out_flush(&o);
+		wrote = true;
 
 		pthread_mutex_lock(&lock);
 		queued_bytes -= freed;
@@ -128,17 +225,26 @@ static void *writer_main(void *arg)
 
 int trace_open(const char *path)
 {
+	pthread_condattr_t attr;
+
 	trace_close();
 	next_seq = 1;
-	written_seq = 0;
+	queued_seq = written_seq = sync_seq = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!path)
 		return 0;
 	trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (trace_fd < 0)
 		return -errno;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&queued, &attr);
+	pthread_condattr_destroy(&attr);
 	stopping = false;
+	writer_state = WRITER_BUSY;
+	wake_sent = false;
 	if (pthread_create(&writer, NULL, writer_main, NULL) != 0) {
+		pthread_cond_destroy(&queued);
 		close(trace_fd);
 		trace_fd = -1;
 		return -EAGAIN;
@@ -155,6 +261,7 @@ void trace_close(void)
 		pthread_cond_signal(&queued);
 		pthread_mutex_unlock(&lock);
 		pthread_join(writer, NULL);
+		pthread_cond_destroy(&queued);
 		writer_running = false;
 	}
 	if (trace_fd >= 0)
@@ -164,13 +271,15 @@ void trace_close(void)
 
 void trace_sync(void)
 {
-	uint64_t want = next_seq - 1;
-
 	if (!writer_running)
 		return;
 	pthread_mutex_lock(&lock);
-	while (written_seq < want)
-		pthread_cond_wait(&drained, &lock);
+	if (written_seq < queued_seq) {
+		sync_seq = queued_seq;
+		pthread_cond_signal(&queued);
+		while (written_seq < sync_seq)
+			pthread_cond_wait(&drained, &lock);
+	}
 	pthread_mutex_unlock(&lock);
 }
 
@@ -184,63 +293,71 @@ int trace_enabled(void)
 	return writer_running;
 }
 
-static void enqueue(trace_format_fn format, const void *data, size_t len)
+/* Takes a record's sequence number and time and queues it. */
+static void enqueue(struct trace_rec *r)
 {
 	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	r->next = NULL;
+	r->seq = next_seq++;
+	r->t = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+
+	pthread_mutex_lock(&lock);
+	while (queued_bytes > TRACE_QUEUE_MAX) {
+		full_waiters++;
+		pthread_cond_signal(&queued);
+		pthread_cond_wait(&drained, &lock);
+		full_waiters--;
+	}
+	*tail = r;
+	tail = &r->next;
+	queued_bytes += rec_bytes(r);
+	queued_seq = r->seq;
+	if (!wake_sent && (writer_state == WRITER_IDLE ||
+			   (writer_state == WRITER_LINGERING && writer_urgent()))) {
+		wake_sent = true;
+		pthread_cond_signal(&queued);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void trace_emit_deferred(trace_format_fn format, const void *head_data, size_t head_len,
+			 const void *body, size_t body_len)
+{
 	struct trace_rec *r;
 
 	if (!writer_running) {
 		next_seq++;
 		return;
 	}
-	r = malloc(sizeof(*r) + len + 1);
+	r = malloc(sizeof(*r) + head_len + body_len);
 	if (!r) {
 		next_seq++;
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	r->next = NULL;
-	r->seq = next_seq++;
-	r->t = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
 	r->format = format;
-	r->len = len;
-	memcpy(r->data, data, len);
-	r->data[len] = 0;
-
-	pthread_mutex_lock(&lock);
-	while (queued_bytes > TRACE_QUEUE_MAX)
-		pthread_cond_wait(&drained, &lock);
-	*tail = r;
-	tail = &r->next;
-	queued_bytes += len;
-	pthread_cond_signal(&queued);
-	pthread_mutex_unlock(&lock);
-}
-
-void trace_emit_deferred(trace_format_fn format, const void *data, size_t len)
-{
-	enqueue(format, data, len);
+	r->obj = NULL;
+	r->len = head_len + body_len;
+	memcpy(r->data, head_data, head_len);
+	if (body_len)
+		memcpy(r->data + head_len, body, body_len);
+	enqueue(r);
 }
 
 void trace_emit(struct json_object *rec)
 {
-	const char *s;
-	size_t len;
+	struct trace_rec *r;
 
-	if (!writer_running) {
+	if (!writer_running || !(r = malloc(sizeof(*r)))) {
 		json_object_put(rec);
 		next_seq++;
 		return;
 	}
-	s = json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN |
-					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(s);
-	/* the members: the object without its braces */
-	if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
-		enqueue(NULL, s + 1, len - 2);
-	else
-		next_seq++;
-	json_object_put(rec);
+	r->format = NULL;
+	r->obj = rec;
+	r->len = 0;
+	enqueue(r);
 }
 
 struct json_object *trace_event(uint16_t domid, const char *what)

@@ -13,11 +13,14 @@
  * hypervisor's one thread, so the trace order is the order things
  * happened.  Formatting and writing happen on a writer thread, so a
  * 1024-grant batch costs the guest a copy of its structs, not their JSON.
+ * The writer works in batches: a record reaches the file a few
+ * milliseconds after it is emitted at most (at once after trace_sync).
  */
 #ifndef HVSIM_TRACE_H
 #define HVSIM_TRACE_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,17 +33,36 @@ void trace_sync(void);
 
 /*
  * Emits one record and takes ownership of `rec` ("seq" and "t" are put
- * first).  Does nothing but free it when tracing is off.
+ * first).  Does nothing but free it when tracing is off.  The object is
+ * turned into text on the writer thread: the caller must not touch it
+ * (or anything it holds) again.
  */
 void trace_emit(struct json_object *rec);
 
+/* The writer's output: formatters append a record's members here. */
+struct trace_buf {
+	char *s;
+	size_t len, cap;
+	bool failed;            /* out of memory: the record is dropped */
+};
+
 /*
- * Emits a record whose members are formatted later on the writer thread:
- * `format(data, len, &members_len)` returns the JSON members without the
- * braces ("\"a\":1,...") in a buffer it owns.  `data` is copied.
+ * Room for n more bytes at b->s + b->len; NULL (and b->failed) if memory
+ * ran out.  The caller advances b->len by what it wrote.
  */
-typedef const char *(*trace_format_fn)(const void *data, size_t len, size_t *members_len);
-void trace_emit_deferred(trace_format_fn format, const void *data, size_t len);
+char *trace_buf_room(struct trace_buf *b, size_t n);
+/* Appends n bytes. */
+void trace_buf_put(struct trace_buf *b, const void *s, size_t n);
+
+/*
+ * Emits a record whose members are formatted later, on the writer thread:
+ * `format(data, len, out)` appends the JSON members without the braces
+ * ("\"a\":1,...") to out.  `data` is head (head_len bytes) followed by
+ * body (body_len bytes), both copied.
+ */
+typedef void (*trace_format_fn)(const void *data, size_t len, struct trace_buf *out);
+void trace_emit_deferred(trace_format_fn format, const void *head, size_t head_len,
+			 const void *body, size_t body_len);
 
 /* True when records go anywhere (callers may skip work otherwise). */
 int trace_enabled(void);

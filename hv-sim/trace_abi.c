@@ -11,83 +11,86 @@
 #include "trace.h"
 #include "trace_abi.h"
 
-struct strbuf {
-	char *s;
-	size_t len, cap;
-};
+/*
+ * Formatting by hand: a 1024-grant batch is some 100 KB of JSON twice a
+ * round, so each field is a memcpy of its key and digits two at a time.
+ * The hot ops reserve their worst case once (OP_ROOM) and write unchecked;
+ * the rare ones go through printf.
+ */
+#define OP_ROOM 512
+
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static unsigned int nr_digits(uint64_t v)
+{
+	unsigned int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char *end;
+
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	end = p + nr_digits(v);
+	p = end;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
+	return end;
+}
+
+static char *put_i64(char *p, int64_t v)
+{
+	if (v >= 0)
+		return put_u64(p, (uint64_t)v);
+	*p++ = '-';
+	return put_u64(p, (uint64_t)0 - (uint64_t)v);
+}
+
+/* A key or other literal text; n is a constant, so this is a few moves. */
+#define PUT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 
 __attribute__((format(printf, 2, 3)))
-static void sb_printf(struct strbuf *b, const char *fmt, ...)
+static void buf_printf(struct trace_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
+	char *p = trace_buf_room(b, 128);
 
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *s = realloc(b->s, cap);
-
-		if (!s)
-			return;
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-static bool sb_reserve(struct strbuf *b, size_t n)
-{
-	if (b->len + n <= b->cap)
-		return true;
-	size_t cap = (b->cap + n) * 2;
-	char *s = realloc(b->s, cap);
-
-	if (!s)
-		return false;
-	b->s = s;
-	b->cap = cap;
-	return true;
-}
-
-/* `"key":value,` for the hot ops: no format parsing, ~20 ns a field. */
-static void sb_field(struct strbuf *b, const char *key, int64_t v, bool last)
-{
-	size_t klen = strlen(key);
-	char digits[24];
-	int n = 0;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		digits[n++] = (char)('0' + u % 10);
-	while ((u /= 10));
-	if (!sb_reserve(b, klen + n + 5))
+	if (!p)
 		return;
-	b->s[b->len++] = '"';
-	memcpy(b->s + b->len, key, klen);
-	b->len += klen;
-	b->s[b->len++] = '"';
-	b->s[b->len++] = ':';
-	if (v < 0)
-		b->s[b->len++] = '-';
-	while (n)
-		b->s[b->len++] = digits[--n];
-	if (!last)
-		b->s[b->len++] = ',';
-}
-
-static void sb_char(struct strbuf *b, char c)
-{
-	if (sb_reserve(b, 1))
-		b->s[b->len++] = c;
+	va_start(ap, fmt);
+	n = vsnprintf(p, 128, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n >= 128) {
+		p = trace_buf_room(b, (size_t)n + 1);
+		if (!p)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
 }
 
 static const char *const gnttab_cmds[] = {
@@ -143,192 +146,242 @@ const char *trace_cmd_name(unsigned int op, unsigned int cmd)
 	return NULL;
 }
 
-static void copy_ptr(struct strbuf *b, const char *name,
-		     const struct gnttab_copy_ptr *p, int is_gref)
+static char *copy_ptr(char *p, const struct gnttab_copy_ptr *ptr, bool is_gref)
 {
-	sb_printf(b, "\"%s\":{", name);
-	if (is_gref)
-		sb_field(b, "ref", p->u.ref, false);
-	else
-		sb_field(b, "gmfn", (int64_t)p->u.gmfn, false);
-	sb_field(b, "dom", p->domid, false);
-	sb_field(b, "offset", p->offset, true);
-	sb_char(b, '}');
+	if (is_gref) {
+		p = PUT(p, "{\"ref\":");
+		p = put_u64(p, ptr->u.ref);
+	} else {
+		p = PUT(p, "{\"gmfn\":");
+		p = put_i64(p, (int64_t)ptr->u.gmfn);
+	}
+	p = PUT(p, ",\"dom\":");
+	p = put_u64(p, ptr->domid);
+	p = PUT(p, ",\"offset\":");
+	p = put_u64(p, ptr->offset);
+	return PUT(p, "}");
 }
 
-static void gnttab_one(struct strbuf *b, unsigned int cmd, const void *p)
+/* The ops of a batch, as fast as they come; false: not one of them. */
+static bool gnttab_hot(struct trace_buf *b, unsigned int cmd, const void *op)
 {
+	char *p;
+
+	if (cmd != GNTTABOP_map_grant_ref && cmd != GNTTABOP_unmap_grant_ref &&
+	    cmd != GNTTABOP_copy)
+		return false;
+	p = trace_buf_room(b, OP_ROOM);
+	if (!p)
+		return true;
+	if (cmd == GNTTABOP_map_grant_ref) {
+		const struct gnttab_map_grant_ref *o = op;
+
+		p = PUT(p, "{\"ref\":");
+		p = put_u64(p, o->ref);
+		p = PUT(p, ",\"dom\":");
+		p = put_u64(p, o->dom);
+		p = PUT(p, ",\"flags\":");
+		p = put_u64(p, o->flags);
+		p = PUT(p, ",\"host_addr\":");
+		p = put_i64(p, (int64_t)o->host_addr);
+		p = PUT(p, ",\"status\":");
+		p = put_i64(p, o->status);
+		p = PUT(p, ",\"handle\":");
+		p = put_u64(p, o->handle);
+		p = PUT(p, ",\"dev_bus_addr\":");
+		p = put_i64(p, (int64_t)o->dev_bus_addr);
+	} else if (cmd == GNTTABOP_unmap_grant_ref) {
+		const struct gnttab_unmap_grant_ref *o = op;
+
+		p = PUT(p, "{\"handle\":");
+		p = put_u64(p, o->handle);
+		p = PUT(p, ",\"host_addr\":");
+		p = put_i64(p, (int64_t)o->host_addr);
+		p = PUT(p, ",\"dev_bus_addr\":");
+		p = put_i64(p, (int64_t)o->dev_bus_addr);
+		p = PUT(p, ",\"status\":");
+		p = put_i64(p, o->status);
+	} else {
+		const struct gnttab_copy *o = op;
+
+		p = PUT(p, "{\"src\":");
+		p = copy_ptr(p, &o->source, o->flags & GNTCOPY_source_gref);
+		p = PUT(p, ",\"dst\":");
+		p = copy_ptr(p, &o->dest, o->flags & GNTCOPY_dest_gref);
+		p = PUT(p, ",\"len\":");
+		p = put_u64(p, o->len);
+		p = PUT(p, ",\"flags\":");
+		p = put_u64(p, o->flags);
+		p = PUT(p, ",\"status\":");
+		p = put_i64(p, o->status);
+	}
+	p = PUT(p, "}");
+	b->len = (size_t)(p - b->s);
+	return true;
+}
+
+static void gnttab_one(struct trace_buf *b, unsigned int cmd, const void *p)
+{
+	if (gnttab_hot(b, cmd, p))
+		return;
 	switch (cmd) {
-	case GNTTABOP_map_grant_ref: {
-		const struct gnttab_map_grant_ref *o = p;
-
-		sb_char(b, '{');
-		sb_field(b, "ref", o->ref, false);
-		sb_field(b, "dom", o->dom, false);
-		sb_field(b, "flags", o->flags, false);
-		sb_field(b, "host_addr", (int64_t)o->host_addr, false);
-		sb_field(b, "status", o->status, false);
-		sb_field(b, "handle", o->handle, false);
-		sb_field(b, "dev_bus_addr", (int64_t)o->dev_bus_addr, true);
-		sb_char(b, '}');
-		break;
-	}
-	case GNTTABOP_unmap_grant_ref: {
-		const struct gnttab_unmap_grant_ref *o = p;
-
-		sb_char(b, '{');
-		sb_field(b, "handle", o->handle, false);
-		sb_field(b, "host_addr", (int64_t)o->host_addr, false);
-		sb_field(b, "dev_bus_addr", (int64_t)o->dev_bus_addr, false);
-		sb_field(b, "status", o->status, true);
-		sb_char(b, '}');
-		break;
-	}
 	case GNTTABOP_setup_table: {
 		const struct gnttab_setup_table *o = p;
 
-		sb_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"status\":%d}",
-			  o->dom, o->nr_frames, o->status);
-		break;
-	}
-	case GNTTABOP_copy: {
-		const struct gnttab_copy *o = p;
-
-		sb_char(b, '{');
-		copy_ptr(b, "src", &o->source, o->flags & GNTCOPY_source_gref);
-		sb_char(b, ',');
-		copy_ptr(b, "dst", &o->dest, o->flags & GNTCOPY_dest_gref);
-		sb_char(b, ',');
-		sb_field(b, "len", o->len, false);
-		sb_field(b, "flags", o->flags, false);
-		sb_field(b, "status", o->status, true);
-		sb_char(b, '}');
+		buf_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"status\":%d}",
+			   o->dom, o->nr_frames, o->status);
 		break;
 	}
 	case GNTTABOP_query_size: {
 		const struct gnttab_query_size *o = p;
 
-		sb_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"max_nr_frames\":%u,"
-			  "\"status\":%d}", o->dom, o->nr_frames, o->max_nr_frames,
-			  o->status);
+		buf_printf(b, "{\"dom\":%u,\"nr_frames\":%u,\"max_nr_frames\":%u,"
+			   "\"status\":%d}", o->dom, o->nr_frames, o->max_nr_frames,
+			   o->status);
 		break;
 	}
 	case GNTTABOP_set_version: {
 		const struct gnttab_set_version *o = p;
 
-		sb_printf(b, "{\"version\":%u}", o->version);
+		buf_printf(b, "{\"version\":%u}", o->version);
 		break;
 	}
 	case GNTTABOP_get_version: {
 		const struct gnttab_get_version *o = p;
 
-		sb_printf(b, "{\"dom\":%u,\"version\":%u}", o->dom, o->version);
+		buf_printf(b, "{\"dom\":%u,\"version\":%u}", o->dom, o->version);
 		break;
 	}
 	default:
-		sb_printf(b, "{}");
+		trace_buf_put(b, "{}", 2);
 	}
 }
 
-static void evtchn_one(struct strbuf *b, unsigned int cmd, const void *p)
+static void evtchn_one(struct trace_buf *b, unsigned int cmd, const void *p)
 {
 	switch (cmd) {
 	case EVTCHNOP_alloc_unbound: {
 		const struct evtchn_alloc_unbound *o = p;
 
-		sb_printf(b, "{\"dom\":%u,\"remote_dom\":%u,\"port\":%u}",
-			  o->dom, o->remote_dom, o->port);
+		buf_printf(b, "{\"dom\":%u,\"remote_dom\":%u,\"port\":%u}",
+			   o->dom, o->remote_dom, o->port);
 		break;
 	}
 	case EVTCHNOP_bind_interdomain: {
 		const struct evtchn_bind_interdomain *o = p;
 
-		sb_printf(b, "{\"remote_dom\":%u,\"remote_port\":%u,\"local_port\":%u}",
-			  o->remote_dom, o->remote_port, o->local_port);
+		buf_printf(b, "{\"remote_dom\":%u,\"remote_port\":%u,\"local_port\":%u}",
+			   o->remote_dom, o->remote_port, o->local_port);
 		break;
 	}
 	case EVTCHNOP_bind_virq: {
 		const struct evtchn_bind_virq *o = p;
 
-		sb_printf(b, "{\"virq\":%u,\"vcpu\":%u,\"port\":%u}",
-			  o->virq, o->vcpu, o->port);
+		buf_printf(b, "{\"virq\":%u,\"vcpu\":%u,\"port\":%u}",
+			   o->virq, o->vcpu, o->port);
 		break;
 	}
 	case EVTCHNOP_close:
 	case EVTCHNOP_send:
 	case EVTCHNOP_unmask: {
-		/* evtchn_close, evtchn_send and evtchn_unmask are one port */
-		const evtchn_port_t *port = p;
+		/* evtchn_close, evtchn_send and evtchn_unmask are one port: the
+		 * event round trip's ops, formatted by hand */
+		evtchn_port_t port;
+		char *q = trace_buf_room(b, OP_ROOM);
 
-		sb_printf(b, "{\"port\":%u}", *port);
+		if (!q)
+			break;
+		memcpy(&port, p, sizeof(port));
+		q = PUT(q, "{\"port\":");
+		q = put_u64(q, port);
+		q = PUT(q, "}");
+		b->len = (size_t)(q - b->s);
 		break;
 	}
 	case EVTCHNOP_status: {
 		const struct evtchn_status *o = p;
 
-		sb_printf(b, "{\"dom\":%u,\"port\":%u,\"status\":%u,\"vcpu\":%u",
-			  o->dom, o->port, o->status, o->vcpu);
+		buf_printf(b, "{\"dom\":%u,\"port\":%u,\"status\":%u,\"vcpu\":%u",
+			   o->dom, o->port, o->status, o->vcpu);
 		if (o->status == EVTCHNSTAT_unbound)
-			sb_printf(b, ",\"remote_dom\":%u", o->u.unbound.dom);
+			buf_printf(b, ",\"remote_dom\":%u", o->u.unbound.dom);
 		else if (o->status == EVTCHNSTAT_interdomain)
-			sb_printf(b, ",\"remote_dom\":%u,\"remote_port\":%u",
-				  o->u.interdomain.dom, o->u.interdomain.port);
+			buf_printf(b, ",\"remote_dom\":%u,\"remote_port\":%u",
+				   o->u.interdomain.dom, o->u.interdomain.port);
 		else if (o->status == EVTCHNSTAT_virq)
-			sb_printf(b, ",\"virq\":%u", o->u.virq);
-		sb_printf(b, "}");
+			buf_printf(b, ",\"virq\":%u", o->u.virq);
+		trace_buf_put(b, "}", 1);
 		break;
 	}
 	case EVTCHNOP_reset: {
 		const struct evtchn_reset *o = p;
 
-		sb_printf(b, "{\"dom\":%u}", o->dom);
+		buf_printf(b, "{\"dom\":%u}", o->dom);
 		break;
 	}
 	default:
-		sb_printf(b, "{}");
+		trace_buf_put(b, "{}", 2);
 	}
 }
 
-/* What the hypervisor's thread queues: the call and its structs after it. */
+/* What the hypervisor's thread queues: the call, then its structs. */
 struct hypercall_rec {
 	uint16_t domid;
 	uint32_t op, cmd, count;
 	long rc;
-	uint8_t ops[];
 };
 
-/* Runs on the trace writer thread only: one buffer serves every record. */
-static const char *format_hypercall(const void *data, size_t len, size_t *members_len)
+/* The members of a hypercall record; on the trace writer thread. */
+static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 {
-	static struct strbuf b;
-	const struct hypercall_rec *r = data;
-	const char *opn = trace_op_name(r->op), *cmdn = trace_cmd_name(r->op, r->cmd);
-	size_t size = r->count ? (len - sizeof(*r)) / r->count : 0;
+	struct hypercall_rec r;
+	const uint8_t *ops = (const uint8_t *)data + sizeof(r);
+	const char *opn, *cmdn;
+	size_t size;
+	char *p;
 
-	b.len = 0;
-	sb_printf(&b, "\"dom\":%u,\"kind\":\"hypercall\",", r->domid);
-	if (opn)
-		sb_printf(&b, "\"op\":\"%s\",", opn);
-	else
-		sb_printf(&b, "\"op\":%u,", r->op);
-	if (cmdn)
-		sb_printf(&b, "\"cmd\":\"%s\",", cmdn);
-	else
-		sb_printf(&b, "\"cmd\":%u,", r->cmd);
-	sb_printf(&b, "\"count\":%u,\"rc\":%ld,\"ops\":[", r->count, r->rc);
-	for (unsigned int i = 0; size && i < r->count; i++) {
-		const uint8_t *p = r->ops + i * size;
-
-		if (i)
-			sb_char(&b, ',');
-		if (r->op == __HYPERVISOR_grant_table_op)
-			gnttab_one(&b, r->cmd, p);
-		else
-			evtchn_one(&b, r->cmd, p);
+	memcpy(&r, data, sizeof(r));
+	opn = trace_op_name(r.op);
+	cmdn = trace_cmd_name(r.op, r.cmd);
+	size = r.count ? (len - sizeof(r)) / r.count : 0;
+	p = trace_buf_room(b, OP_ROOM);
+	if (!p)
+		return;
+	p = PUT(p, "\"dom\":");
+	p = put_u64(p, r.domid);
+	p = PUT(p, ",\"kind\":\"hypercall\",\"op\":");
+	if (opn) {
+		*p++ = '"';
+		memcpy(p, opn, strlen(opn));
+		p += strlen(opn);
+		*p++ = '"';
+	} else {
+		p = put_u64(p, r.op);
 	}
-	sb_printf(&b, "]");
-	*members_len = b.s ? b.len : 0;
-	return b.s ? b.s : "";
+	p = PUT(p, ",\"cmd\":");
+	if (cmdn) {
+		*p++ = '"';
+		memcpy(p, cmdn, strlen(cmdn));
+		p += strlen(cmdn);
+		*p++ = '"';
+	} else {
+		p = put_u64(p, r.cmd);
+	}
+	p = PUT(p, ",\"count\":");
+	p = put_u64(p, r.count);
+	p = PUT(p, ",\"rc\":");
+	p = put_i64(p, r.rc);
+	p = PUT(p, ",\"ops\":[");
+	b->len = (size_t)(p - b->s);
+	for (unsigned int i = 0; size && i < r.count; i++) {
+		if (i)
+			trace_buf_put(b, ",", 1);
+		if (r.op == __HYPERVISOR_grant_table_op)
+			gnttab_one(b, r.cmd, ops + i * size);
+		else
+			evtchn_one(b, r.cmd, ops + i * size);
+	}
+	trace_buf_put(b, "]", 1);
 }
 
 void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
@@ -336,19 +389,7 @@ void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 {
 	size_t size = op == __HYPERVISOR_grant_table_op ? grant_table_op_size(cmd) :
 		      op == __HYPERVISOR_event_channel_op ? evtchn_op_size(cmd) : 0;
-	size_t body = size * count;
-	struct hypercall_rec *r;
+	struct hypercall_rec r = { domid, op, cmd, size ? count : 0, rc };
 
-	if (!trace_enabled()) {
-		trace_emit_deferred(NULL, "", 0);
-		return;
-	}
-	r = malloc(sizeof(*r) + body);
-	if (!r)
-		return;
-	*r = (struct hypercall_rec){ domid, op, cmd, size ? count : 0, rc };
-	if (body)
-		memcpy(r->ops, ops, body);
-	trace_emit_deferred(format_hypercall, r, sizeof(*r) + body);
-	free(r);
+	trace_emit_deferred(format_hypercall, &r, sizeof(r), ops, size * r.count);
 }

@@ -88,6 +88,12 @@ $(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/tests/harn
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/kmod-devices-test
+$(O)/tests/kmod-gntdev-pages-test: $(OBJ)/kmod/tests/gntdev_pages_test.o $(OBJ)/tests/harness.o \
+		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+TESTS += $(O)/tests/kmod-gntdev-pages-test
 
 # make bench: an idle kernel's memory and domain-create-to-ready time.
 $(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \

@@ -115,19 +115,14 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 		      unsigned long nr_pages)
 {
 	struct hvsim_guest *g = hv_guest();
-	size_t cap = 16, nr = 0, sent;
-	struct hvsim_dev_run *runs = malloc(cap * sizeof(*runs));
+	/* a mapping is a few runs, mostly: no allocation for those */
+	struct hvsim_dev_run few[16], *runs = few;
+	size_t cap = sizeof(few) / sizeof(few[0]), nr = 0, sent;
 	int fds[HVSIM_DEV_MAX_FDS], nr_fds = 0;
-	struct {
-		struct hvsim_dev_reply r;
-		struct hvsim_dev_run runs[HVSIM_DEV_RUNS_PER_MSG];
-	} *m = malloc(sizeof(*m));
+	struct hvsim_dev_reply r;
+	struct iovec iov[2];
 	int err = 0;
 
-	if (!runs || !m) {
-		err = -ENOMEM;
-		goto out;
-	}
 	for (unsigned long i = 0; i < nr_pages; i++) {
 		int fd, ro, k;
 		off_t off;
@@ -155,12 +150,15 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 			continue;
 		}
 		if (nr == cap) {
-			struct hvsim_dev_run *more = realloc(runs, 2 * cap * sizeof(*runs));
+			struct hvsim_dev_run *more = runs == few ? malloc(2 * cap * sizeof(*runs)) :
+						     realloc(runs, 2 * cap * sizeof(*runs));
 
 			if (!more) {
 				err = -ENOMEM;
 				goto out;
 			}
+			if (runs == few)
+				memcpy(more, few, sizeof(few));
 			runs = more;
 			cap *= 2;
 		}
@@ -169,13 +167,15 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 			.fd_index = (uint32_t)k, .flags = ro ? HVSIM_DEV_RUN_READONLY : 0,
 		};
 	}
-	memset(&m->r, 0, sizeof(m->r));
-	m->r.seq = seq;
-	m->r.nr_fds = (uint16_t)nr_fds;
-	m->r.nr_runs = (uint32_t)nr;
+	memset(&r, 0, sizeof(r));
+	r.seq = seq;
+	r.nr_fds = (uint16_t)nr_fds;
+	r.nr_runs = (uint32_t)nr;
 	sent = nr < HVSIM_DEV_RUNS_PER_MSG ? nr : HVSIM_DEV_RUNS_PER_MSG;
-	memcpy(m->runs, runs, sent * sizeof(*runs));
-	err = send_msg(sock, m, sizeof(m->r) + sent * sizeof(*runs), fds, nr_fds);
+	/* the reply and the first runs are one message, sent from where they are */
+	iov[0] = (struct iovec){ &r, sizeof(r) };
+	iov[1] = (struct iovec){ runs, sent * sizeof(*runs) };
+	err = hvsim_scm_send(sock, iov, sent ? 2 : 1, fds, (size_t)nr_fds, 0);
 	while (!err && sent < nr) {
 		size_t k = nr - sent < HVSIM_DEV_RUNS_PER_MSG ? nr - sent : HVSIM_DEV_RUNS_PER_MSG;
 
@@ -183,8 +183,8 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 		sent += k;
 	}
 out:
-	free(runs);
-	free(m);
+	if (runs != few)
+		free(runs);
 	return err;
 }
 

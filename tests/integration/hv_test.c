@@ -149,9 +149,22 @@ START_TEST(share_page_both_ways)
 
 	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_send, &send), 0);
 	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 10000), bind.local_port);
-	/* a posted send arrives the same way; it has no reply to wait for */
-	ck_assert_int_eq(hvsim_guest_evtchn_send_posted(g0, bind.local_port), 0);
-	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 10000), bind.local_port);
+	/*
+	 * A posted send arrives the same way; it has no reply to wait for.
+	 * Over a loopback channel of dom0's, so that dom0 sees it land.
+	 */
+	struct evtchn_alloc_unbound loop_au = { .dom = DOMID_SELF, .remote_dom = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_alloc_unbound, &loop_au), 0);
+	struct evtchn_bind_interdomain loop_bind = {
+		.remote_dom = 0, .remote_port = loop_au.port,
+	};
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_interdomain, &loop_bind),
+			 0);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), loop_bind.local_port);
+	ck_assert_int_eq(hvsim_guest_evtchn_send_posted(g0, loop_bind.local_port), 0);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 10000), loop_au.port);
 
 	struct gnttab_unmap_grant_ref unmap = {
 		.host_addr = map.host_addr, .handle = map.handle,
