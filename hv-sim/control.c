@@ -16,7 +16,6 @@
 #include "domain.h"
 #include "evtchn.h"
 #include "grant_table.h"
-#include "hypercall.h"
 #include "kernel.h"
 #include "loop.h"
 #include "trace.h"
@@ -362,10 +361,8 @@ static void conn_process(struct ctl_conn *c)
 		if (!req || !json_object_is_type(req, json_type_object) ||
 		    json_tokener_get_parse_end(tok) != (size_t)(nl - (c->in + start)))
 			reply = control_error_reply(EINVAL, "a request is one JSON object per line");
-		else {
-			hypercall_catch_up();
+		else
 			reply = dispatch(c, req);
-		}
 		json_tokener_free(tok);
 		json_object_put(req);
 		start = (size_t)(nl - c->in) + 1;

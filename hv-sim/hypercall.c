@@ -6,7 +6,6 @@
  * it is that domain's crash.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,31 +287,6 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 	trace_reply(d, reply_buf);
 }
 
-/*
- * A posted hypercall: run and traced like any other, in the connection's
- * order, but nobody waits for its reply.  Only EVTCHNOP_send may be
- * posted; anything else is traced with -EINVAL and not run, since its
- * caller would never learn the result.
- */
-static void handle_posted(struct hc_conn *c, const struct hvsim_msg_hdr *req,
-			  const uint8_t *payload, size_t len)
-{
-	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply_buf;
-
-	if (!c->d)
-		return;
-	if (req->op != __HYPERVISOR_event_channel_op || req->cmd != EVTCHNOP_send ||
-	    req->count != 1 || len != sizeof(struct evtchn_send)) {
-		hv_log("domain %u: posted hypercall op %u cmd %u refused (only "
-		       "EVTCHNOP_send may be posted)", c->d->domid, req->op, req->cmd);
-		error_reply(req, -EINVAL, reply_buf);
-		trace_hypercall(c->d->domid, h->op, h->cmd, NULL, 0, h->rc);
-		return;
-	}
-	do_hypercall(c->d, req, payload, len, reply_buf, sizeof(reply_buf));
-	trace_reply(c->d, reply_buf);
-}
-
 /* Connections ------------------------------------------------------------ */
 
 /*
@@ -401,9 +375,6 @@ static void conn_event(struct loop_watch *w, uint32_t events)
 	case HVSIM_MSG_HYPERCALL:
 		handle_hypercall(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
 		break;
-	case HVSIM_MSG_HYPERCALL_POSTED:
-		handle_posted(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
-		break;
 	default: {
 		size_t n = error_reply(req, -EINVAL, reply_buf);
 
@@ -437,18 +408,6 @@ static int conn_new(int fd, int expect_domid)
 	c->pprev = &conns;
 	conns = c;
 	return 0;
-}
-
-void hypercall_catch_up(void)
-{
-	for (struct hc_conn *c = conns, *next; c; c = next) {
-		struct pollfd p = { .fd = c->w.fd, .events = POLLIN };
-
-		next = c->next;
-		/* a closed connection leaves the list (its memory stays till the loop's turn ends) */
-		while (c->pprev && poll(&p, 1, 0) == 1)
-			conn_event(&c->w, EPOLLIN);
-	}
 }
 
 static void listener_event(struct loop_watch *w, uint32_t events)

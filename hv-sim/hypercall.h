@@ -20,14 +20,6 @@ void hypercall_shutdown(void);
  */
 int hypercall_adopt(int fd, domid_t domid);
 
-/*
- * Runs every message already waiting on a kernel connection.  A control
- * command calls it first, so that it sees every hypercall a guest made
- * before the command was sent (posted sends included, which the guest
- * does not wait for).
- */
-void hypercall_catch_up(void);
-
 /* The domain is being destroyed: tell its kernel and drop the connection. */
 void hypercall_domain_destroyed(struct domain *d);
 

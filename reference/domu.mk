@@ -72,7 +72,7 @@ $(REF_DIR)/xen-2dom.txt: $(REF_2DOM_INITRD) $(REF_ROOT)/versions reference/boot.
 reference-2dom: $(REF_DIR)/xen-2dom.txt reference-emulator
 	@reference/report-2dom.sh $(REF_DIR)/xen-2dom.txt $(REF_KNOWN) \
 		$(REF_DIR)/hvsim-dom0-domU.txt
-REF_WITH_2DOM ?= 0
+REF_WITH_2DOM ?= 1
 ifeq ($(REF_WITH_2DOM),1)
 reference: reference-2dom
 endif

@@ -360,36 +360,6 @@ int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *
 	return rc;
 }
 
-int hvsim_guest_evtchn_send_posted(struct hvsim_guest *g, evtchn_port_t port)
-{
-	struct {
-		struct hvsim_msg_hdr h;
-		struct evtchn_send send;
-	} msg = {
-		.h = {
-			.type = HVSIM_MSG_HYPERCALL_POSTED,
-			.op = __HYPERVISOR_event_channel_op,
-			.cmd = EVTCHNOP_send,
-			.count = 1,
-		},
-		.send = { .port = port },
-	};
-	int err;
-
-	pthread_mutex_lock(&g->lock);
-	if (g->dead) {
-		err = -ENOTCONN;
-	} else {
-		/* numbered like calls, so the trace and a debugger can tell them apart */
-		msg.h.seq = ++g->seq;
-		err = send_all(g->sock, &msg, sizeof(msg));
-		if (err)
-			g->dead = true;
-	}
-	pthread_mutex_unlock(&g->lock);
-	return err;
-}
-
 /* Attach ---------------------------------------------------------------- */
 
 static int do_attach(struct hvsim_guest *g)

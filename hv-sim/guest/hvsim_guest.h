@@ -84,13 +84,6 @@ int hvsim_guest_grant_table_op(struct hvsim_guest *g, unsigned int cmd,
 
 /* EVTCHNOP_*: `arg` is the ABI struct of `cmd`. */
 int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *arg);
-/*
- * EVTCHNOP_send of `port`, posted (HVSIM_MSG_HYPERCALL_POSTED): returns
- * once hvsimd has the request, not when it has run it, so the sender does
- * not wait for the hypervisor's turn.  0, or -errno if it could not be
- * sent (the connection is gone).
- */
-int hvsim_guest_evtchn_send_posted(struct hvsim_guest *g, evtchn_port_t port);
 
 /*
  * Upcalls.  The hypervisor kicks an eventfd after setting

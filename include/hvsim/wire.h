@@ -60,13 +60,6 @@ enum hvsim_msg_type {
 	 * domains that the reply's p2m updates refer to, each passed once per
 	 * connection.  No structs. */
 	HVSIM_MSG_FDS = 4,
-	/* guest -> hv: a hypercall posted, not called: hvsimd runs, checks
-	 * and traces it like HVSIM_MSG_HYPERCALL, in order with the
-	 * connection's other calls, but sends no reply.  Only for calls
-	 * whose result no guest reads: EVTCHNOP_send (Linux's
-	 * notify_remote_via_evtchn discards it).  Anything else is traced
-	 * with -EINVAL and dropped. */
-	HVSIM_MSG_HYPERCALL_POSTED = 5,
 };
 
 struct hvsim_msg_hdr {

@@ -6,7 +6,11 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hvsim_guest.h"
@@ -53,18 +57,125 @@ int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
 }
 
 /*
- * EVTCHNOP_send is posted, not called: its only callers, Linux's
- * notify_remote_via_evtchn() and notify_remote_via_irq(), discard the
- * result, so the sending thread need not wait for hvsimd's turn (a round
- * trip off every notify).  hvsimd still checks and traces each send, in
- * order with this kernel's other hypercalls.
+ * Ports whose other end is in this domain (loopback interdomain channels,
+ * IPIs): a send on them raises an event here, and on Xen the upcall runs
+ * before the hypercall returns to the sender.  Bit per 2-level port.
+ */
+#define NR_PORTS 4096	/* 2-level, 64-bit: 64 words of 64 */
+static unsigned long loopback[NR_PORTS / (8 * sizeof(unsigned long))];
+
+/* Upcall scans started and finished by the vCPU, under vcpu_lock. */
+static pthread_mutex_t vcpu_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vcpu_idle = PTHREAD_COND_INITIALIZER;
+static unsigned long scans_started, scans_done;
+
+static void loopback_set(evtchn_port_t port, bool on)
+{
+	unsigned long bit = 1UL << (port % (8 * sizeof(unsigned long)));
+
+	if (port >= NR_PORTS)
+		return;
+	if (on)
+		__atomic_or_fetch(&loopback[port / (8 * sizeof(unsigned long))], bit,
+				  __ATOMIC_SEQ_CST);
+	else
+		__atomic_and_fetch(&loopback[port / (8 * sizeof(unsigned long))], ~bit,
+				   __ATOMIC_SEQ_CST);
+}
+
+static bool loopback_test(evtchn_port_t port)
+{
+	return port < NR_PORTS &&
+	       (__atomic_load_n(&loopback[port / (8 * sizeof(unsigned long))],
+				__ATOMIC_SEQ_CST) >> (port % (8 * sizeof(unsigned long)))) & 1;
+}
+
+static bool is_self(domid_t dom)
+{
+	return dom == DOMID_SELF || dom == hostk_domid();
+}
+
+/*
+ * Waits (at most 200 ms: never a hang if a handler waits on the caller)
+ * until no upcall is pending and the vCPU is not scanning: what the send
+ * just raised here has been handled, as on return from Xen's hypercall.
+ */
+static void wait_for_own_upcalls(void)
+{
+	struct vcpu_info *v = &((struct shared_info *)hostk_shared_info())->vcpu_info[0];
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_nsec += 200 * 1000 * 1000;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&vcpu_lock);
+	while (__atomic_load_n(&v->evtchn_upcall_pending, __ATOMIC_SEQ_CST) ||
+	       scans_started != scans_done)
+		if (pthread_cond_timedwait(&vcpu_idle, &vcpu_lock, &deadline) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&vcpu_lock);
+}
+
+/* Keeps `loopback` in step with a call that succeeded. */
+static void track_loopback(unsigned int cmd, const void *arg)
+{
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound: {
+		const struct evtchn_alloc_unbound *op = arg;
+
+		loopback_set(op->port, is_self(op->remote_dom));
+		break;
+	}
+	case EVTCHNOP_bind_interdomain: {
+		const struct evtchn_bind_interdomain *op = arg;
+
+		loopback_set(op->local_port, is_self(op->remote_dom));
+		break;
+	}
+	case EVTCHNOP_bind_ipi:
+		loopback_set(((const struct evtchn_bind_ipi *)arg)->port, true);
+		break;
+	case EVTCHNOP_bind_virq:
+		loopback_set(((const struct evtchn_bind_virq *)arg)->port, false);
+		break;
+	case EVTCHNOP_close:
+		loopback_set(((const struct evtchn_close *)arg)->port, false);
+		break;
+	case EVTCHNOP_reset:
+		if (is_self(((const struct evtchn_reset *)arg)->dom))
+			memset(loopback, 0, sizeof(loopback));
+		break;
+	}
+}
+
+/*
+ * A send whose event lands in this domain returns once this vCPU has
+ * handled it, as Xen runs the upcall before returning from the hypercall.
+ * (A send to another domain returns once hvsimd has set the event
+ * pending there; that domain's vCPU takes it when it runs.  Posting sends
+ * without waiting for hvsimd was tried and dropped: the event then became
+ * pending after the sender went on, and a peer told by other means could
+ * act before it, which the reference comparison caught.)
  */
 int hostk_event_channel_op(unsigned int cmd, void *arg)
 {
-	if (cmd == EVTCHNOP_send)
-		return hvsim_guest_evtchn_send_posted(guest,
-						      ((struct evtchn_send *)arg)->port);
-	return hvsim_guest_event_channel_op(guest, cmd, arg);
+	int rc;
+
+	if (cmd == EVTCHNOP_send) {
+		evtchn_port_t port = ((struct evtchn_send *)arg)->port;
+
+		rc = hvsim_guest_event_channel_op(guest, cmd, arg);
+		if (rc == 0 && loopback_test(port))
+			wait_for_own_upcalls();
+		return rc;
+	}
+	rc = hvsim_guest_event_channel_op(guest, cmd, arg);
+	if (rc == 0)
+		track_loopback(cmd, arg);
+	return rc;
 }
 
 int hostk_hv_alive(void)
@@ -125,7 +236,14 @@ static void vcpu_thread(void *arg)
 		if (n > 0 && p[0].revents) {
 			/* poll said it is there: take it without polling again */
 			hvsim_guest_take_upcall(guest);
+			pthread_mutex_lock(&vcpu_lock);
+			scans_started++;
+			pthread_mutex_unlock(&vcpu_lock);
 			hvsim_guest_scan_events(guest, handle_port, NULL);
+			pthread_mutex_lock(&vcpu_lock);
+			scans_done++;
+			pthread_cond_broadcast(&vcpu_idle);
+			pthread_mutex_unlock(&vcpu_lock);
 		}
 		if (n > 0 && p[1].revents) {
 			if (!hvsim_guest_alive(guest))
