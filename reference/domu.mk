@@ -67,7 +67,8 @@ $(REF_DIR)/xen-2dom.txt: $(REF_2DOM_INITRD) $(REF_ROOT)/versions reference/boot.
 
 # The real two-domain lines beside the emulator's run of the same pairing
 # (reference/emulator.sh's hvsim-dom0-domU: program in Domain-0, agent in
-# a domU).  REF_WITH_2DOM=1 makes `make reference` run this too.
+# a domU).  `make reference` runs this too; REF_WITH_2DOM=0 leaves it
+# out (the one-domain VM and the emulator runs only).
 .PHONY: reference-2dom
 reference-2dom: $(REF_DIR)/xen-2dom.txt reference-emulator
 	@reference/report-2dom.sh $(REF_DIR)/xen-2dom.txt $(REF_KNOWN) \
