@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,44 +55,12 @@ int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
 	return hvsim_guest_grant_table_op(guest, cmd, ops, count, (xen_pfn_t *)frames);
 }
 
-/*
- * Ports whose other end is in this domain (loopback interdomain channels,
- * IPIs): a send on them raises an event here, and on Xen the upcall runs
- * before the hypercall returns to the sender.  Bit per 2-level port.
- */
-#define NR_PORTS 4096	/* 2-level, 64-bit: 64 words of 64 */
-static unsigned long loopback[NR_PORTS / (8 * sizeof(unsigned long))];
-
 /* Upcall scans started and finished by the vCPU, under vcpu_lock. */
 static pthread_mutex_t vcpu_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_idle = PTHREAD_COND_INITIALIZER;
 static unsigned long scans_started, scans_done;
-
-static void loopback_set(evtchn_port_t port, bool on)
-{
-	unsigned long bit = 1UL << (port % (8 * sizeof(unsigned long)));
-
-	if (port >= NR_PORTS)
-		return;
-	if (on)
-		__atomic_or_fetch(&loopback[port / (8 * sizeof(unsigned long))], bit,
-				  __ATOMIC_SEQ_CST);
-	else
-		__atomic_and_fetch(&loopback[port / (8 * sizeof(unsigned long))], ~bit,
-				   __ATOMIC_SEQ_CST);
-}
-
-static bool loopback_test(evtchn_port_t port)
-{
-	return port < NR_PORTS &&
-	       (__atomic_load_n(&loopback[port / (8 * sizeof(unsigned long))],
-				__ATOMIC_SEQ_CST) >> (port % (8 * sizeof(unsigned long)))) & 1;
-}
-
-static bool is_self(domid_t dom)
-{
-	return dom == DOMID_SELF || dom == hostk_domid();
-}
+/* Set on the vCPU thread: it must never wait for itself. */
+static __thread bool on_vcpu;
 
 /*
  * Waits (at most 200 ms: never a hang if a handler waits on the caller)
@@ -119,62 +86,23 @@ static void wait_for_own_upcalls(void)
 	pthread_mutex_unlock(&vcpu_lock);
 }
 
-/* Keeps `loopback` in step with a call that succeeded. */
-static void track_loopback(unsigned int cmd, const void *arg)
-{
-	switch (cmd) {
-	case EVTCHNOP_alloc_unbound: {
-		const struct evtchn_alloc_unbound *op = arg;
-
-		loopback_set(op->port, is_self(op->remote_dom));
-		break;
-	}
-	case EVTCHNOP_bind_interdomain: {
-		const struct evtchn_bind_interdomain *op = arg;
-
-		loopback_set(op->local_port, is_self(op->remote_dom));
-		break;
-	}
-	case EVTCHNOP_bind_ipi:
-		loopback_set(((const struct evtchn_bind_ipi *)arg)->port, true);
-		break;
-	case EVTCHNOP_bind_virq:
-		loopback_set(((const struct evtchn_bind_virq *)arg)->port, false);
-		break;
-	case EVTCHNOP_close:
-		loopback_set(((const struct evtchn_close *)arg)->port, false);
-		break;
-	case EVTCHNOP_reset:
-		if (is_self(((const struct evtchn_reset *)arg)->dom))
-			memset(loopback, 0, sizeof(loopback));
-		break;
-	}
-}
-
 /*
- * A send whose event lands in this domain returns once this vCPU has
- * handled it, as Xen runs the upcall before returning from the hypercall.
- * (A send to another domain returns once hvsimd has set the event
- * pending there; that domain's vCPU takes it when it runs.  Posting sends
- * without waiting for hvsimd was tried and dropped: the event then became
- * pending after the sender went on, and a peer told by other means could
- * act before it, which the reference comparison caught.)
+ * An event-channel op that raised events in this domain (a send on a
+ * loopback channel or an IPI, a bind, which sets its own port pending)
+ * returns once this vCPU has handled them, as Xen delivers a vCPU's
+ * pending upcall before returning from its hypercall.  A send to another
+ * domain returns once hvsimd has set the event pending there; that
+ * domain's vCPU takes it when it runs.  (Posting sends without waiting for
+ * hvsimd was tried and dropped: the event then became pending after the
+ * sender went on, and a peer told by other means could act before it,
+ * which the reference comparison caught.)
  */
 int hostk_event_channel_op(unsigned int cmd, void *arg)
 {
-	int rc;
+	int rc = hvsim_guest_event_channel_op(guest, cmd, arg);
 
-	if (cmd == EVTCHNOP_send) {
-		evtchn_port_t port = ((struct evtchn_send *)arg)->port;
-
-		rc = hvsim_guest_event_channel_op(guest, cmd, arg);
-		if (rc == 0 && loopback_test(port))
-			wait_for_own_upcalls();
-		return rc;
-	}
-	rc = hvsim_guest_event_channel_op(guest, cmd, arg);
-	if (rc == 0)
-		track_loopback(cmd, arg);
+	if (rc == 0 && !on_vcpu)
+		wait_for_own_upcalls();
 	return rc;
 }
 
@@ -223,6 +151,7 @@ static void vcpu_thread(void *arg)
 	int shutdown_fd = (int)(intptr_t)arg;
 	int quiet_ms = 0;
 
+	on_vcpu = true;
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = hvsim_guest_upcall_fd(guest), .events = POLLIN },
