@@ -331,6 +331,21 @@ struct hypercall_rec {
 	long rc;
 };
 
+/* "NAME" (a name of ours: nothing to escape), or V when there is none. */
+static char *put_name_or_u64(char *p, const char *name, uint64_t v)
+{
+	size_t n;
+
+	if (!name)
+		return put_u64(p, v);
+	n = strlen(name);
+	*p++ = '"';
+	memcpy(p, name, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
 /* The members of a hypercall record; on the trace writer thread. */
 static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 {
@@ -350,23 +365,9 @@ static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 	p = PUT(p, "\"dom\":");
 	p = put_u64(p, r.domid);
 	p = PUT(p, ",\"kind\":\"hypercall\",\"op\":");
-	if (opn) {
-		*p++ = '"';
-		memcpy(p, opn, strlen(opn));
-		p += strlen(opn);
-		*p++ = '"';
-	} else {
-		p = put_u64(p, r.op);
-	}
+	p = put_name_or_u64(p, opn, r.op);
 	p = PUT(p, ",\"cmd\":");
-	if (cmdn) {
-		*p++ = '"';
-		memcpy(p, cmdn, strlen(cmdn));
-		p += strlen(cmdn);
-		*p++ = '"';
-	} else {
-		p = put_u64(p, r.cmd);
-	}
+	p = put_name_or_u64(p, cmdn, r.cmd);
 	p = PUT(p, ",\"count\":");
 	p = put_u64(p, r.count);
 	p = PUT(p, ",\"rc\":");
