@@ -6,6 +6,7 @@
  * it is that domain's crash.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hvsim/cpu.h"
 #include "hvsim/scm.h"
 #include "evtchn.h"
 #include "grant_table.h"
@@ -34,6 +36,8 @@ struct hc_conn {
 
 static struct loop_watch listener = { .fd = -1 };
 static struct hc_conn *conns;
+/* The loop thread goes to its callers' CPUs (hvsim/cpu.h). */
+static struct hvsim_cpu_follow follow;
 
 /* Message buffers: one request at a time, the loop is single-threaded. */
 static uint8_t req_buf[HVSIM_MSG_MAX + 1];
@@ -264,6 +268,7 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 			conn_close(c, true);
 		return;
 	}
+	hvsim_cpu_follow(&follow, req->cpu);
 	n = do_hypercall(c->d, req, payload, len, reply_buf, sizeof(reply_buf));
 
 	/* the p2m updates this call made, for the guest to remap */
@@ -424,6 +429,22 @@ int hypercall_adopt(int fd, domid_t domid)
 	return conn_new(fd, domid);
 }
 
+/* A child of the loop thread (a kernel hvsimd starts) gets our CPUs back. */
+static void follow_forget_in_child(void)
+{
+	if (follow.on)
+		sched_setaffinity(0, sizeof(follow.allowed), &follow.allowed);
+}
+
+static void follow_start(void)
+{
+	cpu_set_t allowed;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0 &&
+	    pthread_atfork(NULL, NULL, follow_forget_in_child) == 0)
+		hvsim_cpu_follow_init(&follow, &allowed);
+}
+
 int hypercall_listen(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -432,6 +453,7 @@ int hypercall_listen(const char *path)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
+	follow_start();
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;

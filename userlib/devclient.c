@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hvsim/cpu.h"
 #include "hvsim/scm.h"
 #include "hvsim/wire.h"
 #include "devclient.h"
@@ -393,6 +394,7 @@ static int64_t call(const struct devsock *s, struct call *c)
 	if (err)
 		return err;
 	c->req.seq = ++ch->seq;
+	c->req.cpu = hvsim_caller_cpu();
 	err = send_req(ch->fd, &c->req, c->extra, c->extra_len, c->send_fds, c->nr_send_fds);
 	if (err) {
 		channel_put(ch, &temp, true);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../gfn_map.h"
+#include "hvsim/cpu.h"
 #include "hvsim/paths.h"
 #include "hvsim/scm.h"
 #include "hvsim/wire.h"
@@ -280,6 +281,7 @@ static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int 
 	h->op = op;
 	h->cmd = cmd;
 	h->count = count;
+	h->cpu = hvsim_caller_cpu();
 	if (body)
 		memcpy(h + 1, ops, body);
 	n = round_trip(g, sizeof(*h) + body);

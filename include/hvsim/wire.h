@@ -31,7 +31,7 @@
 
 #include <stdint.h>
 
-#define HVSIM_WIRE_VERSION   1
+#define HVSIM_WIRE_VERSION   2
 
 /* Largest message either side sends or accepts on the hypercall socket. */
 #define HVSIM_MSG_MAX        (128 * 1024)
@@ -72,6 +72,8 @@ struct hvsim_msg_hdr {
 	uint32_t inline_len; /* bytes of inline data after the structs */
 	uint16_t nr_fds;     /* fds passed with SCM_RIGHTS */
 	uint16_t nr_p2m;     /* reply: p2m updates at the end */
+	uint32_t cpu;        /* request: the caller's CPU + 1, 0 if unknown (cpu.h) */
+	uint32_t pad;
 };
 
 /*
@@ -241,6 +243,8 @@ struct hvsim_dev_req {
 	uint64_t arg;
 	uint64_t len;
 	uint64_t offset;
+	uint32_t cpu;            /* the caller's CPU + 1, 0 if unknown (cpu.h) */
+	uint32_t pad;
 };
 
 #define HVSIM_DEV_REPLY_DRAIN 1u /* read the readiness byte off the file */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/cpu.h"
 #include "hvsim/scm.h"
 #include "hvsim/wire.h"
 #include "hvsim_guest.h"
@@ -305,7 +306,9 @@ static void conn_serve(struct conn *c)
 	char buf[sizeof(struct hvsim_dev_req) + HVSIM_DEV_PATH_MAX + 1];
 	struct hvsim_dev_req *req = (void *)buf;
 	int fds[HVSIM_DEV_MAX_FDS], nr_fds;
+	struct hvsim_cpu_follow follow;
 
+	hvsim_cpu_follow_init(&follow, host_cpus());
 	for (;;) {
 		unsigned long *pfns = NULL;
 		struct hvsim_dev_reply r = { 0 };
@@ -335,6 +338,7 @@ static void conn_serve(struct conn *c)
 			continue;
 		}
 		close_fds(fds, nr_fds);
+		hvsim_cpu_follow(&follow, req->cpu);
 		host_thread_set_caller(c->sock, pid);
 		switch (req->op) {
 		case HVSIM_DEV_OPEN:

@@ -3,6 +3,7 @@
 #ifndef KMOD_HOST_H
 #define KMOD_HOST_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -13,6 +14,13 @@ struct hvsim_guest;
 void host_thread_set_caller(int conn_fd, int pid);
 void host_thread_clear_caller(void);
 void host_log_init(const char *name, unsigned int domid);
+/*
+ * The CPUs the kernel process may use, read once at start, before any
+ * thread follows a caller to its CPU (hvsim/cpu.h); every thread starts
+ * with them rather than with its creator's.  NULL if unknown.
+ */
+void host_cpus_init(void);
+const cpu_set_t *host_cpus(void);
 
 /* hv.c */
 void hv_set_guest(struct hvsim_guest *g);

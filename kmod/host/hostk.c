@@ -101,6 +101,19 @@ void hostk_futex_wake(int *word, int nr)
 	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, nr, NULL, NULL, 0);
 }
 
+static cpu_set_t process_cpus;
+static bool have_process_cpus;
+
+void host_cpus_init(void)
+{
+	have_process_cpus = sched_getaffinity(0, sizeof(process_cpus), &process_cpus) == 0;
+}
+
+const cpu_set_t *host_cpus(void)
+{
+	return have_process_cpus ? &process_cpus : NULL;
+}
+
 struct thread_start {
 	void (*fn)(void *);
 	void *arg;
@@ -129,6 +142,8 @@ int hostk_thread_create(void (*fn)(void *), void *arg, const char *name)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
+	if (have_process_cpus)
+		pthread_attr_setaffinity_np(&attr, sizeof(process_cpus), &process_cpus);
 	err = pthread_create(&t, &attr, thread_main, s);
 	pthread_attr_destroy(&attr);
 	if (err) {
