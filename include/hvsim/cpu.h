@@ -43,16 +43,25 @@ static inline uint32_t hvsim_caller_cpu(void)
 struct hvsim_cpu_follow {
 	cpu_set_t allowed;
 	uint32_t on;		/* the caller CPU + 1 it is held to, 0: none */
+	uint32_t seen;		/* the CPU + 1 the last request came from */
+	unsigned int streak;	/* requests in a row from `seen` */
+	unsigned int settle;	/* a new CPU is followed after this many */
 	bool off;
 };
 
+/*
+ * `settle`: a thread serving one caller follows it at once (1); one that
+ * serves callers on several CPUs in turn (hvsimd) would move at every
+ * request, so it moves after `settle` requests in a row from the new CPU.
+ */
 static inline void hvsim_cpu_follow_init(struct hvsim_cpu_follow *f,
-					 const cpu_set_t *allowed)
+					 const cpu_set_t *allowed, unsigned int settle)
 {
 	const char *env = getenv("HVSIM_FOLLOW_CPU");
 
 	memset(f, 0, sizeof(*f));
 	f->off = !allowed || (env && strcmp(env, "0") == 0);
+	f->settle = settle ? settle : 1;
 	if (allowed)
 		f->allowed = *allowed;
 }
@@ -62,7 +71,11 @@ static inline void hvsim_cpu_follow(struct hvsim_cpu_follow *f, uint32_t caller)
 {
 	cpu_set_t one;
 
-	if (f->off || caller == 0 || caller == f->on)
+	if (f->off || caller == 0)
+		return;
+	f->streak = caller == f->seen ? f->streak + 1 : 1;
+	f->seen = caller;
+	if (caller == f->on || f->streak < f->settle)
 		return;
 	if (caller > CPU_SETSIZE || !CPU_ISSET(caller - 1, &f->allowed)) {
 		/* the caller runs where we may not: let the scheduler choose */

@@ -308,7 +308,7 @@ static void conn_serve(struct conn *c)
 	int fds[HVSIM_DEV_MAX_FDS], nr_fds;
 	struct hvsim_cpu_follow follow;
 
-	hvsim_cpu_follow_init(&follow, host_cpus());
+	hvsim_cpu_follow_init(&follow, host_cpus(), 1);
 	for (;;) {
 		unsigned long *pfns = NULL;
 		struct hvsim_dev_reply r = { 0 };

@@ -2,8 +2,9 @@
 /*
  * A call runs on its caller's CPU (include/hvsim/cpu.h): the guest
  * kernel's thread serving a program's device call and hvsimd's loop
- * serving a kernel's hypercall move to the caller's CPU, only among the
- * CPUs they were allowed, and nothing they start inherits the one CPU.
+ * serving a kernel's hypercall move to the caller's CPU (hvsimd after two
+ * requests in a row from it), only among the CPUs they were allowed, and
+ * nothing they start inherits the one CPU.
  * Observed from outside, with sched_getaffinity() of their threads.
  *
  * On a machine that gives this test a single CPU there is nothing to
@@ -225,6 +226,7 @@ START_TEST(calls_run_on_the_callers_cpu)
 
 		pin(cpu);
 		call_dom0(e);
+		call_dom0(e);	/* hvsimd moves after two in a row */
 		want = one_cpu(cpu);
 		ck_assert_msg(for_each_thread(dom0k, devconn_on, &want),
 			      "no devconn thread of dom0's kernel moved to CPU %d", cpu);
@@ -234,6 +236,14 @@ START_TEST(calls_run_on_the_callers_cpu)
 			ck_assert_msg(CPU_EQUAL(&m, &want),
 				      "hvsimd's loop is not on CPU %d after a hypercall from it", cpu);
 		}
+	}
+	/* one call from elsewhere does not drag hvsimd (callers take turns) */
+	pin(cpu_last);
+	call_dom0(e);
+	{
+		cpu_set_t m = mask_of(hvsimd);
+
+		ck_assert_msg(CPU_EQUAL(&m, &want), "hvsimd moved after one call");
 	}
 	/* hvsimd now holds one CPU: the kernel it starts must not */
 	latek = kernel_pid(hvsimd, harness_domain("late"));
