@@ -58,6 +58,14 @@ static cpu_set_t mask_of(pid_t tid)
 	return s;
 }
 
+static void assert_mask(pid_t tid, const cpu_set_t *want, const char *what)
+{
+	cpu_set_t m = mask_of(tid);
+
+	ck_assert_msg(CPU_EQUAL(&m, want), "%s (%d CPUs, want %d)", what, CPU_COUNT(&m),
+		      CPU_COUNT(want));
+}
+
 static pid_t hvsimd_pid(void)
 {
 	char path[PATH_MAX];
@@ -230,21 +238,12 @@ START_TEST(calls_run_on_the_callers_cpu)
 		want = one_cpu(cpu);
 		ck_assert_msg(for_each_thread(dom0k, devconn_on, &want),
 			      "no devconn thread of dom0's kernel moved to CPU %d", cpu);
-		{
-			cpu_set_t m = mask_of(hvsimd);
-
-			ck_assert_msg(CPU_EQUAL(&m, &want),
-				      "hvsimd's loop is not on CPU %d after a hypercall from it", cpu);
-		}
+		assert_mask(hvsimd, &want, "hvsimd's loop is not on the CPU of two hypercalls");
 	}
 	/* one call from elsewhere does not drag hvsimd (callers take turns) */
 	pin(cpu_last);
 	call_dom0(e);
-	{
-		cpu_set_t m = mask_of(hvsimd);
-
-		ck_assert_msg(CPU_EQUAL(&m, &want), "hvsimd moved after one call");
-	}
+	assert_mask(hvsimd, &want, "hvsimd moved after one call");
 	/* hvsimd now holds one CPU: the kernel it starts must not */
 	latek = kernel_pid(hvsimd, harness_domain("late"));
 	ck_assert_msg(!for_each_thread(latek, not_allowed_all, NULL),
@@ -278,7 +277,7 @@ START_TEST(a_users_taskset_stays_in_force)
 {
 	struct hvsim_dev *e;
 	pid_t hvsimd, dom0k;
-	cpu_set_t want = one_cpu(cpu_first), m;
+	cpu_set_t want = one_cpu(cpu_first);
 
 	pin(cpu_first);
 	harness_up(1);		/* hvsimd and its kernels inherit the one CPU */
@@ -290,8 +289,7 @@ START_TEST(a_users_taskset_stays_in_force)
 	call_dom0(e);
 	ck_assert_msg(for_each_thread(dom0k, devconn_on, &want),
 		      "dom0's devconn thread left the CPU it was started on");
-	m = mask_of(hvsimd);
-	ck_assert_msg(CPU_EQUAL(&m, &want), "hvsimd left the CPU it was started on");
+	assert_mask(hvsimd, &want, "hvsimd left the CPU it was started on");
 	hvsim_dev_close(e);
 }
 END_TEST
