@@ -11,20 +11,7 @@ run=$here/run-programs.sh
 dir=${TMPDIR:-/tmp}/run-programs-test.$$
 mkdir -p "$dir"
 trap 'rm -rf "$dir"' EXIT
-pass=0
-fail=0
-
-expect() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "  $1: got"
-		printf '%s\n' "$2" | sed 's/^/    | /'
-		echo "  wanted"
-		printf '%s\n' "$3" | sed 's/^/    | /'
-	fi
-}
+. "$(dirname "$0")/test-lib.sh"
 
 printf '#!/bin/sh\necho "good.one ok"\necho "good.two errno=EINVAL"\necho oops >&2\n' > "$dir/conf-good"
 printf '#!/bin/sh\necho "bad.line yes"\nexit 3\n' > "$dir/conf-bad"
@@ -101,5 +88,4 @@ pair.args --remote 3,4
 agent.talks yes
 conformance.pair.exit status=0"
 
-echo "run-programs-test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+test_summary run-programs-test

@@ -19,20 +19,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-pass=0
-fail=0
-
-expect() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "  $1: got"
-		printf '%s\n' "$2" | sed 's/^/    | /'
-		echo "  wanted"
-		printf '%s\n' "$3" | sed 's/^/    | /'
-	fi
-}
+. "$(dirname "$0")/test-lib.sh"
 
 "$bin/hvsim" up >/dev/null || exit 1
 guest=$("$bin/hvsim" domain create guest) || exit 1
@@ -115,5 +102,4 @@ expect "usage: both sides" "$?" 2
 "$xsb" --accept --fds 3,3 x true > /dev/null 2>&1
 expect "usage: one descriptor for both" "$?" 2
 
-echo "xsbridge-test: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+test_summary xsbridge-test
