@@ -285,7 +285,12 @@ START_TEST(a_users_taskset_stays_in_force)
 	hvsimd = hvsimd_pid();
 	dom0k = kernel_pid(hvsimd, 0);
 	e = open_dom0_evtchn();
+	/* followed where it may go, then a caller where it may not */
+	pin(cpu_first);
+	call_dom0(e);
+	call_dom0(e);
 	pin(cpu_last);
+	call_dom0(e);
 	call_dom0(e);
 	ck_assert_msg(for_each_thread(dom0k, devconn_on, &want),
 		      "dom0's devconn thread left the CPU it was started on");
