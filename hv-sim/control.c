@@ -7,16 +7,17 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
+
+#include "hvsim/listen.h"
 
 #include "control.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "grant_table.h"
-#include "kernel.h"
+#include "kernel_proc.h"
 #include "loop.h"
 #include "trace.h"
 #include "xenstore_server.h"
@@ -459,21 +460,11 @@ static void listener_event(struct loop_watch *w, uint32_t events)
 
 int control_listen(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, err;
+	int fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = hvsim_listen(path, SOCK_STREAM | SOCK_NONBLOCK);
 	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
+		return fd;
 	listener.fd = fd;
 	listener.cb = listener_event;
 	return loop_add(&listener, EPOLLIN);

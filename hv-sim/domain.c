@@ -241,6 +241,13 @@ struct domain *domain_by_id(domid_t domid)
 	return live[domid];
 }
 
+struct domain *domain_by_any_id(struct domain *cur, domid_t domid)
+{
+	struct domain *d = domid == DOMID_SELF ? cur : domain_by_id(domid);
+
+	return d && d->state != DOMAIN_DEAD ? d : NULL;
+}
+
 struct domain *domain_by_name(const char *s)
 {
 	size_t len = strlen(s);

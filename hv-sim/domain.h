@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #include "gfn_map.h"
+#include "hvsim/hypercall_wire.h"
 #include "hvsim/xen.h"
-#include "hvsim/wire.h"
 
 #define HVSIM_DEFAULT_MEM_MIB      64
 #define HVSIM_MAX_MEM_MIB          (64 * 1024)
@@ -88,6 +88,22 @@ void domain_try_reap(struct domain *d);
 
 /* A live (running or dying) domain by domid, or NULL. */
 struct domain *domain_by_id(domid_t domid);
+/*
+ * The domain a hypercall of `cur` names (Xen's rcu_lock_domain_by_any_id):
+ * DOMID_SELF is `cur` itself, any other domid a live domain; NULL if that
+ * domain does not exist or its state is already released (dead).
+ */
+struct domain *domain_by_any_id(struct domain *cur, domid_t domid);
+
+/*
+ * May `cur` operate on `target`'s grant table or event channels?  Xen's
+ * default XSM policy (XSM_TARGET) lets a domain act on itself, and the
+ * control domain (is_control_domain; dom0 in hvsim) on any domain.
+ */
+static inline bool domain_may_act_on(const struct domain *cur, const struct domain *target)
+{
+	return cur == target || cur->domid == 0;
+}
 /* A domain by name or decimal domid, live or dead, or NULL. */
 struct domain *domain_by_name(const char *name_or_id);
 /* Iteration over every domain ever created that is still remembered. */

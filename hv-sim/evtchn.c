@@ -18,17 +18,10 @@
 #include <stdlib.h>
 
 #include "evtchn.h"
+#include "hvsim/hypercall_ops.h"
 #include "trace.h"
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
-
-/*
- * Xen's public header defines this one for Xen itself only (it is how a
- * preempted reset continues), but any guest can issue it.
- */
-#ifndef EVTCHNOP_reset_cont
-#define EVTCHNOP_reset_cont 14
-#endif
 
 _Static_assert(sizeof(((struct shared_info *)0)->evtchn_pending) * 8 ==
 	       HVSIM_EVTCHN_PORTS, "2-level port count is words x bits");
@@ -75,23 +68,6 @@ static const char *state_name(enum port_state s)
 	case PORT_IPI:         return "ipi";
 	}
 	return "?";
-}
-
-/*
- * Xen's default XSM policy lets the control domain act on any domain
- * (is_control_domain); in hvsim that is dom0.
- */
-static bool privileged(const struct domain *d)
-{
-	return d->domid == 0;
-}
-
-/* rcu_lock_domain_by_any_id: DOMID_SELF or a live (running or dying) domain. */
-static struct domain *domain_by_any_id(struct domain *current, domid_t domid)
-{
-	struct domain *d = domid == DOMID_SELF ? current : domain_by_id(domid);
-
-	return d && d->evtchn ? d : NULL;
 }
 
 /* Xen's _evtchn_from_port: NULL for a port beyond the allocated buckets. */
@@ -299,7 +275,7 @@ long evtchn_alloc_unbound_op(struct domain *d, struct evtchn_alloc_unbound *op)
 	port = get_free_port(t);
 	if (port < 0)
 		return port;
-	if (t != d && !privileged(d))
+	if (!domain_may_act_on(d, t))
 		return -EPERM;
 
 	p = &t->evtchn->port[port];
@@ -452,7 +428,7 @@ long evtchn_status_op(struct domain *d, struct evtchn_status *op)
 	p = port_lookup(t, op->port);
 	if (!p)
 		return -EINVAL;
-	if (t != d && !privileged(d))
+	if (!domain_may_act_on(d, t))
 		return -EPERM;
 
 	switch (p->state) {
@@ -526,7 +502,7 @@ static long reset(struct domain *d, struct evtchn_reset *op, bool resuming)
 
 	if (!t)
 		return -ESRCH;
-	if (t != d && !privileged(d))
+	if (!domain_may_act_on(d, t))
 		return -EPERM;
 	if (t != d)
 		return -EINVAL;
@@ -543,33 +519,9 @@ long evtchn_reset_op(struct domain *d, struct evtchn_reset *op)
 	return reset(d, op, false);
 }
 
-size_t evtchn_op_size(unsigned int cmd)
-{
-	switch (cmd) {
-	case EVTCHNOP_bind_interdomain: return sizeof(struct evtchn_bind_interdomain);
-	case EVTCHNOP_bind_virq:        return sizeof(struct evtchn_bind_virq);
-	case EVTCHNOP_bind_pirq:        return sizeof(struct evtchn_bind_pirq);
-	case EVTCHNOP_close:            return sizeof(struct evtchn_close);
-	case EVTCHNOP_send:             return sizeof(struct evtchn_send);
-	case EVTCHNOP_status:           return sizeof(struct evtchn_status);
-	case EVTCHNOP_alloc_unbound:    return sizeof(struct evtchn_alloc_unbound);
-	case EVTCHNOP_bind_ipi:         return sizeof(struct evtchn_bind_ipi);
-	case EVTCHNOP_bind_vcpu:        return sizeof(struct evtchn_bind_vcpu);
-	case EVTCHNOP_unmask:           return sizeof(struct evtchn_unmask);
-	case EVTCHNOP_reset:
-	case EVTCHNOP_reset_cont:       return sizeof(struct evtchn_reset);
-	case EVTCHNOP_init_control:     return sizeof(struct evtchn_init_control);
-	case EVTCHNOP_expand_array:     return sizeof(struct evtchn_expand_array);
-	case EVTCHNOP_set_priority:     return sizeof(struct evtchn_set_priority);
-	}
-	return 0;
-}
-
 long evtchn_op(struct domain *d, unsigned int cmd, void *arg)
 {
-	size_t size = evtchn_op_size(cmd);
-
-	if (size == 0)
+	if (!hvsim_hypercall_op_size(__HYPERVISOR_event_channel_op, cmd))
 		return -ENOSYS;
 	if (!arg)
 		return -EFAULT;     /* Xen's copy_from_guest failing */

@@ -25,9 +25,6 @@ void evtchn_domain_fini(struct domain *d);
 /* EVTCHNOP_* dispatcher; `arg` points at the ABI struct of `cmd`. */
 long evtchn_op(struct domain *d, unsigned int cmd, void *arg);
 
-/* Size of the ABI struct of EVTCHNOP `cmd`; 0 for an unknown op. */
-size_t evtchn_op_size(unsigned int cmd);
-
 long evtchn_alloc_unbound_op(struct domain *d, struct evtchn_alloc_unbound *op);
 long evtchn_bind_interdomain_op(struct domain *d, struct evtchn_bind_interdomain *op);
 long evtchn_bind_virq_op(struct domain *d, struct evtchn_bind_virq *op);

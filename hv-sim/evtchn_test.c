@@ -15,14 +15,11 @@
 #include <unistd.h>
 
 #include "evtchn.h"
+#include "hvsim/hypercall_ops.h"
 #include "test_support.h"
 #include "trace.h"
 
 #define BITS_PER_WORD (sizeof(xen_ulong_t) * 8)
-
-#ifndef EVTCHNOP_reset_cont
-#define EVTCHNOP_reset_cont 14      /* Xen-internal, but a guest may issue it */
-#endif
 
 static struct domain *dom0, *alice, *bob;
 
@@ -704,9 +701,10 @@ START_TEST(fifo_and_unknown_ops)
 	ck_assert_int_eq(evtchn_op(alice, EVTCHNOP_set_priority, &sp), -ENOSYS);
 	ck_assert_int_eq(evtchn_op(alice, 15, junk), -ENOSYS);
 	ck_assert_int_eq(evtchn_op(alice, 0xffffffffu, junk), -ENOSYS);
-	ck_assert_uint_eq(evtchn_op_size(15), 0);
-	ck_assert_uint_eq(evtchn_op_size(EVTCHNOP_status), sizeof(struct evtchn_status));
-	ck_assert_uint_eq(evtchn_op_size(EVTCHNOP_init_control),
+	ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_event_channel_op, 15), 0);
+	ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_event_channel_op, EVTCHNOP_status),
+			  sizeof(struct evtchn_status));
+	ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_event_channel_op, EVTCHNOP_init_control),
 			  sizeof(struct evtchn_init_control));
 	ck_assert_int_eq(evtchn_op(alice, EVTCHNOP_send, NULL), -EFAULT);
 }

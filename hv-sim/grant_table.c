@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "grant_table.h"
+#include "hvsim/hypercall_ops.h"
 #include "trace.h"
 
 #define ENTRIES_PER_FRAME ((unsigned int)(XEN_PAGE_SIZE / sizeof(grant_entry_v1_t)))
@@ -659,20 +660,6 @@ void gnttab_copy_op(struct domain *ld, struct gnttab_copy *op)
 
 /* Table size and version ---------------------------------------------- */
 
-/* Xen's default XSM policy (XSM_TARGET): oneself, or the control domain. */
-static bool may_act_on(const struct domain *cur, const struct domain *d)
-{
-	return cur == d || cur->domid == 0;
-}
-
-/* rcu_lock_domain_by_any_id */
-static struct domain *domain_by_any_id(struct domain *cur, domid_t domid)
-{
-	struct domain *d = domid == DOMID_SELF ? cur : domain_by_id(domid);
-
-	return d && d->grant_table ? d : NULL;
-}
-
 long gnttab_setup_table_op(struct domain *cur, struct gnttab_setup_table *op,
 			   xen_pfn_t *frames)
 {
@@ -685,7 +672,7 @@ long gnttab_setup_table_op(struct domain *cur, struct gnttab_setup_table *op,
 		op->status = GNTST_bad_domain;
 		return 0;
 	}
-	if (!may_act_on(cur, d)) {
+	if (!domain_may_act_on(cur, d)) {
 		op->status = GNTST_permission_denied;
 		return 0;
 	}
@@ -712,7 +699,7 @@ long gnttab_query_size_op(struct domain *cur, struct gnttab_query_size *op)
 		op->status = GNTST_bad_domain;
 		return 0;
 	}
-	if (!may_act_on(cur, d)) {
+	if (!domain_may_act_on(cur, d)) {
 		op->status = GNTST_permission_denied;
 		return 0;
 	}
@@ -728,7 +715,7 @@ long gnttab_get_version_op(struct domain *cur, struct gnttab_get_version *op)
 
 	if (!d)
 		return -ESRCH;
-	if (!may_act_on(cur, d))
+	if (!domain_may_act_on(cur, d))
 		return -EPERM;
 	op->version = 1;
 	return 0;
@@ -754,32 +741,16 @@ long gnttab_set_version_op(struct domain *cur, struct gnttab_set_version *op)
 
 /* Dispatch ------------------------------------------------------------ */
 
-/* Xen keeps continuation state in the bits of cmd above these */
-#define GNTTABOP_CMD_MASK ((1u << 12) - 1)
-
-size_t grant_table_op_size(unsigned int cmd)
-{
-	switch (cmd & GNTTABOP_CMD_MASK) {
-	case GNTTABOP_map_grant_ref:   return sizeof(struct gnttab_map_grant_ref);
-	case GNTTABOP_unmap_grant_ref: return sizeof(struct gnttab_unmap_grant_ref);
-	case GNTTABOP_setup_table:     return sizeof(struct gnttab_setup_table);
-	case GNTTABOP_copy:            return sizeof(struct gnttab_copy);
-	case GNTTABOP_query_size:      return sizeof(struct gnttab_query_size);
-	case GNTTABOP_set_version:     return sizeof(struct gnttab_set_version);
-	case GNTTABOP_get_version:     return sizeof(struct gnttab_get_version);
-	}
-	return 0;
-}
-
 long grant_table_op(struct domain *d, unsigned int cmd, void *ops,
 		    unsigned int count, xen_pfn_t *frames)
 {
 	if ((int)count < 0)
 		return -EINVAL;
-	if ((cmd & ~GNTTABOP_CMD_MASK) && (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush)
+	if ((cmd & ~HVSIM_GNTTABOP_CMD_MASK) &&
+	    (cmd & HVSIM_GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush)
 		return -EINVAL;
-	cmd &= GNTTABOP_CMD_MASK;
-	if (!grant_table_op_size(cmd))
+	cmd &= HVSIM_GNTTABOP_CMD_MASK;
+	if (!hvsim_hypercall_op_size(__HYPERVISOR_grant_table_op, cmd))
 		return -ENOSYS;
 	/* a dying domain's vCPUs never run on Xen; its maptrack is gone */
 	if (d->state != DOMAIN_RUNNING || !d->grant_table)

@@ -32,9 +32,6 @@ void grant_table_fini(struct domain *d);
 long grant_table_op(struct domain *d, unsigned int cmd, void *ops,
 		    unsigned int count, xen_pfn_t *frames);
 
-/* Size of one ABI struct of GNTTABOP `cmd`, 0 for an op not supported. */
-size_t grant_table_op_size(unsigned int cmd);
-
 void gnttab_map_grant_ref_op(struct domain *d, struct gnttab_map_grant_ref *op);
 void gnttab_unmap_grant_ref_op(struct domain *d, struct gnttab_unmap_grant_ref *op);
 void gnttab_copy_op(struct domain *d, struct gnttab_copy *op);

@@ -16,6 +16,7 @@
 #include <ucontext.h>
 
 #include "grant_table.h"
+#include "hvsim/hypercall_ops.h"
 #include "test_support.h"
 
 #define PAGE XEN_PAGE_SIZE
@@ -1151,11 +1152,12 @@ START_TEST(test_hypercall_errors)
 	struct gnttab_map_grant_ref m = { 0 };
 
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
-		ck_assert_uint_eq(grant_table_op_size(unsupported[i]), 0);
+		ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_grant_table_op, unsupported[i]), 0);
 		ck_assert_int_eq(grant_table_op(B, unsupported[i], &m, 1, NULL), -ENOSYS);
 	}
-	ck_assert_uint_eq(grant_table_op_size(GNTTABOP_map_grant_ref), sizeof(m));
-	ck_assert_uint_eq(grant_table_op_size(GNTTABOP_copy), sizeof(struct gnttab_copy));
+	ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref), sizeof(m));
+	ck_assert_uint_eq(hvsim_hypercall_op_size(__HYPERVISOR_grant_table_op, GNTTABOP_copy),
+			  sizeof(struct gnttab_copy));
 	/* continuation bits on an op that takes none */
 	ck_assert_int_eq(grant_table_op(B, GNTTABOP_map_grant_ref | (1 << 12), &m, 1, NULL),
 			 -EINVAL);

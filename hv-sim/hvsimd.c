@@ -25,7 +25,7 @@
 #include "hooks.h"
 #include "hvsim/paths.h"
 #include "hypercall.h"
-#include "kernel.h"
+#include "kernel_proc.h"
 #include "log.h"
 #include "loop.h"
 #include "trace.h"

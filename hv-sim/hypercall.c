@@ -12,10 +12,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "hvsim/cpu.h"
+#include "hvsim/hypercall_ops.h"
+#include "hvsim/listen.h"
 #include "hvsim/scm.h"
 #include "evtchn.h"
 #include "grant_table.h"
@@ -84,12 +85,7 @@ static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
 	size_t size, body;
 	long rc;
 
-	if (req->op == __HYPERVISOR_grant_table_op)
-		size = grant_table_op_size(req->cmd);
-	else if (req->op == __HYPERVISOR_event_channel_op)
-		size = evtchn_op_size(req->cmd);
-	else
-		size = 0;
+	size = hvsim_hypercall_op_size(req->op, req->cmd);
 	if (size == 0) {
 		/* Xen's answer to an op or sub-op it does not have */
 		return error_reply(req, -ENOSYS, reply);
@@ -222,10 +218,10 @@ fail:
 static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t n)
 {
 	uint8_t buf[sizeof(struct hvsim_msg_hdr) +
-		    HVSIM_MSG_MAX_FDS * sizeof(struct hvsim_fd_desc)];
+		    HVSIM_SCM_MAX_FDS * sizeof(struct hvsim_fd_desc)];
 	struct hvsim_msg_hdr *h = (void *)buf;
 	struct hvsim_fd_desc *desc = (void *)(h + 1);
-	int fds[HVSIM_MSG_MAX_FDS];
+	int fds[HVSIM_SCM_MAX_FDS];
 	size_t nr = 0;
 
 	for (size_t i = 0; i <= n; i++) {
@@ -242,7 +238,7 @@ static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t 
 			fds[nr++] = g->ram_fd;
 			c->fd_sent[id / 8] |= 1u << (id % 8);
 		}
-		if (nr && (nr == HVSIM_MSG_MAX_FDS || i == n)) {
+		if (nr && (nr == HVSIM_SCM_MAX_FDS || i == n)) {
 			memset(h, 0, sizeof(*h));
 			h->type = HVSIM_MSG_FDS;
 			h->nr_fds = (uint16_t)nr;
@@ -344,30 +340,25 @@ void hypercall_domain_destroyed(struct domain *d)
 static void conn_event(struct loop_watch *w, uint32_t events)
 {
 	struct hc_conn *c = (struct hc_conn *)w;
-	struct iovec iov = { req_buf, sizeof(req_buf) };
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
 	const struct hvsim_msg_hdr *req = (const void *)req_buf;
-	ssize_t len = recvmsg(w->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	size_t nr_fds;
+	ssize_t len;
 
-	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+	/* A message with too many fds loses its length: a short header reads as 0s. */
+	memset(req_buf, 0, sizeof(*req));
+	/* guests send no fds: any they did are closed, so none leak */
+	len = hvsim_scm_recv(w->fd, req_buf, sizeof(req_buf), MSG_DONTWAIT | MSG_CMSG_CLOEXEC,
+			     NULL, 0, &nr_fds, NULL);
+	if (len == -EAGAIN || len == -EINTR)
 		return;
-	if (len <= 0) {
+	if (len <= 0 && len != -EMSGSIZE && len != -ETOOMANYREFS) {
 		conn_close(c, true);
 		return;
 	}
-	/* guests send no fds; close any they did so none leak */
-	hvsim_scm_take_fds(&mh, NULL, 0, NULL);
-
-	if ((size_t)len < sizeof(*req) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		int rc = (mh.msg_flags & MSG_TRUNC) ? -E2BIG : -EINVAL;
-		size_t n = error_reply((size_t)len >= sizeof(*req) ? req : NULL, rc, reply_buf);
+	if (len < (ssize_t)sizeof(*req)) {
+		/* too long, too many fds (the header is in req_buf), or too short */
+		int rc = len == -EMSGSIZE ? -E2BIG : -EINVAL;
+		size_t n = error_reply(len < 0 ? req : NULL, rc, reply_buf);
 
 		if (send_msg(w->fd, reply_buf, n, NULL, 0) < 0)
 			conn_close(c, true);
@@ -447,22 +438,12 @@ static void follow_start(void)
 
 int hypercall_listen(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, err;
+	int fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
 	follow_start();
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = hvsim_listen(path, SOCK_SEQPACKET | SOCK_NONBLOCK);
 	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
+		return fd;
 	listener.fd = fd;
 	listener.cb = listener_event;
 	return loop_add(&listener, EPOLLIN);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypercall transport, hvsimd's side: accepts guest kernel
- * connections, decodes messages (include/hvsim/wire.h), dispatches them to
- * grant_table_op / evtchn_op, encodes the replies.  It holds no semantics
+ * connections, decodes messages (include/hvsim/hypercall_wire.h),
+ * dispatches them to grant_table_op / evtchn_op, encodes the replies.  It holds no semantics
  * of its own: every semantic test runs without it.
  */
 #ifndef HVSIM_HYPERCALL_H

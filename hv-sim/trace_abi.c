@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvsim/hypercall_ops.h"
 #include "hvsim/xen.h"
-#include "evtchn.h"
-#include "grant_table.h"
 #include "trace.h"
 #include "trace_abi.h"
 
@@ -388,8 +387,7 @@ static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 		     const void *ops, unsigned int count, long rc)
 {
-	size_t size = op == __HYPERVISOR_grant_table_op ? grant_table_op_size(cmd) :
-		      op == __HYPERVISOR_event_channel_op ? evtchn_op_size(cmd) : 0;
+	size_t size = hvsim_hypercall_op_size(op, cmd);
 	struct hypercall_rec r = { domid, op, cmd, size ? count : 0, rc };
 
 	trace_emit_deferred(format_hypercall, &r, sizeof(r), ops, size * r.count);

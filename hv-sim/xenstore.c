@@ -20,6 +20,15 @@ struct xs_conn *xs_conns;
 struct xs_permissions *xs_special_perms[2];
 unsigned int xs_nr_special_perms[2];
 
+int xs_special_index(const char *name)
+{
+	if (!strcmp(name, "@introduceDomain"))
+		return 0;
+	if (!strcmp(name, "@releaseDomain"))
+		return 1;
+	return -1;
+}
+
 static void (*log_fn)(const char *msg);
 
 static const struct xenstore_quota default_quota = {
@@ -671,15 +680,6 @@ static int parse_perms(const char *s, unsigned int nr, struct xs_permissions *p)
 	return 0;
 }
 
-static int special_index(const char *name)
-{
-	if (!strcmp(name, "@introduceDomain"))
-		return 0;
-	if (!strcmp(name, "@releaseDomain"))
-		return 1;
-	return -1;
-}
-
 static int do_set_perms(struct req *r)
 {
 	unsigned int nr = count_strings(r);
@@ -703,7 +703,7 @@ static int do_set_perms(struct req *r)
 		goto out;
 
 	if (r->buf[0] == '@') {
-		special = special_index(r->buf);
+		special = xs_special_index(r->buf);
 		if (special < 0) {
 			err = EINVAL;
 		} else if ((xs_perm_for(r->c, xs_special_perms[special],

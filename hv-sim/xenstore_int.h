@@ -107,6 +107,8 @@ extern uint64_t xs_generation;
 /* @introduceDomain and @releaseDomain have permissions but no node. */
 extern struct xs_permissions *xs_special_perms[2];
 extern unsigned int xs_nr_special_perms[2];
+/* The index of special path `name` in those arrays, or -1 for none. */
+int xs_special_index(const char *name);
 
 static inline bool xs_domid_valid(unsigned int domid)
 {

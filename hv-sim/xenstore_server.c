@@ -19,9 +19,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "hvsim/listen.h"
+#include "hvsim/paths.h"
 #include "domain.h"
 #include "log.h"
 #include "loop.h"
@@ -373,46 +374,36 @@ static struct listener *listener_of(domid_t domid)
 
 static int listener_open(domid_t domid, struct listener **out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct listener *l = calloc(1, sizeof(*l));
-	int fd = -1, err;
+	int err;
 
 	if (!l)
 		return -ENOMEM;
 	l->domid = domid;
 	l->w.fd = -1;
-	if ((size_t)snprintf(l->dir, sizeof(l->dir), "%s/" HVSIM_DOMAIN_DIR_FMT, state_dir,
-			     (unsigned int)domid) >= sizeof(l->dir) ||
-	    (size_t)snprintf(l->path, sizeof(l->path), "%s/" HVSIM_XENSTORE_SOCK,
-			     l->dir) >= sizeof(l->path) ||
-	    strlen(l->path) >= sizeof(sa.sun_path)) {
+	if (hvsim_domain_dir(state_dir, domid, l->dir, sizeof(l->dir)) ||
+	    hvsim_xenstore_socket(state_dir, domid, l->path, sizeof(l->path))) {
 		free(l);
 		return -ENAMETOOLONG;
 	}
-	strcpy(sa.sun_path, l->path);
 	if (mkdir(l->dir, 0700) < 0 && errno != EEXIST) {
 		err = -errno;
 		free(l);
 		return err;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
+	err = hvsim_listen(l->path, SOCK_STREAM | SOCK_NONBLOCK);
+	if (err < 0)
 		goto fail;
-	unlink(l->path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0)
-		goto fail;
-	l->w.fd = fd;
+	l->w.fd = err;
 	l->w.cb = listener_event;
-	if ((err = loop_add(&l->w, EPOLLIN)) < 0) {
-		errno = -err;
+	err = loop_add(&l->w, EPOLLIN);
+	if (err < 0)
 		goto fail;
-	}
 	*out = l;
 	return 0;
 fail:
-	err = -errno;
-	if (fd >= 0)
-		close(fd);
+	if (l->w.fd >= 0)
+		close(l->w.fd);
 	unlink(l->path);
 	rmdir(l->dir);
 	free(l);

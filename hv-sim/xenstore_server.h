@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The xenstore transport: one AF_UNIX stream socket per domain at
- * $HVSIM_DIR/dom<DOMID>/xenstore, speaking xenstored's xsd_sockmsg wire
+ * $HVSIM_DIR/dom<DOMID>/xenstore (hvsim_xenstore_socket() in
+ * include/hvsim/paths.h), speaking xenstored's xsd_sockmsg wire
  * protocol, so that Debian's libxenstore connects to it unmodified
  * (XENSTORED_PATH).  Every connection on a domain's socket is that domain.
  * It frames messages and queues output; the store is xenstore.c's.
@@ -13,11 +14,6 @@
 #include <stdint.h>
 
 #include "xenstore.h"
-
-/* The directory of a domain's sockets, and its xenstore socket in it
- * (the guest kernel puts its device socket in the same directory). */
-#define HVSIM_DOMAIN_DIR_FMT  "dom%u"
-#define HVSIM_XENSTORE_SOCK   "xenstore"
 
 /* A connection's queued output: above the backlog its requests wait;
  * above the limit it is dropped, as a client that does not read. */

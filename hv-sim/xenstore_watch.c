@@ -28,18 +28,9 @@ static bool is_child(const char *child, const char *parent)
 	return !strncmp(child, parent, len) && (child[len] == '/' || child[len] == 0);
 }
 
-static int special_index(const char *name)
-{
-	if (!strcmp(name, "@introduceDomain"))
-		return 0;
-	if (!strcmp(name, "@releaseDomain"))
-		return 1;
-	return -1;
-}
-
 static bool special_readable(const struct xs_conn *c, const char *name)
 {
-	int i = special_index(name);
+	int i = xs_special_index(name);
 
 	return i >= 0 && (xs_perm_for(c, xs_special_perms[i], xs_nr_special_perms[i]) &
 			  XS_PERM_READ);

@@ -72,14 +72,6 @@ $(BIN)/hvsim-kernel: $(KMOD_HOST_OBJS) $(KMOD_SHIM_OBJS) $(KMOD_DRV_OBJS) $(LIB)
 ALL += $(BIN)/hvsim-kernel
 INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
 
-# The programs' side of the device socket (userlib/devclient.c), which the
-# LD_PRELOAD interposer builds on, and the tests use directly.
-$(LIB)/libhvsim-devclient.a: $(OBJ)/userlib/devclient.o
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(AR) rcs $@ $^
-ALL += $(LIB)/libhvsim-devclient.a
-
 # Integration tests: programs in two domains on the device socket.
 $(OBJ)/kmod/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Itests
 $(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/tests/harness.o \

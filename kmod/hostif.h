@@ -155,7 +155,4 @@ void kmod_mm_exit(int pid);
 void kmod_mm_exit_all(void);
 void kmod_free(void *p);
 
-/* Page frame -> kernel address (for the host's page hand-over). */
-unsigned long kmod_nr_pages(void);
-
 #endif

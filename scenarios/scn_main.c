@@ -16,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hvsim/wire.h"
+#include "hvsim/paths.h"
+#include "daemon.h"
 #include "libhvsim.h"
 #include "scn_grammar.h"
 #include "scn_run.h"

@@ -10,6 +10,7 @@
 
 #include "scn_grammar.h"
 #include "scn_parse.h"
+#include "trace_read.h"
 
 /* Names ------------------------------------------------------------------ */
 
@@ -24,12 +25,6 @@ static const struct { const char *name; int value; } errnos[] = {
 	N(ECONNREFUSED), N(ECONNRESET), N(ENOTCONN), N(ETIMEDOUT), N(EALREADY),
 };
 #undef N
-
-static const char *const gntst_names[] = {
-	"okay", "general_error", "bad_domain", "bad_gntref", "bad_handle",
-	"bad_virt_addr", "bad_dev_addr", "no_device_space", "permission_denied",
-	"bad_page", "bad_copy_arg", "address_too_big", "eagain", "no_space",
-};
 
 int scn_errno_value(const char *name)
 {
@@ -61,13 +56,11 @@ int scn_gntst_value(const char *name, int *st)
 	char *end;
 	long v;
 
+	/* "GNTST_bad_gntref", "bad_gntref" (the trace's name) or "-3" */
 	if (!strncmp(name, "GNTST_", 6))
 		name += 6;
-	for (size_t i = 0; i < sizeof(gntst_names) / sizeof(gntst_names[0]); i++)
-		if (!strcmp(gntst_names[i], name)) {
-			*st = -(int)i;
-			return 0;
-		}
+	if (trace_gntst_value(name, st) == 0)
+		return 0;
 	v = strtol(name, &end, 10);
 	if (*name && !*end && v <= 0 && v > -100) {
 		*st = (int)v;
@@ -78,9 +71,7 @@ int scn_gntst_value(const char *name, int *st)
 
 const char *scn_gntst_name(int st)
 {
-	if (st <= 0 && -st < (int)(sizeof(gntst_names) / sizeof(gntst_names[0])))
-		return gntst_names[-st];
-	return NULL;
+	return trace_gntst_name(st);
 }
 
 #define S(s) { #s, SIG##s }

@@ -99,7 +99,8 @@ const struct scn_capture *scn_cap(const struct scn_step *st, const char *name);
 const struct scn_token *scn_cap_tok(const struct scn_step *st, const char *name);
 bool scn_has(const struct scn_step *st, const char *literal);
 
-/* Names and numbers of errnos and GNTST_* codes, both ways. */
+/* Names and numbers of errnos and GNTST_* codes, both ways (the GNTST_
+ * names are the trace's, userlib/trace_read.h). */
 int scn_errno_value(const char *name);		/* -1 if unknown */
 const char *scn_errno_name(int e);		/* "E123" style if unknown (static buffer) */
 int scn_gntst_value(const char *name, int *st);	/* 0, or -1 if unknown */

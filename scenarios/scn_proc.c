@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libhvsim.h"
+#include "domain_env.h"
+#include "program_check.h"
+#include "project_files.h"
 #include "scn_parse.h"
 #include "scn_proc.h"
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "hvsim/paths.h"
 #include "scn_steps.h"
 
 int scn_error(struct scn_runner *r, const char *fmt, ...)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Between the runner's core (scn_run.c: the step loop, domains, agents,
- * expectations) and the verbs (scn_steps.c: what each step does).
+ * expectations) and the verbs (scn_steps_{runner,grant,event,store}.c: what
+ * each step does, on helpers they share in scn_steps.c).
  */
 #ifndef SCN_STEPS_H
 #define SCN_STEPS_H

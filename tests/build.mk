@@ -9,12 +9,14 @@ $(O)/tests/hv-integration-test: $(OBJ)/tests/integration/hv_test.o $(HARNESS_OBJ
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/hv-integration-test
 
-# calls follow their caller's CPU (include/hvsim/cpu.h)
+# calls follow their caller's CPU (include/hvsim/cpu.h); needs the guest kernel
+ifneq ($(NO_KMOD),1)
 $(O)/tests/cpu-follow-test: $(OBJ)/tests/integration/cpu_test.o $(HARNESS_OBJS) \
 		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim-kernel
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/cpu-follow-test
+endif
 
 # xenstore through Debian's own libxenstore (libxen-dev)
 XENSTORE_LIBS := $(shell pkg-config --libs xenstore 2>/dev/null || echo -lxenstore)

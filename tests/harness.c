@@ -11,8 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "harness.h"
-#include "hvsim/wire.h"
+#include "hvsim/paths.h"
+#include "project_files.h"
 
 static char dir[64];
 static struct hvsim_ctl *ctl;

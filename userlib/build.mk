@@ -1,6 +1,11 @@
-# userlib/: the programs' side: libhvsim (control client), the hvsim CLI.
+# userlib/: the programs' side: libhvsim (the control client and its neighbours),
+# devclient and the interposer (the device socket), the hvsim CLI.
 
-LIBHVSIM_SRCS := userlib/libhvsim.c userlib/trace_view.c userlib/trace_svg.c
+LIBHVSIM_SRCS := userlib/libhvsim.c userlib/trace_read.c userlib/trace_view.c userlib/trace_svg.c
+# beside the control client: hvsimd up/down, finding the project's files,
+# the interposer's reach, a domain's environment (libhvsim.h says which is where)
+LIBHVSIM_SRCS += userlib/daemon.c userlib/project_files.c userlib/program_check.c \
+	userlib/domain_env.c
 LIBHVSIM_OBJS := $(LIBHVSIM_SRCS:%.c=$(OBJ)/%.o)
 # (Remade when the list changes too: an archive only ever gains members.)
 $(LIB)/libhvsim.a: $(LIBHVSIM_OBJS) userlib/build.mk
@@ -14,6 +19,14 @@ $(BIN)/hvsim: $(OBJ)/userlib/hvsim.o $(LIB)/libhvsim.a
 
 ALL += $(BIN)/hvsim $(LIB)/libhvsim.a
 INSTALL_BIN += $(BIN)/hvsim
+
+# The programs' side of the device socket (devclient.c), which the
+# interposer builds on and the tests use directly.
+$(LIB)/libhvsim-devclient.a: $(OBJ)/userlib/devclient.o
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+ALL += $(LIB)/libhvsim-devclient.a
 
 
 # The interposer (docs/userlib.md).  It is loaded into programs that are
@@ -29,3 +42,14 @@ $(LIB)/libhvsim-preload.so: $(OBJ)/preload/preload.o $(OBJ)/preload/devclient.o
 	$(CC) -shared $(if $(filter undefined,$(SAN)),$(SAN_FLAGS)) -o $@ $^ -ldl -lpthread
 ALL += $(LIB)/libhvsim-preload.so
 INSTALL_LIB += $(LIB)/libhvsim-preload.so
+
+# Unit tests: the trace reader, and the diagram, each on a trace the test writes.
+$(OBJ)/userlib/%_test.o: ALL_CFLAGS += $(CHECK_CFLAGS)
+$(O)/tests/trace-read-test: $(OBJ)/userlib/trace_read_test.o $(OBJ)/userlib/trace_read.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+$(O)/tests/trace-svg-test: $(OBJ)/userlib/trace_svg_test.o $(OBJ)/userlib/trace_svg.o \
+		$(OBJ)/userlib/trace_read.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+TESTS += $(O)/tests/trace-read-test $(O)/tests/trace-svg-test

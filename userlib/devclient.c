@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "hvsim/cpu.h"
+#include "hvsim/device_wire.h"
 #include "hvsim/scm.h"
-#include "hvsim/wire.h"
 #include "devclient.h"
 
 #define ERESTARTSYS	512
@@ -86,14 +86,6 @@ static struct {
 	uint64_t token;
 } fork_tokens[MAX_SOCKETS];
 static int nr_fork_tokens;
-
-int hvsim_dev_socket_path(const char *state_dir, unsigned int domid, char *buf,
-			  size_t size)
-{
-	int n = snprintf(buf, size, "%s/dom%u/%s", state_dir, domid, HVSIM_DEVICES_SOCK);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
 
 static const struct devsock *devsock_get(const char *path)
 {
@@ -294,32 +286,19 @@ static int send_req(int fd, const struct hvsim_dev_req *req, const void *extra,
 }
 
 /*
- * Receives one message into buf, and descriptors if any.  A signal while
+ * Receives one message into buf, and descriptors if any (fds NULL: none
+ * wanted; any that came are closed, through the interposer's close(), which
+ * passes a descriptor it does not know straight through).  A signal while
  * waiting asks the kernel, once, to interrupt the call.
  */
 static ssize_t recv_msg(int fd, void *buf, size_t size, int *fds, int *nr_fds,
 			int cmsg_flags, bool *interrupted)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { buf, size };
-	struct msghdr msg;
 	size_t got;
 	ssize_t n;
 
-	for (;;) {
-		memset(&msg, 0, sizeof(msg));
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = u.buf;
-		msg.msg_controllen = sizeof(u.buf);
-		n = recvmsg(fd, &msg, cmsg_flags);
-		if (n >= 0)
-			break;
-		if (errno != EINTR)
-			return -errno;
+	while ((n = hvsim_scm_recv(fd, buf, size, cmsg_flags, fds, fds ? HVSIM_SCM_MAX_FDS : 0,
+				   &got, NULL)) == -EINTR) {
 		if (!*interrupted) {
 			struct hvsim_dev_req req = { .op = HVSIM_DEV_INTERRUPT };
 
@@ -327,11 +306,11 @@ static ssize_t recv_msg(int fd, void *buf, size_t size, int *fds, int *nr_fds,
 			send_req(fd, &req, NULL, 0, NULL, 0);
 		}
 	}
-	/* (Extra descriptors are closed through the interposer's close(),
-	 * which passes a descriptor it does not know straight through.) */
-	hvsim_scm_take_fds(&msg, fds, fds && nr_fds ? HVSIM_DEV_MAX_FDS : 0, &got);
 	if (nr_fds)
 		*nr_fds = (int)got;
+	/* the kernel sends no more than fits: anything else is not its reply */
+	if (n == -EMSGSIZE || n == -ETOOMANYREFS)
+		return -EPROTO;
 	return n == 0 ? -ECONNRESET : n;
 }
 
@@ -346,7 +325,7 @@ struct call {
 	struct hvsim_dev_reply reply;
 	void *tail;			/* what follows the reply in its message */
 	size_t tail_size;
-	int fds[HVSIM_DEV_MAX_FDS];	/* descriptors that came with it */
+	int fds[HVSIM_SCM_MAX_FDS];	/* descriptors that came with it */
 	int nr_fds;
 	struct hvsim_dev_run *runs;	/* MMAP: every run (malloc'd) */
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * devclient: a program's side of a domain's device socket (see "Device
- * socket" in include/hvsim/wire.h), for the interposer and the tests.
+ * devclient: a program's side of a domain's device socket (its wire is
+ * include/hvsim/device_wire.h), for the interposer and the tests.
+ * hvsim_devices_socket() (include/hvsim/paths.h) says where a domain's is.
  *
  * A struct hvsim_dev is one descriptor of an open file of
  * /dev/xen/{gntdev,gntalloc,evtchn} in the domain's guest kernel.  The
@@ -26,10 +27,6 @@
 #include <sys/types.h>
 
 struct hvsim_dev;
-
-/* STATEDIR/dom<domid>/devices into buf; -ENAMETOOLONG if it does not fit. */
-int hvsim_dev_socket_path(const char *state_dir, unsigned int domid, char *buf,
-			  size_t size);
 
 /* Opens `path` ("/dev/xen/gntdev") with open(2) flags (O_CLOEXEC too) on
  * the device socket `sock_path`.  -ENOENT: no such device;

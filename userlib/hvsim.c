@@ -11,8 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hvsim/wire.h"
+#include "hvsim/paths.h"
+#include "daemon.h"
+#include "domain_env.h"
 #include "libhvsim.h"
+#include "program_check.h"
+#include "project_files.h"
 #include "trace_view.h"
 #include "trace_svg.h"
 
@@ -618,7 +622,7 @@ static uint16_t domain_with_kernel_or_die(const char *domain)
 	hvsim_ctl_close(c);
 	if (err)
 		exit(1);
-	if (hvsim_devices_socket(NULL, domid, devices, sizeof(devices)) ||
+	if (hvsim_devices_socket(hvsim_dir(), domid, devices, sizeof(devices)) ||
 	    stat(devices, &st) < 0 || !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "hvsim: domain '%s' (domid %u) has no guest kernel: %s is "
 			"missing (hvsimd runs domains kernel-less when started with "

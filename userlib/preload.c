@@ -31,6 +31,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "hvsim/paths.h"
 #include "devclient.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -146,7 +147,7 @@ static void init(void)
 		return;
 	id = strtoul(domid, &end, 10);
 	if (*end || id > 0x7fef ||
-	    hvsim_dev_socket_path(dir, (unsigned int)id, sock_path, sizeof(sock_path))) {
+	    hvsim_devices_socket(dir, (unsigned int)id, sock_path, sizeof(sock_path))) {
 		say("bad HVSIM_DIR or HVSIM_DOMID", "; not in a domain\n");
 		sock_path[0] = '\0';
 	}

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "trace_read.h"
 #include "trace_svg.h"
 
 /* Layout, in pixels. */
@@ -44,12 +45,6 @@ struct diagram {
 	struct json_object *name_of;	/* domid -> name, from domain_create */
 };
 
-static const char *const gntst[] = {
-	"okay", "general_error", "bad_domain", "bad_gntref", "bad_handle",
-	"bad_virt_addr", "bad_dev_addr", "no_device_space", "permission_denied",
-	"bad_page", "bad_copy_arg", "address_too_big", "eagain", "no_space",
-};
-
 #define GREEN	"#1a7f37"
 #define RED	"#cf222e"
 #define BLUE	"#0550ae"
@@ -58,21 +53,9 @@ static const char *const gntst[] = {
 
 static const char *status_name(int64_t st)
 {
-	return st <= 0 && -st < (int64_t)(sizeof(gntst) / sizeof(gntst[0])) ? gntst[-st] : "status?";
-}
+	const char *name = trace_gntst_name(st);
 
-static int64_t get_int(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static const char *get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+	return name ? name : "status?";
 }
 
 __attribute__((format(printf, 6, 7)))
@@ -101,7 +84,7 @@ static const char *dom_label(struct diagram *d, int64_t domid, char *buf, size_t
 	char key[16];
 	struct json_object *v;
 
-	if (domid == 0x7ff0)
+	if (domid == DOMID_SELF)
 		return "DOMID_SELF";
 	snprintf(key, sizeof(key), "%lld", (long long)domid);
 	if (json_object_object_get_ex(d->name_of, key, &v))
@@ -120,7 +103,7 @@ static void batch_statuses(struct json_object *ops, char *buf, size_t n, bool *a
 
 	*all_ok = true;
 	for (size_t i = 0; i < nops; i++) {
-		int64_t st = get_int(json_object_array_get_idx(ops, i), "status");
+		int64_t st = trace_int(json_object_array_get_idx(ops, i), "status");
 
 		if (st)
 			*all_ok = false;
@@ -141,7 +124,7 @@ static void batch_statuses(struct json_object *ops, char *buf, size_t n, bool *a
 
 static void grant_call(struct diagram *d, struct json_object *rec, int dom)
 {
-	const char *cmd = get_str(rec, "cmd");
+	const char *cmd = trace_str(rec, "cmd");
 	struct json_object *ops = NULL, *op;
 	size_t n;
 	char nb[16], st[128];
@@ -150,51 +133,52 @@ static void grant_call(struct diagram *d, struct json_object *rec, int dom)
 	json_object_object_get_ex(rec, "ops", &ops);
 	n = ops ? json_object_array_length(ops) : 0;
 	op = n ? json_object_array_get_idx(ops, 0) : NULL;
-	if (get_int(rec, "rc") < 0 || !op) {
+	if (trace_int(rec, "rc") < 0 || !op) {
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "GNTTABOP_%s", cmd);
-		add_row(d, ROW_RETURN, XEN, dom, get_int(rec, "rc") < 0 ? RED : GREEN, "rc %lld",
-			(long long)get_int(rec, "rc"));
+		add_row(d, ROW_RETURN, XEN, dom, trace_int(rec, "rc") < 0 ? RED : GREEN, "rc %lld",
+			(long long)trace_int(rec, "rc"));
 		return;
 	}
 	batch_statuses(ops, st, sizeof(st), &ok);
 	if (!strcmp(cmd, "map_grant_ref")) {
-		bool ro = get_int(op, "flags") & 4;
+		bool ro = trace_int(op, "flags") & GNTMAP_readonly;
 
 		if (n == 1)
 			add_row(d, ROW_CALL, dom, XEN, BLUE, "map_grant_ref ref %lld of %s%s",
-				(long long)get_int(op, "ref"),
-				dom_label(d, get_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
+				(long long)trace_int(op, "ref"),
+				dom_label(d, trace_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
 		else
 			add_row(d, ROW_CALL, dom, XEN, BLUE, "map_grant_ref x%zu: refs %lld.. of %s%s", n,
-				(long long)get_int(op, "ref"),
-				dom_label(d, get_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
+				(long long)trace_int(op, "ref"),
+				dom_label(d, trace_int(op, "dom"), nb, sizeof(nb)), ro ? ", readonly" : "");
 		if (n == 1 && ok)
 			add_row(d, ROW_RETURN, XEN, dom, GREEN, "okay: handle %lld",
-				(long long)get_int(op, "handle"));
+				(long long)trace_int(op, "handle"));
 		else
 			add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
 	} else if (!strcmp(cmd, "unmap_grant_ref")) {
 		if (n == 1)
 			add_row(d, ROW_CALL, dom, XEN, BLUE, "unmap_grant_ref handle %lld",
-				(long long)get_int(op, "handle"));
+				(long long)trace_int(op, "handle"));
 		else
 			add_row(d, ROW_CALL, dom, XEN, BLUE, "unmap_grant_ref x%zu", n);
 		add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
 	} else if (!strcmp(cmd, "copy")) {
 		struct json_object *src = NULL, *dst = NULL;
-		int64_t f = get_int(op, "flags");
+		int64_t f = trace_int(op, "flags");
+		bool src_ref = f & GNTCOPY_source_gref, dst_ref = f & GNTCOPY_dest_gref;
 		char sb[16], db[16];
 
 		json_object_object_get_ex(op, "src", &src);
 		json_object_object_get_ex(op, "dst", &dst);
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "copy %lld B: %s%lld@%s+%lld -> %s%lld@%s+%lld",
-			(long long)get_int(op, "len"), f & 1 ? "ref " : "frame ",
-			(long long)(f & 1 ? get_int(src, "ref") : get_int(src, "gmfn")),
-			dom_label(d, get_int(src, "dom"), sb, sizeof(sb)),
-			(long long)get_int(src, "offset"), f & 2 ? "ref " : "frame ",
-			(long long)(f & 2 ? get_int(dst, "ref") : get_int(dst, "gmfn")),
-			dom_label(d, get_int(dst, "dom"), db, sizeof(db)),
-			(long long)get_int(dst, "offset"));
+			(long long)trace_int(op, "len"), src_ref ? "ref " : "frame ",
+			(long long)(src_ref ? trace_int(src, "ref") : trace_int(src, "gmfn")),
+			dom_label(d, trace_int(src, "dom"), sb, sizeof(sb)),
+			(long long)trace_int(src, "offset"), dst_ref ? "ref " : "frame ",
+			(long long)(dst_ref ? trace_int(dst, "ref") : trace_int(dst, "gmfn")),
+			dom_label(d, trace_int(dst, "dom"), db, sizeof(db)),
+			(long long)trace_int(dst, "offset"));
 		add_row(d, ROW_RETURN, XEN, dom, ok ? GREEN : RED, "%s", st);
 	} else {
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "%s", cmd);
@@ -204,7 +188,7 @@ static void grant_call(struct diagram *d, struct json_object *rec, int dom)
 
 static void evtchn_call(struct diagram *d, struct json_object *rec, int dom)
 {
-	const char *cmd = get_str(rec, "cmd");
+	const char *cmd = trace_str(rec, "cmd");
 	struct json_object *ops = NULL, *op;
 	char nb[16];
 
@@ -214,24 +198,24 @@ static void evtchn_call(struct diagram *d, struct json_object *rec, int dom)
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "EVTCHNOP_%s", cmd);
 	else if (!strcmp(cmd, "alloc_unbound"))
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "alloc_unbound for %s",
-			dom_label(d, get_int(op, "remote_dom"), nb, sizeof(nb)));
+			dom_label(d, trace_int(op, "remote_dom"), nb, sizeof(nb)));
 	else if (!strcmp(cmd, "bind_interdomain"))
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "bind_interdomain to %s port %lld",
-			dom_label(d, get_int(op, "remote_dom"), nb, sizeof(nb)),
-			(long long)get_int(op, "remote_port"));
+			dom_label(d, trace_int(op, "remote_dom"), nb, sizeof(nb)),
+			(long long)trace_int(op, "remote_port"));
 	else if (!strcmp(cmd, "bind_virq"))
-		add_row(d, ROW_CALL, dom, XEN, BLUE, "bind_virq %lld", (long long)get_int(op, "virq"));
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "bind_virq %lld", (long long)trace_int(op, "virq"));
 	else if (json_object_object_get_ex(op, "port", NULL) && json_object_object_length(op) == 1)
-		add_row(d, ROW_CALL, dom, XEN, BLUE, "%s port %lld", cmd, (long long)get_int(op, "port"));
+		add_row(d, ROW_CALL, dom, XEN, BLUE, "%s port %lld", cmd, (long long)trace_int(op, "port"));
 	else
 		add_row(d, ROW_CALL, dom, XEN, BLUE, "EVTCHNOP_%s", cmd);
 }
 
 static void evtchn_return(struct diagram *d, struct json_object *rec, int dom)
 {
-	const char *cmd = get_str(rec, "cmd");
+	const char *cmd = trace_str(rec, "cmd");
 	struct json_object *ops = NULL, *op;
-	int64_t rc = get_int(rec, "rc");
+	int64_t rc = trace_int(rec, "rc");
 
 	json_object_object_get_ex(rec, "ops", &ops);
 	op = ops && json_object_array_length(ops) ? json_object_array_get_idx(ops, 0) : NULL;
@@ -239,10 +223,10 @@ static void evtchn_return(struct diagram *d, struct json_object *rec, int dom)
 		add_row(d, ROW_RETURN, XEN, dom, RED, "-%s", strerrorname_np((int)-rc) ?
 			strerrorname_np((int)-rc) : "error");
 	else if (op && (!strcmp(cmd, "alloc_unbound") || !strcmp(cmd, "bind_virq")))
-		add_row(d, ROW_RETURN, XEN, dom, GREEN, "port %lld", (long long)get_int(op, "port"));
+		add_row(d, ROW_RETURN, XEN, dom, GREEN, "port %lld", (long long)trace_int(op, "port"));
 	else if (op && !strcmp(cmd, "bind_interdomain"))
 		add_row(d, ROW_RETURN, XEN, dom, GREEN, "local port %lld",
-			(long long)get_int(op, "local_port"));
+			(long long)trace_int(op, "local_port"));
 	else
 		add_row(d, ROW_RETURN, XEN, dom, GREEN, "%lld", (long long)rc);
 }
@@ -251,8 +235,8 @@ static void evtchn_return(struct diagram *d, struct json_object *rec, int dom)
 
 static void event_rows(struct diagram *d, struct json_object *rec)
 {
-	const char *what = get_str(rec, "what");
-	int dom = (int)get_int(rec, "dom");
+	const char *what = trace_str(rec, "what");
+	int dom = (int)trace_int(rec, "dom");
 	struct json_object *v;
 	char nb[16];
 
@@ -261,61 +245,46 @@ static void event_rows(struct diagram *d, struct json_object *rec)
 		bool upcall = json_object_object_get_ex(rec, "upcall", &v) && json_object_get_boolean(v);
 
 		add_row(d, ROW_EVENT, XEN, dom, ORANGE, "event: port %lld pending%s",
-			(long long)get_int(rec, "port"),
+			(long long)trace_int(rec, "port"),
 			masked ? " (masked)" : upcall ? ", upcall" : "");
 	} else if (!strcmp(what, "evtchn_open")) {
-		const char *state = get_str(rec, "state");
+		const char *state = trace_str(rec, "state");
 
 		if (!strcmp(state, "interdomain"))
 			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld <-> %s:%lld",
-				(long long)get_int(rec, "port"),
-				dom_label(d, get_int(rec, "remote_dom"), nb, sizeof(nb)),
-				(long long)get_int(rec, "remote_port"));
+				(long long)trace_int(rec, "port"),
+				dom_label(d, trace_int(rec, "remote_dom"), nb, sizeof(nb)),
+				(long long)trace_int(rec, "remote_port"));
 		else if (!strcmp(state, "unbound"))
 			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld unbound, for %s",
-				(long long)get_int(rec, "port"),
-				dom_label(d, get_int(rec, "remote_dom"), nb, sizeof(nb)));
+				(long long)trace_int(rec, "port"),
+				dom_label(d, trace_int(rec, "remote_dom"), nb, sizeof(nb)));
 		else
 			add_row(d, ROW_STATE, dom, dom, GREY, "port %lld %s",
-				(long long)get_int(rec, "port"), state);
+				(long long)trace_int(rec, "port"), state);
 	} else if (!strcmp(what, "evtchn_close")) {
-		add_row(d, ROW_STATE, dom, dom, GREY, "port %lld closed", (long long)get_int(rec, "port"));
+		add_row(d, ROW_STATE, dom, dom, GREY, "port %lld closed", (long long)trace_int(rec, "port"));
 	} else if (!strcmp(what, "evtchn_unmask")) {
 		/* the guest's own business unless it raises an upcall */
 		if (json_object_object_get_ex(rec, "upcall", &v) && json_object_get_boolean(v))
 			add_row(d, ROW_EVENT, XEN, dom, ORANGE, "unmasked port %lld: upcall",
-				(long long)get_int(rec, "port"));
+				(long long)trace_int(rec, "port"));
 	} else if (!strcmp(what, "domain_create")) {
 		add_row(d, ROW_STATE, dom, dom, GREY, "created, %lld pages",
-			(long long)get_int(rec, "ram_pages"));
+			(long long)trace_int(rec, "ram_pages"));
 	} else if (!strcmp(what, "domain_destroy")) {
 		add_row(d, ROW_STATE, dom, dom, RED, "destroyed");
 	} else if (!strcmp(what, "domain_dead")) {
 		add_row(d, ROW_STATE, dom, dom, RED, "dead: last page released");
 	} else if (!strcmp(what, "grant_release_mappings")) {
 		add_row(d, ROW_STATE, XEN, XEN, GREY, "%lld mappings of %s released",
-			(long long)get_int(rec, "released"), dom_label(d, dom, nb, sizeof(nb)));
+			(long long)trace_int(rec, "released"), dom_label(d, dom, nb, sizeof(nb)));
 	} else if (!strcmp(what, "kernel_attach") || !strcmp(what, "kernel_detach")) {
 		add_row(d, ROW_STATE, dom, dom, GREY, "kernel %s",
 			!strcmp(what, "kernel_attach") ? "attached" : "detached");
 	} else {
 		add_row(d, ROW_STATE, dom, dom, GREY, "%s", what);
 	}
-}
-
-/* Effects of one hypercall (ports changing, a zombie's last page going):
- * hvsimd emits them while running it, just before its record, in the same
- * loop turn. */
-static bool is_effect(struct json_object *ev, struct json_object *call)
-{
-	const char *what = get_str(ev, "what");
-	struct json_object *t1, *t2;
-
-	if (strncmp(what, "evtchn_", 7) && strcmp(what, "domain_dead"))
-		return false;
-	if (!json_object_object_get_ex(ev, "t", &t1) || !json_object_object_get_ex(call, "t", &t2))
-		return false;
-	return json_object_get_double(t2) - json_object_get_double(t1) < 0.002;
 }
 
 /* Building the rows --------------------------------------------------------------- */
@@ -333,7 +302,7 @@ static void use_dom(struct diagram *d, int64_t domid)
 {
 	char nb[16];
 
-	if (domid < 0 || domid >= 0x7ff0)
+	if (domid < 0 || domid >= DOMID_FIRST_RESERVED)
 		return;
 	for (size_t i = 0; i < d->ndoms; i++)
 		if (d->doms[i] == domid)
@@ -348,29 +317,31 @@ static void use_dom(struct diagram *d, int64_t domid)
 static struct json_object *load(const char *path, const struct trace_svg_options *o,
 				struct json_object *names, size_t *left_out)
 {
-	FILE *f = fopen(path, "r");
+	struct trace_reader r;
 	struct json_object *recs;
-	char *line = NULL;
-	size_t cap = 0, max = o->max_records ? o->max_records : 2000;
-	ssize_t n;
+	const char *line;
+	size_t max = o->max_records ? o->max_records : 2000;
+	int err = trace_reader_open(&r, path, 0);
 
-	if (!f)
+	if (err) {
+		errno = -err;
 		return NULL;
+	}
 	recs = json_object_new_array();
 	*left_out = 0;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		struct json_object *rec = json_tokener_parse(line);
+	while ((line = trace_reader_line(&r))) {
+		struct json_object *rec = trace_record_parse(line);
 		uint64_t seq;
 
 		if (!rec)
 			continue;
-		if (!strcmp(get_str(rec, "what"), "domain_create")) {
+		if (!strcmp(trace_str(rec, "what"), "domain_create")) {
 			char key[16];
 
-			snprintf(key, sizeof(key), "%lld", (long long)get_int(rec, "dom"));
-			json_object_object_add(names, key, json_object_new_string(get_str(rec, "name")));
+			snprintf(key, sizeof(key), "%lld", (long long)trace_int(rec, "dom"));
+			json_object_object_add(names, key, json_object_new_string(trace_str(rec, "name")));
 		}
-		seq = (uint64_t)get_int(rec, "seq");
+		seq = (uint64_t)trace_int(rec, "seq");
 		if (seq < o->first_seq || (o->last_seq && seq > o->last_seq)) {
 			json_object_put(rec);
 			continue;
@@ -382,8 +353,7 @@ static struct json_object *load(const char *path, const struct trace_svg_options
 		}
 		json_object_array_add(recs, rec);
 	}
-	free(line);
-	fclose(f);
+	trace_reader_close(&r);
 	return recs;
 }
 
@@ -395,11 +365,10 @@ static void build(struct diagram *d, struct json_object *recs, const struct trac
 	/* lifelines: every domain that did something, in domid order */
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *rec = json_object_array_get_idx(recs, i);
-		const char *what = get_str(rec, "what");
+		const char *what = trace_str(rec, "what");
 
-		effect_of[i] = -1;
 		if (strcmp(what, "kernel_attach") && strcmp(what, "domain_create"))
-			use_dom(d, get_int(rec, "dom"));
+			use_dom(d, trace_int(rec, "dom"));
 	}
 	for (size_t i = 0; i < d->ndoms; i++)
 		for (size_t j = i + 1; j < d->ndoms; j++)
@@ -412,31 +381,19 @@ static void build(struct diagram *d, struct json_object *recs, const struct trac
 				d->doms[j] = t;
 				d->names[j] = s;
 			}
-	/* the events right before a hypercall, in the same loop turn, are its doing */
-	for (size_t j = 0; j < n; j++) {
-		struct json_object *call = json_object_array_get_idx(recs, j);
-
-		if (strcmp(get_str(call, "kind"), "hypercall"))
-			continue;
-		for (size_t k = j; k-- > 0;) {
-			struct json_object *ev = json_object_array_get_idx(recs, k);
-
-			if (strcmp(get_str(ev, "kind"), "event") || !is_effect(ev, call))
-				break;
-			effect_of[k] = (long)j;
-		}
-	}
+	/* the events a hypercall caused are drawn with it */
+	trace_effects(recs, effect_of);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *rec = json_object_array_get_idx(recs, i);
-		int dom = (int)get_int(rec, "dom");
+		int dom = (int)trace_int(rec, "dom");
 
-		note_rows(d, o, &next_note, (uint64_t)get_int(rec, "seq"));
-		if (strcmp(get_str(rec, "kind"), "hypercall")) {
+		note_rows(d, o, &next_note, (uint64_t)trace_int(rec, "seq"));
+		if (strcmp(trace_str(rec, "kind"), "hypercall")) {
 			if (effect_of[i] < 0)
 				event_rows(d, rec);
 			continue;
 		}
-		if (!strcmp(get_str(rec, "op"), "grant_table_op")) {
+		if (!strcmp(trace_str(rec, "op"), "grant_table_op")) {
 			grant_call(d, rec, dom);
 		} else {
 			evtchn_call(d, rec, dom);

@@ -1,44 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#define __XEN_TOOLS__ 1
-#include "hvsim/xen.h"
+#include "trace_read.h"
 #include "trace_view.h"
-
-static const char *const gntst_names[] = {
-	"okay", "general_error", "bad_domain", "bad_gntref", "bad_handle",
-	"bad_virt_addr", "bad_dev_addr", "no_device_space", "permission_denied",
-	"bad_page", "bad_copy_arg", "address_too_big", "eagain", "no_space",
-};
-
-static const char *gntst_name(int st)
-{
-	if (st <= 0 && -st < (int)(sizeof(gntst_names) / sizeof(gntst_names[0])))
-		return gntst_names[-st];
-	return NULL;
-}
-
-static void print_gntmap_flags(unsigned int f, FILE *out)
-{
-	static const struct { unsigned int bit; const char *name; } names[] = {
-		{ GNTMAP_device_map, "device_map" }, { GNTMAP_host_map, "host_map" },
-		{ GNTMAP_readonly, "readonly" }, { GNTMAP_application_map, "application_map" },
-		{ GNTMAP_contains_pte, "contains_pte" },
-	};
-	const char *sep = "";
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (f & names[i].bit) {
-			fprintf(out, "%s%s", sep, names[i].name);
-			sep = "|";
-			f &= ~names[i].bit;
-		}
-	if (f || !*sep)
-		fprintf(out, "%s%#x", sep, f);
-}
 
 static void print_value(const char *cmd, const char *key, struct json_object *v, FILE *out)
 {
@@ -55,7 +20,7 @@ static void print_value(const char *cmd, const char *key, struct json_object *v,
 		return;
 	}
 	if (!strcmp(key, "status") && cmd && strcmp(cmd, "status") != 0) {
-		const char *n = gntst_name(json_object_get_int(v));
+		const char *n = trace_gntst_name(json_object_get_int(v));
 
 		if (n) {
 			fputs(n, out);
@@ -63,7 +28,9 @@ static void print_value(const char *cmd, const char *key, struct json_object *v,
 		}
 	}
 	if (!strcmp(key, "flags") && cmd && !strcmp(cmd, "map_grant_ref")) {
-		print_gntmap_flags((unsigned int)json_object_get_int(v), out);
+		char flags[TRACE_GNTMAP_FLAGS_LEN];
+
+		fputs(trace_gntmap_flags((uint32_t)json_object_get_int(v), flags, sizeof(flags)), out);
 		return;
 	}
 	if (!strcmp(key, "host_addr") || !strcmp(key, "dev_bus_addr")) {
@@ -130,29 +97,23 @@ int trace_view_record(struct json_object *rec, FILE *out)
 
 int trace_view(const char *path, bool follow, bool raw, FILE *out)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct trace_reader r;
+	const char *line;
+	int err = trace_reader_open(&r, path, 0);
 
-	if (!f) {
-		fprintf(stderr, "hvsim: no trace at %s: %s\n", path, strerror(errno));
+	if (err) {
+		fprintf(stderr, "hvsim: no trace at %s: %s\n", path, strerror(-err));
 		return -1;
 	}
 	for (;;) {
-		while ((n = getline(&line, &cap, f)) > 0) {
+		while ((line = trace_reader_line(&r))) {
 			struct json_object *rec;
 
-			if (line[n - 1] != '\n') {
-				/* half a record: the rest comes with the next read */
-				fseek(f, -n, SEEK_CUR);
-				break;
-			}
 			if (raw) {
 				fputs(line, out);
 				continue;
 			}
-			rec = json_tokener_parse(line);
+			rec = trace_record_parse(line);
 			if (!rec || trace_view_record(rec, out) < 0)
 				fprintf(out, "(unreadable record) %s", line);
 			json_object_put(rec);
@@ -160,12 +121,10 @@ int trace_view(const char *path, bool follow, bool raw, FILE *out)
 		fflush(out);
 		if (!follow)
 			break;
-		clearerr(f);
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
 	}
-	free(line);
-	fclose(f);
+	trace_reader_close(&r);
 	return 0;
 }

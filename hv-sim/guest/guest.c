@@ -17,9 +17,10 @@
 
 #include "../gfn_map.h"
 #include "hvsim/cpu.h"
+#include "hvsim/hypercall_ops.h"
+#include "hvsim/hypercall_wire.h"
 #include "hvsim/paths.h"
 #include "hvsim/scm.h"
-#include "hvsim/wire.h"
 #include "hvsim_guest.h"
 
 #define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
@@ -55,28 +56,16 @@ struct hvsim_guest {
 
 /* Messages ---------------------------------------------------------------- */
 
+/* One message from hvsimd, and the fds it passed; a message cut short is -EPROTO. */
 static ssize_t recv_msg(int sock, void *buf, size_t cap, int *fds, size_t *nr_fds)
 {
-	struct iovec iov = { buf, cap };
-	union {
-		char b[CMSG_SPACE(sizeof(int) * HVSIM_MSG_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.b, .msg_controllen = sizeof(u.b),
-	};
 	ssize_t n;
 
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	hvsim_scm_take_fds(&mh, fds, HVSIM_MSG_MAX_FDS, nr_fds);
-	if (n < 0)
-		return -errno;
-	if (mh.msg_flags & MSG_TRUNC)
-		return -EPROTO;
-	return n;
+		n = hvsim_scm_recv(sock, buf, cap, MSG_CMSG_CLOEXEC, fds, HVSIM_SCM_MAX_FDS,
+				   nr_fds, NULL);
+	while (n == -EINTR);
+	return n == -EMSGSIZE || n == -ETOOMANYREFS ? -EPROTO : n;
 }
 
 static int send_all(int sock, const void *buf, size_t len)
@@ -201,7 +190,7 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 {
 	struct hvsim_msg_hdr *h = (void *)g->msg;
 	uint32_t seq = ++g->seq;
-	int fds[HVSIM_MSG_MAX_FDS];
+	int fds[HVSIM_SCM_MAX_FDS];
 	size_t nr_fds;
 	ssize_t n;
 	int err;
@@ -250,22 +239,6 @@ dead:
 	return err;
 }
 
-static size_t op_size(unsigned int op, unsigned int cmd)
-{
-	if (op == __HYPERVISOR_grant_table_op) {
-		switch (cmd) {
-		case GNTTABOP_map_grant_ref: return sizeof(struct gnttab_map_grant_ref);
-		case GNTTABOP_unmap_grant_ref: return sizeof(struct gnttab_unmap_grant_ref);
-		case GNTTABOP_setup_table: return sizeof(struct gnttab_setup_table);
-		case GNTTABOP_copy: return sizeof(struct gnttab_copy);
-		case GNTTABOP_query_size: return sizeof(struct gnttab_query_size);
-		case GNTTABOP_set_version: return sizeof(struct gnttab_set_version);
-		case GNTTABOP_get_version: return sizeof(struct gnttab_get_version);
-		}
-	}
-	return 0;
-}
-
 /* One message's worth of a batch.  Called with g->lock held. */
 static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int cmd,
 			   void *ops, size_t size, unsigned int count, void *inline_out,
@@ -310,7 +283,7 @@ static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int 
 int hvsim_guest_grant_table_op(struct hvsim_guest *g, unsigned int cmd,
 			       void *ops, unsigned int count, xen_pfn_t *frames)
 {
-	size_t size = op_size(__HYPERVISOR_grant_table_op, cmd);
+	size_t size = hvsim_hypercall_op_size(__HYPERVISOR_grant_table_op, cmd);
 	unsigned int max;
 	int rc = 0;
 
@@ -341,20 +314,9 @@ int hvsim_guest_grant_table_op(struct hvsim_guest *g, unsigned int cmd,
 
 int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *arg)
 {
-	size_t size;
+	size_t size = hvsim_hypercall_op_size(__HYPERVISOR_event_channel_op, cmd);
 	int rc;
 
-	switch (cmd) {
-	case EVTCHNOP_alloc_unbound: size = sizeof(struct evtchn_alloc_unbound); break;
-	case EVTCHNOP_bind_interdomain: size = sizeof(struct evtchn_bind_interdomain); break;
-	case EVTCHNOP_bind_virq: size = sizeof(struct evtchn_bind_virq); break;
-	case EVTCHNOP_close: size = sizeof(struct evtchn_close); break;
-	case EVTCHNOP_send: size = sizeof(struct evtchn_send); break;
-	case EVTCHNOP_unmask: size = sizeof(struct evtchn_unmask); break;
-	case EVTCHNOP_status: size = sizeof(struct evtchn_status); break;
-	case EVTCHNOP_reset: size = sizeof(struct evtchn_reset); break;
-	default: size = 0;
-	}
 	pthread_mutex_lock(&g->lock);
 	rc = hypercall_chunk(g, __HYPERVISOR_event_channel_op, cmd, arg, size,
 			     size ? 1 : 0, NULL, 0);
@@ -370,7 +332,7 @@ static int do_attach(struct hvsim_guest *g)
 	struct hvsim_attach_req *ar = (void *)(h + 1);
 	const struct hvsim_attach_info *info = (const void *)(h + 1);
 	const struct hvsim_fd_desc *desc = (const void *)(info + 1);
-	int fds[HVSIM_MSG_MAX_FDS];
+	int fds[HVSIM_SCM_MAX_FDS];
 	size_t nr_fds;
 	ssize_t n;
 

@@ -6,7 +6,7 @@
  * one) attaches to its domain, maps the domain's RAM, shared_info and
  * grant frames, issues batched hypercalls with Xen's ABI structs, and waits
  * for upcalls.  This is the only way into the hypervisor; it speaks the
- * wire format of include/hvsim/wire.h.
+ * wire format of include/hvsim/hypercall_wire.h.
  *
  * Thread safety: hypercalls may be issued from several threads at once
  * (calls are serialised internally; each is one round trip per batch).

@@ -2,7 +2,9 @@
 /*
  * Descriptors carried by a message (SCM_RIGHTS) on the project's unix
  * sockets: hvsimd's hypercall replies, the guest kernel's device socket and
- * the programs' requests all send and take them this one way.
+ * the programs' requests all send and take them this one way, and a
+ * message carries at most HVSIM_SCM_MAX_FDS of them on every one of these
+ * sockets (the wire headers count them against this limit).
  */
 #ifndef HVSIM_SCM_H
 #define HVSIM_SCM_H
@@ -11,6 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -52,30 +55,77 @@ static inline int hvsim_scm_send(int sock, const struct iovec *iov, size_t iovcn
 }
 
 /*
- * The descriptors a received message carried: the first `max` into fds
- * (*nr of them), the rest closed so that none leaks (max 0: close all).
+ * recvmsg() of one message into buf (size bytes), taking the descriptors
+ * that came with it: the first max_fds into fds (*nr_fds of them; fds may
+ * be NULL when max_fds is 0), the rest closed, so a peer that sends more
+ * than a caller expects leaks nothing into it.  `flags` as recvmsg's
+ * (MSG_DONTWAIT, MSG_CMSG_CLOEXEC).  If pid is not NULL it gets the
+ * sender's pid from SCM_CREDENTIALS (0 if none came: the receiving socket
+ * needs SO_PASSCRED).
+ *
+ * Returns the message's length, 0 when the peer has hung up, or -errno;
+ * a message that did not arrive whole is never returned as if it had:
+ *   -EMSGSIZE      it was longer than size (MSG_TRUNC); buf holds its first
+ *                  size bytes, so a server can still answer its header;
+ *   -ETOOMANYREFS  it carried more descriptors than any socket of the
+ *                  project may (MSG_CTRUNC: the kernel dropped those that
+ *                  did not fit); buf holds the whole message, whose length
+ *                  is lost;
+ *   -EINTR         a signal came first.  Not retried here: the device
+ *                  client answers a signal by asking the kernel to
+ *                  interrupt the call in progress; other callers loop.
+ * On any error *nr_fds is 0 and every descriptor that came is closed.
  */
-static inline void hvsim_scm_take_fds(const struct msghdr *mh, int *fds, size_t max,
-				      size_t *nr)
+static inline ssize_t hvsim_scm_recv(int sock, void *buf, size_t size, int flags,
+				     int *fds, size_t max_fds, size_t *nr_fds, pid_t *pid)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+			 CMSG_SPACE(sizeof(int) * HVSIM_SCM_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { buf, size };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
 	size_t got = 0;
+	ssize_t n;
 
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm;
-	     cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+	*nr_fds = 0;
+	if (pid)
+		*pid = 0;
+	n = recvmsg(sock, &mh, flags);
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
 			continue;
-		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int fd;
+		if (cm->cmsg_type == SCM_CREDENTIALS && pid &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cred;
 
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (got < max)
-				fds[got++] = fd;
-			else
-				close(fd);
+			memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+			*pid = cred.pid;
+		} else if (cm->cmsg_type == SCM_RIGHTS) {
+			for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+				if (got < max_fds)
+					fds[got++] = fd;
+				else
+					close(fd);
+			}
 		}
 	}
-	if (nr)
-		*nr = got;
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		while (got)
+			close(fds[--got]);
+		return (mh.msg_flags & MSG_TRUNC) ? -EMSGSIZE : -ETOOMANYREFS;
+	}
+	*nr_fds = got;
+	return n;
 }
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The open files as programs hold them (wire.h, "Device socket"): each
+ * The open files as programs hold them (hvsim/device_wire.h): each
  * struct file has an id, and a socketpair whose far end is the program's
  * descriptor of the file.  That descriptor's hang-up (its last copy closed,
  * in whatever process) is the file's last close; the byte queued on it is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The device socket (wire format: include/hvsim/wire.h, "Device socket").
+ * The device socket (its wire: include/hvsim/device_wire.h).
  * One connection is one call channel of a program thread, served by a
  * thread of its own that runs each request in the calling program's
  * context, as the program's own system call would run in Linux.  The open
@@ -14,13 +14,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "hvsim/cpu.h"
+#include "hvsim/device_wire.h"
+#include "hvsim/listen.h"
 #include "hvsim/scm.h"
-#include "hvsim/wire.h"
 #include "hvsim_guest.h"
 #include "hostif.h"
 #include "host.h"
@@ -30,7 +30,7 @@ struct conn {
 	struct conn *next;
 };
 
-/* A fork in progress: the copy of the parent's mappings (wire.h). */
+/* A fork in progress: the copy of the parent's mappings (device_wire.h). */
 struct fork_token {
 	uint64_t id;
 	void *mm;
@@ -49,41 +49,21 @@ static uint64_t fork_seq;
 static pthread_mutex_t forks_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
- * One message, the sender's pid and the descriptors it sent (up to
- * HVSIM_DEV_MAX_FDS, the rest closed); 0 on EOF, -errno on error.
+ * One request, the sender's pid and the descriptors it sent (up to
+ * HVSIM_SCM_MAX_FDS); 0 on EOF, -errno on error (hvsim_scm_recv's: one
+ * too long or with too many fds is still in buf, to be answered).
  */
 static ssize_t recv_req(int sock, void *buf, size_t size, int *pid, int *fds, int *nr_fds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred)) +
-			 CMSG_SPACE(sizeof(int) * HVSIM_DEV_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { buf, size };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *c;
 	size_t got;
+	pid_t sender;
 	ssize_t n;
 
-	*nr_fds = 0;
 	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	*pid = 0;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-			struct ucred cred;
-
-			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			*pid = cred.pid;
-		}
-	}
-	hvsim_scm_take_fds(&msg, fds, HVSIM_DEV_MAX_FDS, &got);
+		n = hvsim_scm_recv(sock, buf, size, MSG_CMSG_CLOEXEC, fds, HVSIM_SCM_MAX_FDS,
+				   &got, &sender);
+	while (n == -EINTR);
+	*pid = sender;
 	*nr_fds = (int)got;
 	return n;
 }
@@ -115,11 +95,11 @@ static void close_fds(const int *fds, int nr)
 static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 		      unsigned long nr_pages)
 {
-	struct hvsim_guest *g = hv_guest();
+	struct hvsim_guest *g = hypercalls_guest();
 	/* a mapping is a few runs, mostly: no allocation for those */
 	struct hvsim_dev_run few[16], *runs = few;
 	size_t cap = sizeof(few) / sizeof(few[0]), nr = 0, sent;
-	int fds[HVSIM_DEV_MAX_FDS], nr_fds = 0;
+	int fds[HVSIM_SCM_MAX_FDS], nr_fds = 0;
 	struct hvsim_dev_reply r;
 	struct iovec iov[2];
 	int err = 0;
@@ -137,7 +117,7 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 		for (k = 0; k < nr_fds && fds[k] != fd; k++)
 			;
 		if (k == nr_fds) {
-			if (nr_fds == HVSIM_DEV_MAX_FDS) {
+			if (nr_fds == HVSIM_SCM_MAX_FDS) {
 				err = -E2BIG;
 				goto out;
 			}
@@ -216,7 +196,7 @@ static int serve_identify(struct conn *c, const struct hvsim_dev_req *req,
 {
 	struct {
 		struct hvsim_dev_reply r;
-		uint64_t ids[HVSIM_DEV_MAX_FDS];
+		uint64_t ids[HVSIM_SCM_MAX_FDS];
 	} m = { .r = { .seq = req->seq, .ret = nr_fds } };
 
 	for (int i = 0; i < nr_fds; i++)
@@ -303,9 +283,10 @@ static long serve_file_call(const struct hvsim_dev_req *req, int pid,
 
 static void conn_serve(struct conn *c)
 {
-	char buf[sizeof(struct hvsim_dev_req) + HVSIM_DEV_PATH_MAX + 1];
+	/* a request, OPEN's path and its NUL, and room for a NUL of our own */
+	char buf[sizeof(struct hvsim_dev_req) + HVSIM_DEV_PATH_MAX + 2];
 	struct hvsim_dev_req *req = (void *)buf;
-	int fds[HVSIM_DEV_MAX_FDS], nr_fds;
+	int fds[HVSIM_SCM_MAX_FDS], nr_fds;
 	struct hvsim_cpu_follow follow;
 
 	hvsim_cpu_follow_init(&follow, host_cpus(), 1);
@@ -317,12 +298,15 @@ static void conn_serve(struct conn *c)
 		long ret;
 		int pid = 0, err;
 
+		/* one with too many fds loses its length: what did not come reads 0 */
+		memset(req, 0, sizeof(*req));
 		n = recv_req(c->sock, buf, sizeof(buf) - 1, &pid, fds, &nr_fds);
-		if (n <= 0)
+		if (n == 0 || (n < 0 && n != -EMSGSIZE && n != -ETOOMANYREFS))
 			break;
 		if (n < (ssize_t)sizeof(*req) || pid <= 0) {
+			/* short, longer than any request, too many fds, or no sender */
 			close_fds(fds, nr_fds);
-			if (reply(c->sock, n < (ssize_t)sizeof(*req) ? 0 : req->seq, -EPROTO))
+			if (reply(c->sock, n > 0 && n < (ssize_t)sizeof(*req) ? 0 : req->seq, -EPROTO))
 				break;
 			continue;
 		}
@@ -456,24 +440,21 @@ static void accept_thread(void *arg)
 
 int devsock_start(const char *path)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int one = 1;
 
-	if (strlen(path) >= sizeof(a.sun_path))
+	if (strlen(path) >= sizeof(sock_path))
 		return -ENAMETOOLONG;
-	strcpy(a.sun_path, path);
 	strcpy(sock_path, path);
 	if (devfile_start())
 		return -errno;
-	listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	listen_fd = hvsim_listen(path, SOCK_SEQPACKET);
 	if (listen_fd < 0)
-		return -errno;
-	/* Accepted connections inherit it: every message carries its sender. */
+		return listen_fd;
+	/*
+	 * Connections take it from here when accepted (before the accept
+	 * thread runs, so all do): every message carries its sender.
+	 */
 	if (setsockopt(listen_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-		return -errno;
-	unlink(path);
-	if (bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(listen_fd, 64) < 0)
 		return -errno;
 	chmod(path, 0600);
 	return hostk_thread_create(accept_thread, NULL, "devaccept");

@@ -22,12 +22,12 @@ void host_log_init(const char *name, unsigned int domid);
 void host_cpus_init(void);
 const cpu_set_t *host_cpus(void);
 
-/* hv.c */
-void hv_set_guest(struct hvsim_guest *g);
-struct hvsim_guest *hv_guest(void);
-int hv_start_vcpu(int shutdown_fd);
+/* hypercalls.c: this kernel's side of the hypercall transport. */
+void hypercalls_set_guest(struct hvsim_guest *g);
+struct hvsim_guest *hypercalls_guest(void);
+int hypercalls_start_vcpu(int shutdown_fd);
 /* The domain was destroyed (not hvsimd stopping). */
-bool hv_domain_destroyed(void);
+bool hypercalls_domain_destroyed(void);
 
 /* procwatch.c */
 int procwatch_start(void);

@@ -24,7 +24,7 @@
 
 #include "hostif.h"
 #include "host.h"
-#include "hvsim/wire.h"
+#include "hvsim/device_wire.h"
 
 void *hostk_malloc(unsigned long size)
 {

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hvsim/wire.h"
+#include "hvsim/paths.h"
 #include "hvsim_guest.h"
 #include "hostif.h"
 #include "host.h"
@@ -122,24 +122,29 @@ int main(int argc, char **argv)
 			strerror(-err));
 		return 1;
 	}
-	hv_set_guest(g);
+	hypercalls_set_guest(g);
 
 	err = kmod_boot();
 	if (err) {
 		fprintf(stderr, "hvsim-kernel: boot failed: %s\n", strerror(-err));
 		return 1;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) || procwatch_start() || hv_start_vcpu(pipefd[1])) {
+	if (pipe2(pipefd, O_CLOEXEC) || procwatch_start() ||
+	    hypercalls_start_vcpu(pipefd[1])) {
 		fprintf(stderr, "hvsim-kernel: cannot start its threads\n");
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/dom%d", dir, domid);
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		fprintf(stderr, "hvsim-kernel: %s: %s\n", path, strerror(errno));
+	/* hvsimd has made the domain's directory; not so when run by hand */
+	err = hvsim_domain_dir(dir, (unsigned int)domid, path, sizeof(path));
+	if (!err && mkdir(path, 0700) && errno != EEXIST)
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "hvsim-kernel: %s: %s\n", path, strerror(-err));
 		return 1;
 	}
-	snprintf(path, sizeof(path), "%s/dom%d/%s", dir, domid, HVSIM_DEVICES_SOCK);
-	err = devsock_start(path);
+	err = hvsim_devices_socket(dir, (unsigned int)domid, path, sizeof(path));
+	if (!err)
+		err = devsock_start(path);
 	if (err) {
 		fprintf(stderr, "hvsim-kernel: %s: %s\n", path, strerror(-err));
 		return 1;
@@ -177,7 +182,7 @@ int main(int argc, char **argv)
 
 		nanosleep(&ts, NULL);
 	}
-	if (hv_domain_destroyed()) {
+	if (hypercalls_domain_destroyed()) {
 		procwatch_kill_all();
 		_exit(0);
 	}

@@ -2,11 +2,16 @@
 /*
  * Open files and the VFS calls the device socket makes on them.
  *
- * A connection on the device socket is one open file.  Each call runs on
- * the connection's thread in the calling program's context (task_enter_call).
- * The file's reference count holds the connection and each of its
- * mappings, so ->release runs exactly when Linux would run it: after the
- * last close and the last munmap (or the program's death), in that order.
+ * The host names each open file by an id and gives the program a
+ * descriptor standing for it (kmod/host/devfile.c); a connection on the
+ * device socket is not a file but one program thread's call channel, and
+ * a call may name any file of the program.  Each call runs on the kernel
+ * thread serving its channel, in the calling program's context
+ * (task_enter_call).  The file's reference count holds one reference for
+ * all the program's copies of its descriptor (dropped when the last copy
+ * is closed), one per call in progress (as fdget) and one per mapping, so
+ * ->release runs exactly when Linux would run it: once the last close and
+ * the last munmap (or the program's death) have both happened.
  */
 #include <linux/kernel.h>
 #include <linux/fs.h>

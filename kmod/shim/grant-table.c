@@ -369,7 +369,7 @@ void gnttab_stop_deferred(void)
  */
 static unsigned long unpopulated_max(void)
 {
-	return kmod_nr_pages() / 16;
+	return max_pfn / 16;
 }
 
 int gnttab_alloc_pages(int nr_pages, struct page **pages)

@@ -135,8 +135,3 @@ void free_pages(unsigned long addr, unsigned int order)
 	if (addr)
 		__free_pages(virt_to_page((void *)addr), order);
 }
-
-unsigned long kmod_nr_pages(void)
-{
-	return max_pfn;
-}

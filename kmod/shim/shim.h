@@ -36,7 +36,7 @@ void exit_mmap(struct mm_struct *mm);
 int workqueue_init(void);
 void workqueue_stop(void);
 
-/* grant-table.c, events.c, features/enlighten.c */
+/* grant-table.c, events.c, enlighten.c */
 int gnttab_init(void);
 void gnttab_exit(void);
 void gnttab_stop_deferred(void);

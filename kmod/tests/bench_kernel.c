@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "libhvsim.h"
+#include "project_files.h"
 
 #define ROUNDS 10
 

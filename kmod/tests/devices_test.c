@@ -31,9 +31,10 @@
 #include <xen/gntalloc.h>
 #include <xen/evtchn.h>
 
-#include "hvsim/wire.h"
+#include "hvsim/device_wire.h"
 #include "harness.h"
 #include "devclient.h"
+#include "hvsim/paths.h"
 
 static char sock0[PATH_MAX], sock1[PATH_MAX];
 static uint16_t dom1;
@@ -42,8 +43,8 @@ static void setup(void)
 {
 	harness_up(1);
 	dom1 = harness_domain("guest");
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), 0, sock0, sizeof(sock0)), 0);
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), dom1, sock1, sizeof(sock1)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), 0, sock0, sizeof(sock0)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), dom1, sock1, sizeof(sock1)), 0);
 }
 
 static void teardown(void)
@@ -668,7 +669,7 @@ START_TEST(gntalloc_limit_is_a_module_parameter)
 	} a = { .op = { .domid = 0, .count = 6 } };
 
 	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "limited", 16, params, 1, &domid), 0);
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), domid, sock, sizeof(sock)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
 	d = dev_open(sock, "/dev/xen/gntalloc", O_RDWR);
 	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), -ENOSPC);
 	a.op.count = 5;

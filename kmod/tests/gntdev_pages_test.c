@@ -24,9 +24,9 @@
 #include <xen/gntdev.h>
 #include <xen/gntalloc.h>
 
-#include "hvsim/wire.h"
 #include "harness.h"
 #include "devclient.h"
+#include "hvsim/paths.h"
 
 #define NR_SHARED 16
 #define PAGE 4096
@@ -38,8 +38,8 @@ static void setup(void)
 {
 	harness_up(1);
 	dom1 = harness_domain("mapper");
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), 0, sock0, sizeof(sock0)), 0);
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), dom1, sock1, sizeof(sock1)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), 0, sock0, sizeof(sock0)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), dom1, sock1, sizeof(sock1)), 0);
 }
 
 static void teardown(void)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "hvsim_guest.h"
 #include "libhvsim.h"
 

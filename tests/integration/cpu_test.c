@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "devclient.h"
+#include "hvsim/paths.h"
 #include "harness.h"
-#include "hvsim/wire.h"
 #include "hvsim/xen.h"
 #include <xen/evtchn.h>
 
@@ -193,7 +193,7 @@ static struct hvsim_dev *open_dom0_evtchn(void)
 	char sock[PATH_MAX];
 	struct hvsim_dev *e;
 
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), 0, sock, sizeof(sock)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), 0, sock, sizeof(sock)), 0);
 	ck_assert_int_eq(hvsim_dev_open(sock, "/dev/xen/evtchn", O_RDWR, &e), 0);
 	return e;
 }

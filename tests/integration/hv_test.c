@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "hvsim/wire.h"
+#include "hvsim/hypercall_wire.h"
+#include "hvsim/paths.h"
 #include "hvsim_guest.h"
 
 #define GRANT_REF   8         /* the first ref not reserved */
@@ -396,6 +397,50 @@ START_TEST(pending_while_masked_is_delivered_on_unmask)
 }
 END_TEST
 
+/*
+ * Regression: the guest library sized only the event-channel ops Linux's
+ * 2-level driver uses, so bind_ipi, bind_vcpu and bind_pirq went out with
+ * no struct and came back -EINVAL.  Each gets Xen 4.17's answer
+ * (xen/common/event_channel.c) for a domain with one vCPU and no pirqs.
+ */
+START_TEST(bind_ipi_vcpu_pirq_get_xens_answers)
+{
+	struct hvsim_guest *g0;
+
+	ck_assert_int_eq(hvsim_guest_attach(NULL, 0, &g0), 0);
+
+	/* an IPI port on vcpu 0 notifies its own domain */
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_ipi, &ipi), 0);
+	ck_assert_uint_ne(ipi.port, 0);
+	struct evtchn_send send = { .port = ipi.port };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_send, &send), 0);
+	ck_assert_uint_eq(hvsim_guest_wait_event(g0, 5000), ipi.port);
+
+	/* a vCPU the domain does not have: domain_vcpu() finds none */
+	struct evtchn_bind_ipi ipi_vcpu1 = { .vcpu = 1 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_ipi, &ipi_vcpu1),
+			 -ENOENT);
+
+	/* an unbound port may be bound to vcpu 0 (it already is) */
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_alloc_unbound, &au), 0);
+	struct evtchn_bind_vcpu bv = { .port = au.port, .vcpu = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_vcpu, &bv), 0);
+
+	/* no physical IRQs: Xen's first check, pirq >= d->nr_pirqs, refuses it */
+	struct evtchn_bind_pirq bp = { .pirq = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g0, EVTCHNOP_bind_pirq, &bp), -EINVAL);
+	hvsim_guest_detach(g0);
+}
+END_TEST
+
 /* Raw messages on the hypercall socket ---------------------------------- */
 
 static int raw_connect(void)
@@ -612,6 +657,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(tc, killed_kernel_is_a_domain_crash);
 	tcase_add_test(tc, batch_of_1024_grants_is_one_round_trip);
 	tcase_add_test(tc, pending_while_masked_is_delivered_on_unmask);
+	tcase_add_test(tc, bind_ipi_vcpu_pirq_get_xens_answers);
 	tcase_add_test(tc, malformed_messages_get_error_replies);
 	tcase_add_test(tc, control_rejects_garbage);
 	tcase_add_test(tc, cli_commands);

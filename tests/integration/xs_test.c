@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "hvsim/paths.h"
 #include "harness.h"
 
 static void setup(void)

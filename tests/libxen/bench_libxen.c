@@ -26,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "domproc.h"
 #include "libhvsim.h"
+#include "project_files.h"
 #include "median.h"
 
 #define NR_PAGES      1024

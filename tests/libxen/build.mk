@@ -24,7 +24,10 @@ $(O)/tests/libxen-test: $(OBJ)/tests/libxen/libxen_test.o $(HARNESS_OBJS) \
 		$(LIBXEN_DRIVER_OBJS) | $(BIN)/hvsimd $(BIN)/hvsim $(BIN)/libxen-peer
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+# the programs need their domains' kernels' devices
+ifneq ($(NO_KMOD),1)
 TESTS += $(O)/tests/libxen-test
+endif
 
 $(O)/bench/bench-libxen: $(OBJ)/tests/libxen/bench_libxen.o $(OBJ)/tests/libxen/median.o \
 		$(LIBXEN_DRIVER_OBJS) \

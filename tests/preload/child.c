@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/paths.h"
 #include "child.h"
 #include "harness.h"
 

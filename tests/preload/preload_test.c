@@ -24,6 +24,7 @@
 
 #include "harness.h"
 #include "devclient.h"
+#include "hvsim/paths.h"
 #include "child.h"
 #include "peer.h"
 
@@ -45,7 +46,7 @@ static void setup(void)
 	ck_assert_msg(hvsim_domain_create(harness_ctl(), "guest", 16, params, 1, &guest) == 0,
 		      "domain create: %s", hvsim_ctl_error(harness_ctl()));
 	snprintf(dom0_s, sizeof(dom0_s), "%u", dom0);
-	ck_assert_int_eq(hvsim_dev_socket_path(harness_dir(), dom0, sock, sizeof(sock)), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), dom0, sock, sizeof(sock)), 0);
 	peer_init(sock);
 }
 

@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hvsim/paths.h"
+#include "domain_env.h"
 #include "harness.h"
+#include "project_files.h"
 
 static uint16_t guest;
 
@@ -220,6 +223,7 @@ END_TEST
 START_TEST(environment)
 {
 	char dir[PATH_MAX], preload[PATH_MAX], searched[4 * PATH_MAX], expect[4 * PATH_MAX];
+	char xs[PATH_MAX];
 	char *out;
 	int rc;
 
@@ -230,9 +234,10 @@ START_TEST(environment)
 	rc = harness_sh(&out, "env -u LD_PRELOAD '%s' run guest -- '%s' env 2>&1",
 			harness_exe("hvsim"), probe("run-probe"));
 	ck_assert_msg(rc == 0, "run-probe env: %d\n%s", rc, out);
+	ck_assert_int_eq(hvsim_xenstore_socket(dir, guest, xs, sizeof(xs)), 0);
 	snprintf(expect, sizeof(expect),
-		 "LD_PRELOAD=%s\nHVSIM_DIR=%s\nHVSIM_DOMID=%u\n"
-		 "XENSTORED_PATH=%s/dom%u/xenstore\n", preload, dir, guest, dir, guest);
+		 "LD_PRELOAD=%s\nHVSIM_DIR=%s\nHVSIM_DOMID=%u\nXENSTORED_PATH=%s\n",
+		 preload, dir, guest, xs);
 	ck_assert_str_eq(out, expect);
 	free(out);
 
@@ -240,9 +245,10 @@ START_TEST(environment)
 	rc = harness_sh(&out, "env -u LD_PRELOAD '%s' run 0 -- '%s' env 2>&1",
 			harness_exe("hvsim"), probe("run-probe"));
 	ck_assert_msg(rc == 0, "run-probe env: %d\n%s", rc, out);
+	ck_assert_int_eq(hvsim_xenstore_socket(dir, 0, xs, sizeof(xs)), 0);
 	snprintf(expect, sizeof(expect),
-		 "LD_PRELOAD=%s\nHVSIM_DIR=%s\nHVSIM_DOMID=0\n"
-		 "XENSTORED_PATH=%s/dom0/xenstore\n", preload, dir, dir);
+		 "LD_PRELOAD=%s\nHVSIM_DIR=%s\nHVSIM_DOMID=0\nXENSTORED_PATH=%s\n",
+		 preload, dir, xs);
 	ck_assert_str_eq(out, expect);
 	free(out);
 }
@@ -259,14 +265,15 @@ START_TEST(environment_merge)
 		"PATH=/bin", "HVSIM_DOMID=99", "LD_PRELOAD=/x/a.so:/lib/p.so /b.so",
 		"XENSTORED_PATH=/stale", "HVSIM_DIR=/stale", "LD_PRELOAD=/second.so", NULL,
 	};
-	char dir[PATH_MAX], expect[3][PATH_MAX + 64];
+	char dir[PATH_MAX], xs[PATH_MAX], expect[3][PATH_MAX + 64];
 	char **env = hvsim_domain_env(old, harness_dir(), 3, "/lib/p.so");
 	size_t n = 0;
 
 	ck_assert_msg(env != NULL, "hvsim_domain_env: %s", strerror(errno));
 	ck_assert_ptr_nonnull(realpath(harness_dir(), dir));
 	snprintf(expect[0], sizeof(expect[0]), "HVSIM_DIR=%s", dir);
-	snprintf(expect[1], sizeof(expect[1]), "XENSTORED_PATH=%s/dom3/xenstore", dir);
+	ck_assert_int_eq(hvsim_xenstore_socket(dir, 3, xs, sizeof(xs)), 0);
+	snprintf(expect[1], sizeof(expect[1]), "XENSTORED_PATH=%s", xs);
 	while (env[n])
 		n++;
 	ck_assert_uint_eq(n, 5);

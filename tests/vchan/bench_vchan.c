@@ -23,8 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "domain_proc.h"
 #include "libhvsim.h"
+#include "project_files.h"
 
 #define TIMEOUT_MS 300000
 #define ROUNDS 3

@@ -12,8 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/paths.h"
 #include "domain_proc.h"
-#include "libhvsim.h"
+#include "project_files.h"
 
 int dproc_preload_path(char *buf, size_t n)
 {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "hvsim/paths.h"
 #include "domain_proc.h"
 #include "harness.h"
 #include "stream.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of the sequence diagram (userlib/trace_svg.c) on a hand-written trace. */
+/* Unit tests of the sequence diagram (trace_svg.c) on a hand-written trace. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The hypervisor, as the kernel reaches it: libhvsim-guest underneath the
- * hostk_* hypercall and event-bitmap services, and the vCPU thread that
- * waits for upcalls and runs the 2-level scan into the kernel's handlers.
+ * This kernel's side of the hypercall transport (hvsimd's is
+ * hv-sim/hypercall.c): libhvsim-guest underneath the hostk_* hypercall and
+ * event-bitmap services, and the vCPU thread that waits for upcalls and
+ * runs the 2-level scan into the kernel's handlers.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,12 +19,12 @@
 
 static struct hvsim_guest *guest;
 
-void hv_set_guest(struct hvsim_guest *g)
+void hypercalls_set_guest(struct hvsim_guest *g)
 {
 	guest = g;
 }
 
-struct hvsim_guest *hv_guest(void)
+struct hvsim_guest *hypercalls_guest(void)
 {
 	return guest;
 }
@@ -111,7 +112,7 @@ int hostk_hv_alive(void)
 	return hvsim_guest_alive(guest);
 }
 
-bool hv_domain_destroyed(void)
+bool hypercalls_domain_destroyed(void)
 {
 	return hvsim_guest_destroyed(guest);
 }
@@ -185,7 +186,7 @@ static void vcpu_thread(void *arg)
 		hostk_log(3, "vcpu: cannot signal shutdown");
 }
 
-int hv_start_vcpu(int shutdown_fd)
+int hypercalls_start_vcpu(int shutdown_fd)
 {
 	return hostk_thread_create(vcpu_thread, (void *)(intptr_t)shutdown_fd, "vcpu0");
 }

@@ -10,8 +10,8 @@
  * Without a kernel executable, domains run kernel-less: a test program
  * may attach to them through the hypercall socket instead.
  */
-#ifndef HVSIM_KERNEL_H
-#define HVSIM_KERNEL_H
+#ifndef HVSIM_KERNEL_PROC_H
+#define HVSIM_KERNEL_PROC_H
 
 #include "domain.h"
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "hypercall.h"
-#include "kernel.h"
+#include "kernel_proc.h"
 #include "log.h"
 #include "loop.h"
 

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypercall wire: how a guest kernel makes hypercalls to hvsimd.
+ * Spoken by libhvsim-guest (hv-sim/guest/guest.c), which each domain's
+ * guest kernel (kmod/host/) links, and by hvsimd (hv-sim/hypercall.c).  It
+ * carries the attach of a kernel to its domain, the hypercalls as Xen's
+ * ABI structs, the descriptors of the pages both sides share, and the
+ * domain's shutdown.  Which hypercalls it carries, and the size of each
+ * one's struct, is hvsim/hypercall_ops.h.
+ *
+ * One AF_UNIX SOCK_SEQPACKET connection per guest kernel, at
+ * STATEDIR/hypercall (hvsim/paths.h), or inherited from hvsimd when it
+ * started the kernel.  Every message starts with struct hvsim_msg_hdr.  A
+ * request carries `count` Xen ABI structs of the size implied by (op, cmd),
+ * laid out back to back exactly as Xen's public headers define them.  The
+ * reply echoes the header (with rc set) and the same structs, updated the
+ * way Xen updates them in guest memory (status, handle, port, ...),
+ * followed by the trailers the header announces:
+ *
+ *   struct hvsim_msg_hdr
+ *   count x ABI struct              (updated in place)
+ *   inline_len bytes of inline data (GNTTABOP_setup_table: the frame list)
+ *   nr_fds x struct hvsim_fd_desc   (describes the SCM_RIGHTS fds, in order,
+ *                                    at most HVSIM_SCM_MAX_FDS (hvsim/scm.h);
+ *                                    only HVSIM_MSG_ATTACH and HVSIM_MSG_FDS)
+ *   nr_p2m x struct hvsim_p2m_update
+ *
+ * A reply whose p2m updates name a domain whose RAM fd this connection has
+ * not received yet is preceded by an HVSIM_MSG_FDS message carrying it.
+ *
+ * One round trip per batch, never per page: a grant-map batch is one
+ * message, and the p2m trailer tells the guest which of its gfns now show
+ * which foreign page (it remaps them with one mmap per contiguous run).
+ */
+#ifndef HVSIM_HYPERCALL_WIRE_H
+#define HVSIM_HYPERCALL_WIRE_H
+
+#include <stdint.h>
+
+#define HVSIM_WIRE_VERSION   2
+
+/* Largest message either side sends or accepts on the hypercall socket. */
+#define HVSIM_MSG_MAX        (128 * 1024)
+
+/* A domain's name, with its NUL: hvsimd's limit, which the attach reply carries. */
+#define HVSIM_NAME_MAX       64
+
+enum hvsim_msg_type {
+	/* guest -> hv: struct hvsim_attach_req; reply: struct hvsim_attach_info
+	 * and fds HVSIM_FD_RAM, HVSIM_FD_SHARED, HVSIM_FD_UPCALL. */
+	HVSIM_MSG_ATTACH = 1,
+	/* guest -> hv: a hypercall, op = __HYPERVISOR_*, cmd = its sub-op. */
+	HVSIM_MSG_HYPERCALL = 2,
+	/* hv -> guest, unsolicited: the domain is being destroyed; the
+	 * connection closes right after. */
+	HVSIM_MSG_SHUTDOWN = 3,
+	/* hv -> guest, just before a hypercall reply: nr_fds RAM fds of other
+	 * domains that the reply's p2m updates refer to, each passed once per
+	 * connection.  No structs. */
+	HVSIM_MSG_FDS = 4,
+};
+
+struct hvsim_msg_hdr {
+	uint32_t type;       /* enum hvsim_msg_type */
+	uint32_t seq;        /* chosen by the guest, echoed in the reply */
+	uint32_t op;         /* __HYPERVISOR_grant_table_op, __HYPERVISOR_event_channel_op */
+	uint32_t cmd;        /* GNTTABOP_*, EVTCHNOP_* */
+	uint32_t count;      /* ABI structs following the header */
+	int32_t  rc;         /* reply: the hypercall's return value (0 or -errno) */
+	uint32_t inline_len; /* bytes of inline data after the structs */
+	uint16_t nr_fds;     /* fds passed with SCM_RIGHTS */
+	uint16_t nr_p2m;     /* reply: p2m updates at the end */
+	uint32_t cpu;        /* request: the caller's CPU + 1, 0 if unknown (cpu.h) */
+	uint32_t pad;
+};
+
+/*
+ * After a grant map or unmap, gfn `gfn` of the calling domain shows page
+ * `frame` of domain `domid`'s RAM.  domid == the caller's own domid with
+ * frame == gfn means "your own RAM again".  The guest remaps it
+ * (MAP_SHARED|MAP_FIXED) from the RAM fd of `domid`, which the hypervisor
+ * passed once before or in this reply.
+ */
+#define HVSIM_P2M_READONLY 1u
+
+struct hvsim_p2m_update {
+	uint64_t gfn;
+	uint64_t frame;
+	uint16_t domid;
+	uint16_t flags;       /* HVSIM_P2M_* */
+	uint32_t pad;
+};
+
+/*
+ * The most ABI structs of `op_size` bytes one request may carry: the
+ * reply must fit in HVSIM_MSG_MAX with one p2m update per struct.  A guest
+ * splits larger batches; hvsimd refuses larger ones with -E2BIG.
+ */
+static inline uint32_t hvsim_max_batch(uint32_t op_size)
+{
+	return (uint32_t)((HVSIM_MSG_MAX - sizeof(struct hvsim_msg_hdr)) /
+			  (op_size + sizeof(struct hvsim_p2m_update)));
+}
+
+struct hvsim_attach_req {
+	uint32_t version;    /* HVSIM_WIRE_VERSION */
+	uint16_t domid;      /* the domain this kernel runs */
+	uint16_t pad;
+};
+
+/*
+ * The shared fd holds the pages the hypervisor and the guest both write:
+ * page 0 is struct shared_info, pages 1 .. max_grant_frames the v1 grant
+ * table (grant frame i at page 1 + i).
+ */
+#define HVSIM_SHARED_INFO_PAGE   0
+#define HVSIM_GRANT_FRAME0_PAGE  1
+
+struct hvsim_attach_info {
+	uint32_t version;
+	uint16_t domid;
+	uint16_t pad;
+	uint64_t ram_pages;        /* size of the RAM fd, in pages */
+	uint32_t max_grant_frames; /* grant frames the shared fd holds */
+	uint32_t max_evtchn_ports; /* 2-level: 4096 */
+	char     name[HVSIM_NAME_MAX];
+};
+
+enum hvsim_fd_kind {
+	HVSIM_FD_RAM = 1,     /* a domain's RAM memfd (ours, or a granter's) */
+	HVSIM_FD_SHARED = 2,  /* shared_info + grant frames memfd */
+	HVSIM_FD_UPCALL = 3,  /* eventfd: the hypervisor kicks the vCPU */
+};
+
+struct hvsim_fd_desc {
+	uint16_t kind;        /* enum hvsim_fd_kind */
+	uint16_t domid;       /* whose RAM, for HVSIM_FD_RAM */
+};
+
+#endif

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Starting and stopping hvsimd (daemon.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hvsim/paths.h"
+#include "daemon.h"
+#include "libhvsim.h"
+#include "project_files.h"
+
+#define UP_TIMEOUT_MS   30000
+#define DOWN_TIMEOUT_MS 10000
+
+static int ping(const char *dir)
+{
+	struct hvsim_ctl *c;
+	int err = hvsim_ctl_open(dir, &c);
+
+	if (err)
+		return err;
+	err = hvsim_ping(c);
+	hvsim_ctl_close(c);
+	return err;
+}
+
+int hvsim_up(const char *dir, char *errbuf, size_t errlen)
+{
+	char exe[PATH_MAX], log[PATH_MAX], rfd[16];
+	int pipefd[2], logfd, status;
+	struct pollfd p;
+	pid_t pid;
+	char c;
+
+	if (!dir)
+		dir = hvsim_dir();
+	if (ping(dir) == 0)
+		return -EALREADY;
+	if (hvsim_find_exe("hvsimd", exe, sizeof(exe)) < 0) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "cannot find hvsimd (set HVSIM_LIBEXEC to "
+				 "the directory that holds it)");
+		return -ENOENT;
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	snprintf(log, sizeof(log), "%s/%s", dir, HVSIM_LOG_FILE);
+	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (logfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "cannot open %s: %s", log, strerror(errno));
+		if (logfd >= 0)
+			close(logfd);
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(logfd);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		/* a grandchild, so that hvsimd is nobody's child but init's */
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		int devnull = open("/dev/null", O_RDONLY);
+
+		dup2(devnull, 0);
+		dup2(logfd, 1);
+		dup2(logfd, 2);
+		int w = dup(pipefd[1]);
+
+		snprintf(rfd, sizeof(rfd), "%d", w);
+		execl(exe, "hvsimd", "--dir", dir, "--ready-fd", rfd, (char *)NULL);
+		_exit(127);
+	}
+	close(logfd);
+	close(pipefd[1]);
+	waitpid(pid, &status, 0);
+	p = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
+	if (poll(&p, 1, UP_TIMEOUT_MS) == 1 && read(pipefd[0], &c, 1) == 1) {
+		close(pipefd[0]);
+		return 0;
+	}
+	close(pipefd[0]);
+	if (errbuf)
+		snprintf(errbuf, errlen, "hvsimd did not start; see %s", log);
+	return -EIO;
+}
+
+int hvsim_down(const char *dir)
+{
+	struct hvsim_ctl *c;
+	char pidfile[PATH_MAX];
+	int err, fd;
+
+	if (!dir)
+		dir = hvsim_dir();
+	err = hvsim_ctl_open(dir, &c);
+	if (err)
+		return -ESRCH;
+	err = hvsim_shutdown(c);
+	hvsim_ctl_close(c);
+	if (err)
+		return err;
+	/* hvsimd holds a lock on its pid file until its very end */
+	snprintf(pidfile, sizeof(pidfile), "%s/%s", dir, HVSIM_PID_FILE);
+	for (int waited = 0; waited < DOWN_TIMEOUT_MS; waited += 10) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			close(fd);
+			return 0;
+		}
+		close(fd);
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}

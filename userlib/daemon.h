@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Starting and stopping hvsimd (`hvsim up`, `hvsim down`, the tests'
+ * harness): one daemon per state directory, detached from its starter.
+ * Functions return 0 or a negative errno.
+ */
+#ifndef HVSIM_DAEMON_H
+#define HVSIM_DAEMON_H
+
+#include <stddef.h>
+
+/*
+ * Starts hvsimd for `dir` (NULL: hvsim_dir()) in the background and waits
+ * until it serves; its log goes to dir/hvsimd.log.  -EALREADY if one runs
+ * there already.  `err` (may be NULL) receives a message for people.
+ */
+int hvsim_up(const char *dir, char *err, size_t errlen);
+/* Asks it to stop and waits until it has. -ESRCH if none runs. */
+int hvsim_down(const char *dir);
+
+#endif
