@@ -20,8 +20,10 @@
 #include "hvsim/scm.h"
 #include "evtchn.h"
 #include "grant_table.h"
+#include "guest_mem.h"
 #include "hypercall.h"
 #include "log.h"
+#include "privcmd_hypercall.h"
 #include "loop.h"
 #include "trace.h"
 #include "trace_abi.h"
@@ -251,41 +253,102 @@ static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t 
 	return 0;
 }
 
-static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
-			     const uint8_t *payload, size_t len)
+/*
+ * Sends the reply of n bytes in reply_buf, after the p2m updates the call
+ * made (for the guest to remap) and the fds they need.  Returns false when
+ * the connection is gone.
+ */
+static bool send_reply(struct hc_conn *c, size_t n)
 {
 	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply_buf;
 	struct hvsim_p2m_update *updates;
-	size_t n, nr_updates;
+	size_t nr_updates;
 
-	if (!c->d) {
-		n = error_reply(req, -ENOTCONN, reply_buf);
-		if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
-			conn_close(c, true);
-		return;
-	}
-	hvsim_cpu_follow(&follow, req->cpu);
-	n = do_hypercall(c->d, req, payload, len, reply_buf, sizeof(reply_buf));
-
-	/* the p2m updates this call made, for the guest to remap */
 	nr_updates = domain_p2m_take_updates(c->d, &updates);
 	if (nr_updates) {
 		if (pass_fds(c, updates, nr_updates) < 0 ||
 		    n + nr_updates * sizeof(*updates) > sizeof(reply_buf)) {
 			free(updates);
 			conn_close(c, true);
-			return;
+			return false;
 		}
 		memcpy(reply_buf + n, updates, nr_updates * sizeof(*updates));
 		n += nr_updates * sizeof(*updates);
 		h->nr_p2m = (uint16_t)nr_updates;
 		free(updates);
 	}
-	struct domain *d = c->d;
+	if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0) {
+		conn_close(c, true);
+		return false;
+	}
+	return true;
+}
 
+/* A request before the kernel attached: nothing to call it on. */
+static bool refuse_unattached(struct hc_conn *c, const struct hvsim_msg_hdr *req)
+{
+	size_t n;
+
+	if (c->d)
+		return false;
+	n = error_reply(req, -ENOTCONN, reply_buf);
 	if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
 		conn_close(c, true);
-	trace_reply(d, reply_buf);
+	return true;
+}
+
+static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
+			     const uint8_t *payload, size_t len)
+{
+	struct domain *d = c->d;
+	size_t n;
+
+	if (refuse_unattached(c, req))
+		return;
+	hvsim_cpu_follow(&follow, req->cpu);
+	n = do_hypercall(d, req, payload, len, reply_buf, sizeof(reply_buf));
+	if (send_reply(c, n))
+		trace_reply(d, reply_buf);
+}
+
+/*
+ * A hypercall whose guest handles are addresses in a process's memory (a
+ * program's privcmd hypercall, or the kernel's own memory_op): hvsimd
+ * reads and writes them there, as Xen copies through the current address
+ * space.  The bytes the kernel passed by value are seen at the address its
+ * own argument names (HYPERVISOR_dm_op's buffer array, args[2]).
+ */
+static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
+				 const uint8_t *payload, size_t len)
+{
+	struct hvsim_msg_hdr *h = (struct hvsim_msg_hdr *)reply_buf;
+	struct hvsim_raw_hypercall raw;
+	struct guest_mem_overlay mem;
+	struct domain *d = c->d;
+	long rc;
+
+	if (refuse_unattached(c, req))
+		return;
+	if (req->count != 1 || req->inline_len > HVSIM_RAW_INLINE_MAX ||
+	    req->nr_fds || req->nr_p2m || len != sizeof(raw) + req->inline_len) {
+		size_t n = error_reply(req, -EINVAL, reply_buf);
+
+		if (send_msg(c->w.fd, reply_buf, n, NULL, 0) < 0)
+			conn_close(c, true);
+		return;
+	}
+	hvsim_cpu_follow(&follow, req->cpu);
+	memcpy(&raw, payload, sizeof(raw));
+	guest_mem_overlay_init(&mem, (pid_t)raw.pid, raw.arg[2],
+			       payload + sizeof(raw), req->inline_len);
+	rc = privcmd_hypercall(d, &mem.mem, req->op, raw.arg);
+
+	memcpy(h, req, sizeof(*h));
+	h->inline_len = 0;
+	h->rc = rc < INT32_MIN ? INT32_MIN : rc > INT32_MAX ? INT32_MAX : (int32_t)rc;
+	memcpy(h + 1, &raw, sizeof(raw));
+	if (send_reply(c, sizeof(*h) + sizeof(raw)))
+		trace_raw_hypercall(d->domid, req->op, &mem.mem, raw.arg, raw.pid, rc);
 }
 
 /* Connections ------------------------------------------------------------ */
@@ -370,6 +433,9 @@ static void conn_event(struct loop_watch *w, uint32_t events)
 		break;
 	case HVSIM_MSG_HYPERCALL:
 		handle_hypercall(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
+		break;
+	case HVSIM_MSG_RAW_HYPERCALL:
+		handle_raw_hypercall(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
 		break;
 	default: {
 		size_t n = error_reply(req, -EINVAL, reply_buf);

@@ -7,6 +7,9 @@
 
 #include "hvsim/hypercall_ops.h"
 #include "hvsim/xen.h"
+#include <xen/version.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include "trace.h"
 #include "trace_abi.h"
 
@@ -125,11 +128,33 @@ static const char *const evtchn_cmds[] = {
 	[EVTCHNOP_set_priority] = "set_priority",
 };
 
+static const char *const xenver_cmds[] = {
+	[XENVER_version] = "version",
+	[XENVER_extraversion] = "extraversion",
+	[XENVER_compile_info] = "compile_info",
+	[XENVER_capabilities] = "capabilities",
+	[XENVER_changeset] = "changeset",
+	[XENVER_platform_parameters] = "platform_parameters",
+	[XENVER_get_features] = "get_features",
+	[XENVER_pagesize] = "pagesize",
+	[XENVER_guest_handle] = "guest_handle",
+	[XENVER_commandline] = "commandline",
+	[XENVER_build_id] = "build_id",
+};
+
 const char *trace_op_name(unsigned int op)
 {
 	switch (op) {
 	case __HYPERVISOR_grant_table_op: return "grant_table_op";
 	case __HYPERVISOR_event_channel_op: return "event_channel_op";
+	case __HYPERVISOR_xen_version: return "xen_version";
+	case __HYPERVISOR_domctl: return "domctl";
+	case __HYPERVISOR_sysctl: return "sysctl";
+	case __HYPERVISOR_memory_op: return "memory_op";
+	case __HYPERVISOR_dm_op: return "dm_op";
+	case __HYPERVISOR_sched_op: return "sched_op";
+	case __HYPERVISOR_hvm_op: return "hvm_op";
+	case __HYPERVISOR_physdev_op: return "physdev_op";
 	}
 	return NULL;
 }
@@ -142,6 +167,14 @@ const char *trace_cmd_name(unsigned int op, unsigned int cmd)
 	if (op == __HYPERVISOR_event_channel_op &&
 	    cmd < sizeof(evtchn_cmds) / sizeof(evtchn_cmds[0]))
 		return evtchn_cmds[cmd];
+	if (op == __HYPERVISOR_xen_version &&
+	    cmd < sizeof(xenver_cmds) / sizeof(xenver_cmds[0]))
+		return xenver_cmds[cmd];
+	if (op == __HYPERVISOR_domctl && cmd == XEN_DOMCTL_getdomaininfo)
+		return "getdomaininfo";
+	if (op == __HYPERVISOR_sysctl)
+		return cmd == XEN_SYSCTL_getdomaininfolist ? "getdomaininfolist" :
+		       cmd == XEN_SYSCTL_physinfo ? "physinfo" : NULL;
 	return NULL;
 }
 

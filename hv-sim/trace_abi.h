@@ -13,6 +13,14 @@
 void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 		     const void *ops, unsigned int count, long rc);
 
+/*
+ * A hypercall whose guest handles are addresses in process `pid`
+ * (privcmd's, trace_privcmd.c): its sub-op is read through `m`.
+ */
+struct guest_mem;
+void trace_raw_hypercall(uint16_t domid, unsigned int op, const struct guest_mem *m,
+			 const uint64_t args[5], uint32_t pid, long rc);
+
 /* Names for people: "grant_table_op" / "map_grant_ref", or NULL. */
 const char *trace_op_name(unsigned int op);
 const char *trace_cmd_name(unsigned int op, unsigned int cmd);

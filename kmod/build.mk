@@ -1,5 +1,5 @@
 # kmod/: the guest kernel, hvsim-kernel: the real drivers/xen/{gntdev,
-# gntalloc,evtchn}.c on a user-mode kernel shim.  See docs/kmod.md.
+# gntalloc,evtchn,privcmd}.c on a user-mode kernel shim.  See docs/kmod.md.
 
 # Driver sources: Debian's linux-source-6.1, downloaded once into a cache
 # that every O= variant shares, or any tree given as KSRC=.
@@ -37,18 +37,26 @@ KMOD_KCFLAGS := -std=gnu11 -nostdinc -ffreestanding -isystem $(KMOD_GCC_INC) \
 KMOD_DRV_WARN  := -Wall -Werror -Wno-sign-compare -Wno-pointer-sign
 KMOD_SHIM_WARN := $(WARN)
 
-KMOD_DRIVERS := gntdev gntalloc evtchn
-KMOD_DRV_OBJS := $(KMOD_DRIVERS:%=$(OBJ)/kmod/drivers/%.o) $(OBJ)/kmod/drivers/rbtree.o
+# Linux's own files, compiled as they are: the drivers, and what they need
+# of drivers/xen and lib/ (kmod/ksrc/files.txt stages them).  Each is
+# compiled with the KBUILD_MODNAME Kbuild gives it: its module's name, or
+# its own for built-in code.
+KMOD_LINUX_SRCS := drivers/xen/gntdev.c drivers/xen/gntalloc.c drivers/xen/evtchn.c \
+	drivers/xen/privcmd.c drivers/xen/privcmd-buf.c drivers/xen/xlate_mmu.c \
+	lib/rbtree.c lib/kstrtox.c lib/ctype.c
+KMOD_DRV_OBJS := $(addprefix $(OBJ)/kmod/drivers/,$(notdir $(KMOD_LINUX_SRCS:.c=.o)))
+kmod_modname = $(or $(KMOD_MODNAME_$(1)),$(1))
+KMOD_MODNAME_gntdev      := xen_gntdev
+KMOD_MODNAME_gntalloc    := xen_gntalloc
+KMOD_MODNAME_evtchn      := xen_evtchn
+KMOD_MODNAME_privcmd     := xen_privcmd
+KMOD_MODNAME_privcmd-buf := xen_privcmd
 
 # (Static patterns: an implicit one would also "make" the .d files.)
-$(KMOD_DRIVERS:%=$(OBJ)/kmod/drivers/%.o): $(OBJ)/kmod/drivers/%.o: $(KMOD_STAGE)/.stamp
+$(KMOD_DRV_OBJS): $(OBJ)/kmod/drivers/%.o: $(KMOD_STAGE)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"xen_$*"' \
-		-MMD -MP -c $(KMOD_STAGE)/drivers/xen/$*.c -o $@
-$(OBJ)/kmod/drivers/rbtree.o: $(KMOD_STAGE)/.stamp
-	@mkdir -p $(dir $@)
-	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"rbtree"' \
-		-MMD -MP -c $(KMOD_STAGE)/lib/rbtree.c -o $@
+	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"$(call kmod_modname,$*)"' \
+		-MMD -MP -c $(filter %/$*.c,$(KMOD_LINUX_SRCS:%=$(KMOD_STAGE)/%)) -o $@
 
 KMOD_SHIM_SRCS := $(wildcard kmod/shim/*.c)
 KMOD_SHIM_OBJS := $(KMOD_SHIM_SRCS:%.c=$(OBJ)/%.o)

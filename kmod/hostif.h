@@ -74,6 +74,19 @@ unsigned int hostk_domid(void);
 int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
 			 unsigned long long *frames);
 int hostk_event_channel_op(unsigned int cmd, void *arg);
+/*
+ * Hypercall `op` with its argument registers, whose guest handles are
+ * addresses in program `pid`'s memory (0: this kernel's own); `by_value`
+ * (len bytes) goes with it.  Returns what the hypercall returns.
+ */
+long hostk_hypercall_raw(unsigned int op, const unsigned long args[5], int pid,
+			 const void *by_value, unsigned long len);
+/*
+ * Reads `path` (relative: under this domain's /local/domain/<id>) from the
+ * domain's xenstore into buf, NUL-terminated and cut to size - 1 bytes.
+ * Returns the value's length, or -errno (-ENOENT, -EACCES, ...).
+ */
+long hostk_xenstore_read(const char *path, char *buf, unsigned long size);
 /* 0 once the hypervisor has gone (domain destroyed): calls then fail. */
 int hostk_hv_alive(void);
 void hostk_evtchn_mask(unsigned int port);

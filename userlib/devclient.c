@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -161,6 +162,33 @@ static void channel_init(void)
 	pthread_atfork(NULL, NULL, fork_child);
 }
 
+/*
+ * The parent of process pid (from /proc/PID/stat), or -1.  Read with raw
+ * system calls: this runs inside the interposer, under the program.
+ */
+static pid_t parent_of(pid_t pid)
+{
+	char path[32], buf[512], *p;
+	ssize_t n;
+	int fd;
+	long ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	hvsim_dev_libc.close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
 static int channel_connect(const struct devsock *s)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -187,9 +215,16 @@ static int channel_connect(const struct devsock *s)
 			fd = high;
 		}
 	}
-	/* The kernel reads and writes our memory: allow it where Yama asks. */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0)
-		prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0);
+	/*
+	 * The kernel reads and writes our memory, and hvsimd does for a
+	 * privcmd hypercall: allow both where Yama asks.  Yama takes one
+	 * tracer and its descendants, and hvsimd started the kernel.
+	 */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0) {
+		pid_t hv = parent_of(peer.pid);
+
+		prctl(PR_SET_PTRACER, (unsigned long)(hv > 1 ? hv : peer.pid), 0, 0, 0);
+	}
 	if (!channel_fd_track(fd, true)) {
 		hvsim_dev_libc.close(fd);
 		return -EMFILE;

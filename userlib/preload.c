@@ -171,9 +171,13 @@ static bool in_domain(void)
 	return sock_path[0] != '\0';
 }
 
+/* xenfs's privcmd file, which libxencall tries when /dev/xen/privcmd is missing */
+#define PROC_PRIVCMD "/proc/xen/privcmd"
+
 static bool is_device_path(const char *path)
 {
-	return path && !strncmp(path, DEV_PREFIX, sizeof(DEV_PREFIX) - 1);
+	return path && (!strncmp(path, DEV_PREFIX, sizeof(DEV_PREFIX) - 1) ||
+			!strcmp(path, PROC_PRIVCMD));
 }
 
 /* ---- the table ---- */

@@ -324,6 +324,50 @@ int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *
 	return rc;
 }
 
+long hvsim_guest_raw_hypercall(struct hvsim_guest *g, unsigned int op,
+			       const uint64_t args[5], int pid,
+			       const void *by_value, size_t len)
+{
+	struct hvsim_msg_hdr *h = (void *)g->msg;
+	struct hvsim_raw_hypercall *raw = (void *)(h + 1);
+	size_t sent = sizeof(*h) + sizeof(*raw) + len;
+	ssize_t n;
+	long rc;
+
+	if (len > HVSIM_RAW_INLINE_MAX || pid <= 0)
+		return -EINVAL;
+	pthread_mutex_lock(&g->lock);
+	memset(h, 0, sizeof(*h) + sizeof(*raw));
+	h->type = HVSIM_MSG_RAW_HYPERCALL;
+	h->op = op;
+	h->count = 1;
+	h->inline_len = (uint32_t)len;
+	h->cpu = hvsim_caller_cpu();
+	memcpy(raw->arg, args, sizeof(raw->arg));
+	raw->pid = (uint32_t)pid;
+	if (len)
+		memcpy(raw + 1, by_value, len);
+	n = round_trip(g, sent);
+	if (n < 0) {
+		rc = n;
+	} else if ((size_t)n < sizeof(*h) ||
+		   (size_t)n != sizeof(*h) + h->count * sizeof(*raw) +
+				h->nr_p2m * sizeof(struct hvsim_p2m_update)) {
+		rc = -EPROTO;
+	} else {
+		rc = h->rc;
+		/* foreign pages it placed in our gfns (XENMEM_add_to_physmap_range) */
+		if (h->nr_p2m) {
+			int err = apply_p2m(g, (const void *)((uint8_t *)(h + 1) +
+					    h->count * sizeof(*raw)), h->nr_p2m);
+			if (err)
+				rc = err;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
 /* Attach ---------------------------------------------------------------- */
 
 static int do_attach(struct hvsim_guest *g)

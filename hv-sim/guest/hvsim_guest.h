@@ -86,6 +86,19 @@ int hvsim_guest_grant_table_op(struct hvsim_guest *g, unsigned int cmd,
 int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *arg);
 
 /*
+ * Hypercall `op` with its five argument registers, whose guest handles
+ * are addresses in process `pid`'s memory: hvsimd reads and writes them
+ * there (a program's privcmd hypercall; pid must let hvsimd do so, see
+ * docs/privcmd.md).  `by_value` (len bytes, at most HVSIM_RAW_INLINE_MAX)
+ * goes with the call for the hypercalls that take a kernel array
+ * (HYPERVISOR_dm_op).  Returns the hypercall's return value, or -errno of
+ * the transport.
+ */
+long hvsim_guest_raw_hypercall(struct hvsim_guest *g, unsigned int op,
+			       const uint64_t args[5], int pid,
+			       const void *by_value, size_t len);
+
+/*
  * Upcalls.  The hypervisor kicks an eventfd after setting
  * evtchn_upcall_pending.  `hvsim_guest_upcall_fd` is readable when kicked
  * (poll it, or call hvsim_guest_wait_upcall).

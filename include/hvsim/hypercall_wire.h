@@ -58,12 +58,18 @@ enum hvsim_msg_type {
 	 * domains that the reply's p2m updates refer to, each passed once per
 	 * connection.  No structs. */
 	HVSIM_MSG_FDS = 4,
+	/* guest -> hv: a hypercall whose guest handles stay addresses, as a
+	 * program makes one through privcmd: op = __HYPERVISOR_*, cmd = 0,
+	 * count = 1 struct hvsim_raw_hypercall, then inline_len bytes that the
+	 * kernel passes by value (HYPERVISOR_dm_op's buffer array).  The
+	 * reply echoes the struct; rc is the hypercall's return value. */
+	HVSIM_MSG_RAW_HYPERCALL = 5,
 };
 
 struct hvsim_msg_hdr {
 	uint32_t type;       /* enum hvsim_msg_type */
 	uint32_t seq;        /* chosen by the guest, echoed in the reply */
-	uint32_t op;         /* __HYPERVISOR_grant_table_op, __HYPERVISOR_event_channel_op */
+	uint32_t op;         /* __HYPERVISOR_* (grant_table_op, event_channel_op; any, raw) */
 	uint32_t cmd;        /* GNTTABOP_*, EVTCHNOP_* */
 	uint32_t count;      /* ABI structs following the header */
 	int32_t  rc;         /* reply: the hypercall's return value (0 or -errno) */
@@ -101,6 +107,22 @@ static inline uint32_t hvsim_max_batch(uint32_t op_size)
 	return (uint32_t)((HVSIM_MSG_MAX - sizeof(struct hvsim_msg_hdr)) /
 			  (op_size + sizeof(struct hvsim_p2m_update)));
 }
+
+/*
+ * A hypercall's five argument registers, as Xen receives them, and whose
+ * memory its guest handles point into: hvsimd reads and writes them there
+ * (process_vm_readv/writev), as Xen copies through the current address
+ * space.  `pid` is the calling program for privcmd's hypercalls, the
+ * kernel itself for its own (HYPERVISOR_memory_op).
+ */
+struct hvsim_raw_hypercall {
+	uint64_t arg[5];
+	uint32_t pid;
+	uint32_t pad;
+};
+
+/* The most bytes a raw hypercall passes by value (inline_len). */
+#define HVSIM_RAW_INLINE_MAX 4096
 
 struct hvsim_attach_req {
 	uint32_t version;    /* HVSIM_WIRE_VERSION */

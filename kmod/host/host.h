@@ -29,6 +29,9 @@ int hypercalls_start_vcpu(int shutdown_fd);
 /* The domain was destroyed (not hvsimd stopping). */
 bool hypercalls_domain_destroyed(void);
 
+/* xenstore_read.c: the domain whose store the kernel reads, and where. */
+void host_xenstore_init(const char *state_dir, unsigned int domid);
+
 /* procwatch.c */
 int procwatch_start(void);
 void procwatch_kill_all(void);

@@ -107,6 +107,17 @@ int hostk_event_channel_op(unsigned int cmd, void *arg)
 	return rc;
 }
 
+long hostk_hypercall_raw(unsigned int op, const unsigned long args[5], int pid,
+			 const void *by_value, unsigned long len)
+{
+	uint64_t regs[5];
+
+	for (int i = 0; i < 5; i++)
+		regs[i] = args[i];
+	return hvsim_guest_raw_hypercall(guest, op, regs, pid ? pid : getpid(),
+					 by_value, len);
+}
+
 int hostk_hv_alive(void)
 {
 	return hvsim_guest_alive(guest);

@@ -98,6 +98,7 @@ int main(int argc, char **argv)
 	if (domid < 0 || domid >= (int)DOMID_FIRST_RESERVED || !dir)
 		usage();
 	host_log_init(name ? name : "", domid);
+	host_xenstore_init(dir, (unsigned int)domid);
 	host_cpus_init();
 
 	/* Signals are taken synchronously by the main thread only. */

@@ -10,6 +10,10 @@
 #include <xen/interface/xen.h>
 #include <xen/interface/grant_table.h>
 #include <xen/interface/event_channel.h>
+#include <xen/interface/hvm/dm_op.h>
+#include <linux/sched.h>
+#include <linux/percpu.h>
+#include <xen/xen-ops.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/page.h>
@@ -22,6 +26,8 @@ uint32_t xen_start_flags;
 struct shared_info *HYPERVISOR_shared_info;
 struct start_info *xen_start_info;
 u8 xen_features[XENFEAT_NR_SUBMAPS * 32];
+/* The one vCPU's Xen vcpu id (xen_vcpu_nr(), xen-ops.h). */
+DEFINE_PER_CPU(uint32_t, xen_vcpu_id);
 
 /*
  * An HVM/PVH-style guest: auto-translated physmap, so gntdev maps grants
@@ -30,6 +36,9 @@ u8 xen_features[XENFEAT_NR_SUBMAPS * 32];
 void xen_setup_features(void)
 {
 	xen_domain_type = XEN_HVM_DOMAIN;
+	/* dom0 is the initial and control domain (xen_initial_domain()). */
+	if (hostk_domid() == 0)
+		xen_start_flags |= SIF_INITDOMAIN | SIF_PRIVILEGED;
 	HYPERVISOR_shared_info = hostk_shared_info();
 	xen_features[XENFEAT_writable_page_tables] = 1;
 	xen_features[XENFEAT_writable_descriptor_tables] = 1;
@@ -58,10 +67,48 @@ int HYPERVISOR_event_channel_op(int cmd, void *arg)
 	return hostk_event_channel_op(cmd, arg);
 }
 
+long privcmd_call(unsigned int call, unsigned long a1, unsigned long a2,
+		  unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	unsigned long args[5] = { a1, a2, a3, a4, a5 };
+
+	/* Only a program's ioctl makes one; a kernel thread has no program. */
+	if (!current->pid)
+		return -EFAULT;
+	return hostk_hypercall_raw(call, args, current->pid, NULL, 0);
+}
+
+int HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+	unsigned long args[5] = { cmd, (unsigned long)arg };
+
+	return hostk_hypercall_raw(__HYPERVISOR_memory_op, args, 0, NULL, 0);
+}
+
+/* The buffer array goes by value; the buffers stay in the program. */
+int HYPERVISOR_dm_op(domid_t dom, unsigned int nr_bufs, struct xen_dm_op_buf *bufs)
+{
+	unsigned long args[5] = { dom, nr_bufs };
+
+	if (!current->pid)
+		return -EFAULT;
+	return hostk_hypercall_raw(__HYPERVISOR_dm_op, args, current->pid, bufs,
+				   nr_bufs * sizeof(struct xen_dm_op_buf));
+}
+
 /* PV only: an auto-translated guest has no machine addresses to give. */
 xmaddr_t arbitrary_virt_to_machine(void *vaddr)
 {
 	return XMADDR(__pa(vaddr));
+}
+
+/*
+ * Foreign frames in a program's mapping leave as they came: through the
+ * auto-translated path (xlate_mmu.c), the only one this guest takes.
+ */
+int xen_unmap_domain_gfn_range(struct vm_area_struct *vma, int nr, struct page **pages)
+{
+	return xen_xlate_unmap_gfn_range(vma, nr, pages);
 }
 
 int set_foreign_p2m_mapping(struct gnttab_map_grant_ref *map_ops,

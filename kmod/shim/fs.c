@@ -111,6 +111,9 @@ int kmod_file_open(const char *path, unsigned int flags, int pid, struct file **
 
 	if (!strncmp(path, "/dev/", 5))
 		path += 5;
+	/* xenfs's privcmd file has privcmd's own file_operations */
+	else if (!strcmp(path, "/proc/xen/privcmd"))
+		path = "xen/privcmd";
 	misc = misc_find(path);
 	if (!misc)
 		return -ENOENT;

@@ -633,14 +633,53 @@ int vm_map_pages_zero(struct vm_area_struct *vma, struct page **pages, unsigned 
 }
 
 /*
- * Page-table walking is for PV guests, whose PTEs the hypervisor writes.
- * This guest is auto-translated: there are no PTEs to give.
+ * A program's VMA keeps one page record per page (vma->pages); those
+ * records are its page table.  apply_to_page_range hands the callback a
+ * pte made from each record, and set_pte_at writes one back: privcmd asks
+ * whether a range is mapped this way, and xlate_mmu.c places foreign
+ * frames.  Only ranges inside one device mapping have records.
  */
 int apply_to_page_range(struct mm_struct *mm, unsigned long address,
 			unsigned long size, pte_fn_t fn, void *data)
 {
-	WARN(1, "apply_to_page_range: no page tables in an auto-translated guest");
-	return -EOPNOTSUPP;
+	struct vm_area_struct *vma = vma_lookup(mm, address);
+	unsigned long addr;
+	int err;
+
+	if (!vma || !vma->pages || size > vma->vm_end - address)
+		return -EFAULT;
+	for (addr = address; addr < address + size; addr += PAGE_SIZE) {
+		struct page *page = vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT];
+		pte_t pte = page ? pfn_pte(page_to_pfn(page), vma->vm_page_prot) : (pte_t){ 0 };
+
+		err = fn(&pte, addr, data);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	struct page **slot, *page;
+
+	*ptep = pte;
+	if (WARN_ON(!vma || !vma->pages))
+		return;
+	/* held like an inserted page, so that unmapping the VMA drops it alike */
+	slot = &vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT];
+	page = pte_none(pte) ? NULL : pfn_to_page(pte_pfn(pte));
+	if (page) {
+		get_page(page);
+		atomic_inc(&page->_mapcount);
+	}
+	if (*slot) {
+		atomic_dec(&(*slot)->_mapcount);
+		put_page(*slot);
+	}
+	*slot = page;
 }
 
 /* ---- MMU interval notifiers ---- */

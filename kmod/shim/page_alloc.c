@@ -11,6 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "hostif.h"
 #include "shim.h"
@@ -134,4 +135,26 @@ void free_pages(unsigned long addr, unsigned int order)
 {
 	if (addr)
 		__free_pages(virt_to_page((void *)addr), order);
+}
+
+/*
+ * The kernel sees its RAM flat: pages of consecutive frames are already
+ * one virtual range, and those are what vmap can give.  Any other set
+ * would need page tables of the kernel's own, and gets NULL, as when
+ * vmalloc space runs out.
+ */
+void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot)
+{
+	unsigned int i;
+
+	if (!count)
+		return NULL;
+	for (i = 1; i < count; i++)
+		if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
+			return NULL;
+	return page_address(pages[0]);
+}
+
+void vunmap(const void *addr)
+{
 }

@@ -33,3 +33,19 @@ unsigned long _copy_to_user(void __user *to, const void *from, unsigned long n)
 		return n;
 	return hostk_copy_to_user(t->pid, (unsigned long)to, from, n);
 }
+
+unsigned long clear_user(void __user *to, unsigned long n)
+{
+	static const char zeroes[256];
+	unsigned long done = 0;
+
+	while (done < n) {
+		unsigned long chunk = min_t(unsigned long, n - done, sizeof(zeroes));
+		unsigned long left = _copy_to_user((char __user *)to + done, zeroes, chunk);
+
+		done += chunk - left;
+		if (left)
+			break;
+	}
+	return n - done;
+}

@@ -27,6 +27,7 @@
 #define __section(s)		__attribute__((__section__(s)))
 #define __must_check		__attribute__((__warn_unused_result__))
 #define __printf(a, b)		__attribute__((__format__(printf, a, b)))
+#define __scanf(a, b)		__attribute__((__format__(scanf, a, b)))
 #define __cold			__attribute__((__cold__))
 #define __weak			__attribute__((__weak__))
 #define __pure			__attribute__((__pure__))

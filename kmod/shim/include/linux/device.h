@@ -8,4 +8,11 @@ struct device {
 	dev_t devt;
 };
 struct attribute_group;
+struct kobj_uevent_env;
+
+/* The driver model's types, for the headers that embed them (xenbus.h). */
+struct device_driver {
+	const char *name;
+	const char *mod_name;
+};
 #endif

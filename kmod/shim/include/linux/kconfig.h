@@ -16,10 +16,15 @@
 #define CONFIG_XEN_DEV_EVTCHN 1
 #define CONFIG_XEN_GNTDEV 1
 #define CONFIG_XEN_GRANT_DEV_ALLOC 1
+#define CONFIG_XEN_PRIVCMD 1
+/* dom0 is the initial domain (xen_initial_domain()); guests are
+ * auto-translated, so privcmd maps foreign pages through xlate_mmu.c. */
+#define CONFIG_XEN_DOM0 1
+#define CONFIG_XEN_AUTO_XLATE 1
 #define CONFIG_HZ 100
 #define CONFIG_PAGE_OFFSET 0
 /* Not set: CONFIG_XEN_GNTDEV_DMABUF, CONFIG_XEN_GRANT_DMA_ALLOC,
- * CONFIG_XEN_PVH, CONFIG_XEN_DOM0, CONFIG_XEN_UNPOPULATED_ALLOC. */
+ * CONFIG_XEN_PVH, CONFIG_XEN_PV, CONFIG_XEN_UNPOPULATED_ALLOC. */
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val

@@ -11,6 +11,7 @@
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 
 /*
  * One struct page per page of the domain's RAM (mem_map[gfn]).  The guest
@@ -30,6 +31,8 @@ struct vm_area_struct;
 struct mmu_notifier_range;
 
 typedef unsigned int vm_fault_t;
+#define VM_FAULT_OOM		0x000001
+#define VM_FAULT_SIGBUS		0x000002
 
 struct vm_fault {
 	struct vm_area_struct	*vma;
@@ -45,6 +48,7 @@ struct vm_operations_struct {
 	struct page *(*find_special_page)(struct vm_area_struct *vma,
 					  unsigned long addr);
 	const char *(*name)(struct vm_area_struct *vma);
+	int (*may_split)(struct vm_area_struct *area, unsigned long addr);
 };
 
 /*
@@ -57,6 +61,7 @@ struct vm_area_struct {
 	unsigned long		vm_end;
 	struct mm_struct	*vm_mm;
 	unsigned long		vm_flags;
+	pgprot_t		vm_page_prot;
 	unsigned long		vm_pgoff;
 	struct file		*vm_file;
 	void			*vm_private_data;

@@ -7,6 +7,7 @@
 #define _LINUX_SLAB_H
 
 #include <linux/types.h>
+#include <linux/overflow.h>
 #include <linux/gfp.h>
 #include <linux/compiler.h>
 

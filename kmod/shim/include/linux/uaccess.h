@@ -11,6 +11,7 @@
 #include <linux/sched.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/minmax.h>
 
 unsigned long _copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long _copy_to_user(void __user *to, const void *from, unsigned long n);
@@ -26,6 +27,9 @@ copy_to_user(void __user *to, const void *from, unsigned long n)
 {
 	return _copy_to_user(to, from, n);
 }
+
+/* Zeroes n bytes of the program's memory; returns the bytes NOT zeroed. */
+unsigned long clear_user(void __user *to, unsigned long n);
 
 #define access_ok(addr, size) ((void)(addr), (void)(size), 1)
 

@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* privcmd.c includes it; nothing of it is used. */
+#ifndef _LINUX_SWAP_H
+#define _LINUX_SWAP_H
+#include <linux/mm.h>
+#endif
