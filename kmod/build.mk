@@ -22,6 +22,9 @@ $(KMOD_KSRC_ID):
 	@touch $@
 $(KMOD_STAGE)/.stamp: kmod/ksrc/files.txt kmod/ksrc/stage.sh $(KMOD_KSRC_DEP) $(KMOD_KSRC_ID)
 	kmod/ksrc/stage.sh $(KSRC) $(KMOD_STAGE)
+# Every staged file comes from that step: an object whose .d names one
+# waits for a re-stage in progress instead of finding it missing.
+$(KMOD_STAGE)/%: $(KMOD_STAGE)/.stamp ;
 
 # Kernel code (the drivers, and the shim written in kernel style) is built
 # freestanding: kernel headers only, never glibc's.
@@ -43,6 +46,7 @@ KMOD_SHIM_WARN := $(WARN)
 # its own for built-in code.
 KMOD_LINUX_SRCS := drivers/xen/gntdev.c drivers/xen/gntalloc.c drivers/xen/evtchn.c \
 	drivers/xen/privcmd.c drivers/xen/privcmd-buf.c drivers/xen/xlate_mmu.c \
+	drivers/xen/features.c \
 	lib/rbtree.c lib/kstrtox.c lib/ctype.c
 KMOD_DRV_OBJS := $(addprefix $(OBJ)/kmod/drivers/,$(notdir $(KMOD_LINUX_SRCS:.c=.o)))
 kmod_modname = $(or $(KMOD_MODNAME_$(1)),$(1))

@@ -25,28 +25,23 @@ enum xen_domain_type xen_domain_type = XEN_NATIVE;
 uint32_t xen_start_flags;
 struct shared_info *HYPERVISOR_shared_info;
 struct start_info *xen_start_info;
-u8 xen_features[XENFEAT_NR_SUBMAPS * 32];
 /* The one vCPU's Xen vcpu id (xen_vcpu_nr(), xen-ops.h). */
 DEFINE_PER_CPU(uint32_t, xen_vcpu_id);
 
 /*
- * An HVM/PVH-style guest: auto-translated physmap, so gntdev maps grants
- * into gfns and inserts pages, and never edits page tables.
+ * What Linux's xen_hvm_guest_init() sets up before the features: an
+ * HVM/PVH-style guest, dom0 the initial domain, the shared_info page.  The
+ * feature flags then come from the hypervisor (features.c, Linux's own):
+ * auto-translated physmap, so gntdev maps grants into gfns and inserts
+ * pages, and never edits page tables.
  */
-void xen_setup_features(void)
+void xen_guest_init(void)
 {
 	xen_domain_type = XEN_HVM_DOMAIN;
 	/* dom0 is the initial and control domain (xen_initial_domain()). */
 	if (hostk_domid() == 0)
 		xen_start_flags |= SIF_INITDOMAIN | SIF_PRIVILEGED;
 	HYPERVISOR_shared_info = hostk_shared_info();
-	xen_features[XENFEAT_writable_page_tables] = 1;
-	xen_features[XENFEAT_writable_descriptor_tables] = 1;
-	xen_features[XENFEAT_auto_translated_physmap] = 1;
-	xen_features[XENFEAT_supervisor_mode_kernel] = 0;
-	xen_features[XENFEAT_hvm_callback_vector] = 1;
-	xen_features[XENFEAT_hvm_safe_pvclock] = 1;
-	xen_features[XENFEAT_hvm_pirqs] = 0;
 }
 
 int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
@@ -76,6 +71,13 @@ long privcmd_call(unsigned int call, unsigned long a1, unsigned long a2,
 	if (!current->pid)
 		return -EFAULT;
 	return hostk_hypercall_raw(call, args, current->pid, NULL, 0);
+}
+
+int HYPERVISOR_xen_version(int cmd, void *arg)
+{
+	unsigned long args[5] = { (unsigned int)cmd, (unsigned long)arg };
+
+	return hostk_hypercall_raw(__HYPERVISOR_xen_version, args, 0, NULL, 0);
 }
 
 int HYPERVISOR_memory_op(unsigned int cmd, void *arg)

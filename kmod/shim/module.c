@@ -151,6 +151,7 @@ int kmod_boot(void)
 	err = page_alloc_init();
 	if (err)
 		return err;
+	xen_guest_init();
 	xen_setup_features();
 	err = workqueue_init();
 	if (err)

@@ -89,6 +89,17 @@ int _printk(const char *fmt, ...)
 	return n;
 }
 
+void panic(const char *fmt, ...)
+{
+	char why[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(why, sizeof(why), fmt, args);
+	va_end(args);
+	hostk_panic(why);
+}
+
 void __kmod_bug(const char *file, int line)
 {
 	char why[256];

@@ -42,7 +42,8 @@ void gnttab_exit(void);
 void gnttab_stop_deferred(void);
 unsigned int gnttab_deferred_count(void);
 int xen_events_init(void);
-void xen_setup_features(void);
+void xen_guest_init(void);
+void xen_setup_features(void);	/* Linux's features.c */
 
 /* miscdev.c */
 struct miscdevice *misc_find(const char *name);

@@ -3,6 +3,8 @@
 #ifndef _LINUX_PRINTK_H
 #define _LINUX_PRINTK_H
 
+/* features.c reaches panic() through here, as through Linux's kernel.h chain */
+#include <linux/panic.h>
 #include <linux/compiler.h>
 #include <linux/stdarg.h>
 

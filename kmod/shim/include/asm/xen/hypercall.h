@@ -18,11 +18,12 @@ int HYPERVISOR_event_channel_op(int cmd, void *arg);
 /*
  * Hypercalls whose guest handles stay addresses, as Xen reads them through
  * the current address space: privcmd_call's are in the calling program's
- * memory (IOCTL_PRIVCMD_HYPERCALL), HYPERVISOR_memory_op's in this
- * kernel's; HYPERVISOR_dm_op's buffer array is the kernel's and its
+ * memory (IOCTL_PRIVCMD_HYPERCALL), HYPERVISOR_xen_version's and
+ * HYPERVISOR_memory_op's in this kernel's; HYPERVISOR_dm_op's buffer array is the kernel's and its
  * buffers the program's.  hvsimd reads and writes them there.
  */
 struct xen_dm_op_buf;
+int HYPERVISOR_xen_version(int cmd, void *arg);
 long privcmd_call(unsigned int call, unsigned long a1, unsigned long a2,
 		  unsigned long a3, unsigned long a4, unsigned long a5);
 int HYPERVISOR_memory_op(unsigned int cmd, void *arg);
