@@ -6,7 +6,7 @@ HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
                hv-sim/xenstore.c hv-sim/xenstore_tree.c hv-sim/xenstore_watch.c
 # the toolstack hypercalls programs make through privcmd
 HVCORE_SRCS += hv-sim/guest_mem.c hv-sim/privcmd_hypercall.c hv-sim/xen_version.c \
-               hv-sim/domctl.c hv-sim/sysctl.c
+               hv-sim/domctl.c hv-sim/sysctl.c hv-sim/dm_op.c hv-sim/memory_op.c
 HVCORE_OBJS := $(HVCORE_SRCS:%.c=$(OBJ)/%.o)
 $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -34,7 +34,7 @@ INSTALL_LIBEXEC += $(BIN)/hvsimd
 
 # Unit tests (check), next to what they test.
 HV_UNIT_TESTS := grant_table evtchn domain xenstore trace
-HV_UNIT_TESTS += privcmd
+HV_UNIT_TESTS += privcmd dm_op memory_op
 # the hypercall records' text is trace_abi.c's (hvsimd's, not libhvcore's)
 $(O)/tests/hv-trace-test: $(OBJ)/hv-sim/trace_abi.o
 $(O)/tests/hv-%-test: $(OBJ)/hv-sim/%_test.o $(OBJ)/hv-sim/test_support.o $(LIB)/libhvcore.a

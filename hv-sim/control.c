@@ -118,9 +118,12 @@ static struct json_object *domain_json(struct domain *d)
 {
 	struct json_object *o = json_object_new_object();
 	bool alive = d->state != DOMAIN_DEAD;
+	char uuid[DOMAIN_UUID_LEN];
 
+	domain_uuid_string(d, uuid);
 	json_object_object_add(o, "domid", json_object_new_int(d->domid));
 	json_object_object_add(o, "name", json_object_new_string(d->name));
+	json_object_object_add(o, "uuid", json_object_new_string(uuid));
 	json_object_object_add(o, "state", json_object_new_string(domain_state_name(d->state)));
 	json_object_object_add(o, "pages", json_object_new_uint64(d->ram_pages));
 	json_object_object_add(o, "grants_in_use", json_object_new_int(

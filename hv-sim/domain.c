@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "domain.h"
@@ -86,6 +87,38 @@ fail:;
 	return err;
 }
 
+/*
+ * A new domain's handle: dom0's is all zeros, as Xen leaves it (only
+ * xen-init-dom0 given a UUID would set one); any other domain's is what a
+ * toolstack gives the domains it creates, a random RFC 4122 UUID
+ * (libxl_uuid_generate: libuuid's version 4 when it has a random source).
+ */
+static int make_handle(struct domain *d)
+{
+	memset(d->handle, 0, sizeof(d->handle));
+	if (d->domid == 0)
+		return 0;
+	ssize_t n = getrandom(d->handle, sizeof(d->handle), 0);
+
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(d->handle))
+		return -EIO;
+	d->handle[6] = (uint8_t)((d->handle[6] & 0x0f) | 0x40);   /* version 4 */
+	d->handle[8] = (uint8_t)((d->handle[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	return 0;
+}
+
+void domain_uuid_string(const struct domain *d, char out[DOMAIN_UUID_LEN])
+{
+	const uint8_t *h = d->handle;
+
+	snprintf(out, DOMAIN_UUID_LEN,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7],
+		 h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
 static void release_memory(struct domain *d)
 {
 	if (d->ram)
@@ -103,6 +136,7 @@ static void release_memory(struct domain *d)
 	d->shared_info = NULL;
 	d->ram_fd = d->shared_fd = d->upcall_fd = -1;
 	gfn_map_fini(&d->p2m);
+	gfn_map_fini(&d->foreign_gfns);
 	free(d->p2m_pending);
 	d->p2m_pending = NULL;
 	d->nr_p2m_pending = d->p2m_pending_cap = 0;
@@ -149,6 +183,11 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 	d->ram_fd = d->shared_fd = d->upcall_fd = -1;
 	d->domid = (domid_t)next_domid;
 	snprintf(d->name, sizeof(d->name), "%s", name);
+	err = make_handle(d);
+	if (err) {
+		free(d);
+		return err;
+	}
 	d->ram_pages = mem_pages;
 	d->max_grant_frames = HVSIM_MAX_GRANT_FRAMES;
 
@@ -163,6 +202,9 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 	d->shared_info = (struct shared_info *)(d->shared +
 				HVSIM_SHARED_INFO_PAGE * XEN_PAGE_SIZE);
 	err = gfn_map_init(&d->p2m, mem_pages);
+	if (err)
+		goto fail;
+	err = gfn_map_init(&d->foreign_gfns, mem_pages);
 	if (err)
 		goto fail;
 	d->upcall_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -219,7 +261,8 @@ int domain_destroy(struct domain *d)
 
 void domain_try_reap(struct domain *d)
 {
-	if (d->state != DOMAIN_DYING || grant_table_active_entries(d) != 0)
+	if (d->state != DOMAIN_DYING || grant_table_active_entries(d) != 0 ||
+	    d->foreign_refs != 0)
 		return;
 
 	struct json_object *ev = trace_event(d->domid, "domain_dead");
@@ -380,8 +423,69 @@ int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 	return 0;
 }
 
+int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
+			   uint64_t frame)
+{
+	int err = domain_p2m_set_foreign(d, gfn, owner->domid, frame, false);
+
+	if (err)
+		return err;
+	err = gfn_map_set(&d->foreign_gfns, gfn, owner->domid, frame, false);
+	if (err) {
+		/* undone as if never made: the queued update goes too */
+		gfn_map_clear(&d->p2m, gfn);
+		d->nr_p2m_pending--;
+		return err;
+	}
+	owner->foreign_refs++;
+	return 0;
+}
+
+/* Drops the reference a foreign mapping of (domid, frame) held. */
+static void put_foreign_ref(domid_t domid)
+{
+	struct domain *owner = domain_by_id(domid);
+
+	if (!owner || !owner->foreign_refs)
+		return;
+	owner->foreign_refs--;
+	domain_try_reap(owner);
+}
+
+int domain_p2m_unmap_foreign(struct domain *d, uint64_t gfn)
+{
+	struct gfn_entry *f = d->foreign_gfns.count ? gfn_map_get(&d->foreign_gfns, gfn) : NULL;
+	domid_t owner;
+	int err;
+
+	if (!f)
+		return -EINVAL;
+	owner = f->domid;
+	err = domain_p2m_clear_foreign(d, gfn, owner, f->frame);
+	if (err)
+		return err;
+	gfn_map_clear(&d->foreign_gfns, gfn);
+	put_foreign_ref(owner);
+	return 0;
+}
+
 void domain_p2m_clear_all(struct domain *d)
 {
+	struct gfn_map *f = &d->foreign_gfns;
+
+	for (size_t c = 0; f->count && c < f->nr_chunks; c++) {
+		if (!f->chunks[c])
+			continue;
+		for (size_t i = 0; i < GFN_MAP_CHUNK_SIZE; i++) {
+			struct gfn_entry *e = &f->chunks[c][i];
+
+			if (!e->used)
+				continue;
+			e->used = false;
+			f->count--;
+			put_foreign_ref(e->domid);
+		}
+	}
 	gfn_map_clear_all(&d->p2m);
 	d->nr_p2m_pending = 0;
 }

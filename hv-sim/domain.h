@@ -41,6 +41,13 @@ struct domain {
 	domid_t domid;
 	char name[HVSIM_NAME_MAX];
 	enum domain_state state;
+	/*
+	 * The toolstack's UUID of the domain (Xen's d->handle, set by
+	 * XEN_DOMCTL_createdomain): random (RFC 4122 version 4, as libxl's
+	 * libuuid makes them) for every domain but dom0, whose handle is all
+	 * zeros as on Xen.  It names the domain's /vm/UUID in xenstore.
+	 */
+	xen_domain_handle_t handle;
 
 	uint64_t ram_pages;
 	int ram_fd;
@@ -58,6 +65,15 @@ struct domain {
 
 	/* p2m overrides; and updates the guest has yet to see */
 	struct gfn_map p2m;
+	/*
+	 * Which overrides are foreign mappings by gfn (XENMEM_add_to_physmap
+	 * with XENMAPSPACE_gmfn_foreign, memory_op.c), not grant maps; and how
+	 * many of this domain's pages other domains map so.  Those keep its
+	 * memory alive after its death, as grant maps do (Xen's p2m_add_foreign
+	 * holds a page reference until XENMEM_remove_from_physmap).
+	 */
+	struct gfn_map foreign_gfns;
+	uint64_t foreign_refs;
 	struct hvsim_p2m_update *p2m_pending;
 	size_t nr_p2m_pending, p2m_pending_cap;
 
@@ -112,6 +128,10 @@ struct domain *domain_next(struct domain *d);
 
 const char *domain_state_name(enum domain_state s);
 
+/* The domain's handle as a UUID string, as libxl prints it (LIBXL_UUID_FMT). */
+#define DOMAIN_UUID_LEN 37          /* 36 characters and the nul */
+void domain_uuid_string(const struct domain *d, char out[DOMAIN_UUID_LEN]);
+
 /* Frees every domain (hvsimd exit, and between unit tests). */
 void domain_destroy_all(void);
 
@@ -136,7 +156,24 @@ int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 			   uint64_t frame, bool readonly);
 int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 			     uint64_t frame);
-/* Drops every override (domain death); queues nothing. */
+/*
+ * Foreign mappings by gfn (memory_op.c): gfn `gfn` of `d` shows page `frame`
+ * of `owner`, writable, and holds a reference on `owner`'s memory.  Fails as
+ * domain_p2m_set_foreign does.  Unmapping checks that gfn shows such a
+ * mapping (-EINVAL otherwise), drops the reference and reaps a dying
+ * owner nothing maps any more.  Both queue a p2m update.
+ */
+int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
+			   uint64_t frame);
+int domain_p2m_unmap_foreign(struct domain *d, uint64_t gfn);
+static inline bool domain_p2m_is_foreign_map(const struct domain *d, uint64_t gfn)
+{
+	return d->foreign_gfns.count && gfn_map_get(&d->foreign_gfns, gfn);
+}
+/*
+ * Drops every override (domain death, dom0's kernel gone), with the
+ * references its foreign mappings hold; queues nothing.
+ */
 void domain_p2m_clear_all(struct domain *d);
 /* Takes the queued updates; the caller owns *updates and frees it. */
 size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updates);

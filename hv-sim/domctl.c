@@ -62,6 +62,17 @@ static uint8_t host_hap_paddr_bits(void)
 }
 
 /*
+ * The shutdown code of a domain that never shut down, in getdomaininfo's
+ * flags: Xen sets d->shutdown_code to SHUTDOWN_CODE_INVALID (~0u) at
+ * domain_create (xen/common/domain.c) and getdomaininfo ORs it in shifted
+ * by XEN_DOMINF_shutdownshift without masking, so every flag bit from 16
+ * up is set (the shutdown code field reads 255).  Seen on the reference
+ * VM (conf-privcmd: getdomaininfo.*.shutdown_bits 0xffff).  hvsim's
+ * domains never shut down.
+ */
+#define HVSIM_DOMINF_NEVER_SHUT_DOWN (~0U << XEN_DOMINF_shutdownshift)
+
+/*
  * getdomaininfo() (xen/common/domctl.c) and x86's arch_get_domain_info,
  * from what hvsim knows:
  *  - one vCPU (vcpu 0), online as long as the domain exists: max_vcpu_id 0,
@@ -72,7 +83,8 @@ static uint8_t host_hap_paddr_bits(void)
  *    guest kernel between hypercalls is as far as hvsimd can see; a dying
  *    domain neither (Xen's domain_kill leaves its vCPUs paused);
  *  - dying: hvsim's DYING is Xen's zombie (is_dying == DOMDYING_dead, kept
- *    while others map its pages): XEN_DOMINF_dying.  hvsim has no shutdown,
+ *    while others map its pages): XEN_DOMINF_dying.  hvsim has no shutdown
+ *    (the shutdown code bits say "none", as Xen's do, below),
  *    controller pause, debugger or xenstore domain: none of those flags;
  *  - hvm_guest and hap: hvsim's guests are auto-translated PVH-style
  *    guests, which Xen runs as HVM domains (is_hvm_domain) with HAP;
@@ -102,7 +114,7 @@ void hvsim_getdomaininfo(const struct domain *cur, const struct domain *d,
 	info->cpu_time = 0;
 	info->flags = flags |
 		(d->state == DOMAIN_DYING ? XEN_DOMINF_dying : 0) |
-		XEN_DOMINF_hvm_guest;
+		XEN_DOMINF_hvm_guest | HVSIM_DOMINF_NEVER_SHUT_DOWN;
 	info->tot_pages = d->ram_pages;
 	info->max_pages = d->ram_pages;
 	info->outstanding_pages = 0;

@@ -325,6 +325,7 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 	struct hvsim_raw_hypercall raw;
 	struct guest_mem_overlay mem;
 	struct domain *d = c->d;
+	int64_t subop;
 	long rc;
 
 	if (refuse_unattached(c, req))
@@ -341,6 +342,7 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 	memcpy(&raw, payload, sizeof(raw));
 	guest_mem_overlay_init(&mem, (pid_t)raw.pid, raw.arg[2],
 			       payload + sizeof(raw), req->inline_len);
+	subop = trace_enabled() ? trace_raw_subop(req->op, &mem.mem, raw.arg) : -1;
 	rc = privcmd_hypercall(d, &mem.mem, req->op, raw.arg);
 
 	memcpy(h, req, sizeof(*h));
@@ -348,7 +350,7 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 	h->rc = rc < INT32_MIN ? INT32_MIN : rc > INT32_MAX ? INT32_MAX : (int32_t)rc;
 	memcpy(h + 1, &raw, sizeof(raw));
 	if (send_reply(c, sizeof(*h) + sizeof(raw)))
-		trace_raw_hypercall(d->domid, req->op, &mem.mem, raw.arg, raw.pid, rc);
+		trace_raw_hypercall(d->domid, req->op, subop, raw.arg, raw.pid, rc);
 }
 
 /* Connections ------------------------------------------------------------ */

@@ -18,6 +18,7 @@
 #include "evtchn.h"
 #include "grant_table.h"
 #include "hvsim/hypercall_ops.h"
+#include "memory_op.h"
 #include "privcmd_hypercall.h"
 
 /* Event channels ------------------------------------------------------ */
@@ -243,6 +244,10 @@ long privcmd_hypercall(struct domain *cur, const struct guest_mem *m,
 	case __HYPERVISOR_grant_table_op:
 		return grant_table_hypercall(cur, (unsigned int)args[0], args[1],
 					     (unsigned int)args[2], m);
+	case __HYPERVISOR_dm_op:
+		return dm_op_hypercall(cur, args[0], args[1], args[2], m);
+	case __HYPERVISOR_memory_op:
+		return memory_op(cur, args[0], args[1], m);
 	}
 	/*
 	 * Every other number, known to Xen or not: -ENOSYS, Xen's answer for a

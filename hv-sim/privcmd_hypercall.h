@@ -41,6 +41,13 @@ void xen_version_set_commandline(const char *cmdline);
 /* __HYPERVISOR_domctl (xen/common/domctl.c: do_domctl). */
 long domctl_op(struct domain *cur, uint64_t arg, const struct guest_mem *m);
 
+/*
+ * __HYPERVISOR_dm_op (xen/common/dm.c do_dm_op, xen/arch/x86/hvm/dm.c
+ * dm_op): `bufs` is the address of the nr_bufs buffers' array.
+ */
+long dm_op_hypercall(struct domain *cur, uint64_t domid, uint64_t nr_bufs,
+		     uint64_t bufs, const struct guest_mem *m);
+
 /* __HYPERVISOR_sysctl (xen/common/sysctl.c: do_sysctl). */
 long sysctl_op(struct domain *cur, uint64_t arg, const struct guest_mem *m);
 
@@ -59,16 +66,13 @@ static inline bool hvsim_is_control_domain(const struct domain *d)
 }
 
 /*
- * The domain's handle (xen_domain_handle_t, the toolstack's UUID of it).
- * hvsim gives domains none yet, so every handle is all zeros, which is
- * also what Xen's dom0 has.  When hvsim gets UUIDs (`hvsim domain create
- * --uuid`, XEN_DOMCTL_setdomainhandle), this is the one place that reads
- * them: XENVER_guest_handle and getdomaininfo both come here.
+ * The domain's handle (xen_domain_handle_t, the toolstack's UUID of it:
+ * all zeros for dom0, random for the others, domain.h).  The one place
+ * hypercalls read it: XENVER_guest_handle and getdomaininfo both come here.
  */
 static inline void hvsim_domain_handle(const struct domain *d, xen_domain_handle_t out)
 {
-	(void)d;
-	memset(out, 0, sizeof(xen_domain_handle_t));
+	memcpy(out, d->handle, sizeof(xen_domain_handle_t));
 }
 
 /*

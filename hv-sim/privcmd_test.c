@@ -232,9 +232,10 @@ START_TEST(xen_version_version_and_strings)
 		ck_assert_int_eq(xv(d, XENVER_pagesize, 0), 4096);
 		ck_assert_int_eq(xv(d, XENVER_pagesize, G(0)), -EINVAL);
 
+		/* the caller's own handle: dom0's all zeros, bob's his random one */
 		memset(scratch, 0xaa, 4096);
 		ck_assert_int_eq(xv(d, XENVER_guest_handle, G(0)), 0);
-		ck_assert(all_bytes(G(0), sizeof(xen_domain_handle_t), 0));
+		ck_assert_mem_eq(at(G(0)), d->handle, sizeof(xen_domain_handle_t));
 		ck_assert_uint_eq(scratch[sizeof(xen_domain_handle_t)], 0xaa);
 
 		/* every copy-out sub-op faults on a bad handle */
@@ -366,18 +367,24 @@ static void map_one_page(struct domain *granter, struct domain *mapper)
 	ck_assert_int_eq(op.status, GNTST_okay);
 }
 
+/*
+ * Xen's shutdown code of a domain that never shut down, SHUTDOWN_CODE_INVALID
+ * (~0u), ORed into the flags unmasked (xen/common/domctl.c: getdomaininfo).
+ */
+#define NEVER_SHUT_DOWN (~0U << XEN_DOMINF_shutdownshift)
+
 START_TEST(domctl_getdomaininfo_as_dom0)
 {
 	struct xen_domctl *op = domctl_at(G(0), XEN_DOMCTL_getdomaininfo, alice->domid);
 	struct xen_domctl_getdomaininfo *info = &op->u.getdomaininfo;
-	static const uint8_t zero_handle[16];
 
 	ck_assert_int_eq(domctl(dom0, G(0)), 0);
 	ck_assert_uint_eq(op->cmd, XEN_DOMCTL_getdomaininfo);
 	ck_assert_uint_eq(op->interface_version, XEN_DOMCTL_INTERFACE_VERSION);
 	ck_assert_uint_eq(op->domain, alice->domid);
 	ck_assert_uint_eq(info->domain, alice->domid);
-	ck_assert_uint_eq(info->flags, XEN_DOMINF_blocked | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap);
+	ck_assert_uint_eq(info->flags, XEN_DOMINF_blocked | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+			  NEVER_SHUT_DOWN);
 	ck_assert_uint_eq(info->tot_pages, 1024);
 	ck_assert_uint_eq(info->max_pages, 1024);
 	ck_assert_uint_eq(info->outstanding_pages, 0);
@@ -387,7 +394,7 @@ START_TEST(domctl_getdomaininfo_as_dom0)
 	ck_assert_uint_eq(info->max_vcpu_id, 0);
 	ck_assert_uint_eq(info->ssidref, 0);
 	ck_assert_uint_eq(info->cpupool, 0);
-	ck_assert_mem_eq(info->handle, zero_handle, 16);
+	ck_assert_mem_eq(info->handle, alice->handle, 16);
 	ck_assert_uint_ge(info->gpaddr_bits, 32);
 	ck_assert_uint_le(info->gpaddr_bits, 52);
 	ck_assert_uint_eq(info->arch_config.emulation_flags, 0);
@@ -398,7 +405,8 @@ START_TEST(domctl_getdomaininfo_as_dom0)
 	op = domctl_at(G(0), XEN_DOMCTL_getdomaininfo, 0);
 	ck_assert_int_eq(domctl(dom0, G(0)), 0);
 	ck_assert_uint_eq(op->u.getdomaininfo.flags,
-			  XEN_DOMINF_running | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap);
+			  XEN_DOMINF_running | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+			  NEVER_SHUT_DOWN);
 }
 END_TEST
 
@@ -445,7 +453,8 @@ START_TEST(domctl_getdomaininfo_of_a_dying_domain)
 	ck_assert_int_eq(domctl(dom0, G(0)), 0);
 	ck_assert_uint_eq(op->domain, alice->domid);
 	ck_assert_uint_eq(op->u.getdomaininfo.flags,
-			  XEN_DOMINF_dying | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap);
+			  XEN_DOMINF_dying | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+			  NEVER_SHUT_DOWN);
 	ck_assert_uint_eq(op->u.getdomaininfo.tot_pages, 1024);
 }
 END_TEST
@@ -631,7 +640,8 @@ START_TEST(sysctl_getdomaininfolist)
 	ck_assert_uint_eq(op->u.getdomaininfolist.num_domains, 3);
 	ck_assert_uint_eq(info[0].domain, 0);
 	ck_assert_uint_eq(info[1].domain, alice->domid);
-	ck_assert_uint_eq(info[1].flags, XEN_DOMINF_blocked | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap);
+	ck_assert_uint_eq(info[1].flags, XEN_DOMINF_blocked | XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+			  NEVER_SHUT_DOWN);
 	ck_assert_uint_eq(info[1].tot_pages, 1024);
 	ck_assert_uint_eq(info[2].domain, bob->domid);
 	ck_assert(all_bytes(G(1024 + 3 * sizeof(*info)), sizeof(*info), 0xaa));
@@ -733,10 +743,10 @@ START_TEST(sysctl_unmodelled_and_unknown)
 	struct xen_sysctl *op;
 
 	/* known, not modelled: -EOPNOTSUPP, nothing copied back */
-	op = sysctl_at(G(0), XEN_SYSCTL_sched_id);
-	op->u.sched_id.sched_id = 0xdead;
+	op = sysctl_at(G(0), XEN_SYSCTL_scheduler_op);
+	op->u.scheduler_op.sched_id = 0xdead;
 	ck_assert_int_eq(sysctl(dom0, G(0)), -EOPNOTSUPP);
-	ck_assert_uint_eq(op->u.sched_id.sched_id, 0xdead);
+	ck_assert_uint_eq(op->u.scheduler_op.sched_id, 0xdead);
 	sysctl_at(RO(0), XEN_SYSCTL_numainfo);
 	ck_assert_int_eq(sysctl(dom0, RO(0)), -EOPNOTSUPP);
 	sysctl_at(G(0), XEN_SYSCTL_get_cpu_policy);
@@ -990,11 +1000,12 @@ START_TEST(grant_table_refusals)
 }
 END_TEST
 
+/* dm_op is answered (dm_op_test.c); memory_op's cmd 0 is not modelled */
 START_TEST(unknown_hypercalls)
 {
 	static const unsigned int ops[] = {
 		__HYPERVISOR_set_trap_table, __HYPERVISOR_memory_op, __HYPERVISOR_sched_op,
-		__HYPERVISOR_hvm_op, __HYPERVISOR_physdev_op, __HYPERVISOR_dm_op,
+		__HYPERVISOR_hvm_op, __HYPERVISOR_physdev_op,
 		__HYPERVISOR_hypfs_op, 63, 64, 1000, 0xffffffffu,
 	};
 
@@ -1003,6 +1014,246 @@ START_TEST(unknown_hypercalls)
 		ck_assert_int_eq(hc(bob, ops[i], 0, G(0), 0), -ENOSYS);
 	}
 	ck_assert(all_bytes(G(0), 256, 0xaa));
+}
+END_TEST
+
+/* Domain handles, the scheduler and Pool-0 (xl info, xl list -v) ---------- */
+
+START_TEST(domain_handles)
+{
+	static const uint8_t zero[16];
+	struct xen_domctl *op;
+	char uuid[DOMAIN_UUID_LEN];
+
+	/* dom0's handle is all zeros, as on Xen; any other domain's is random */
+	ck_assert_mem_eq(dom0->handle, zero, 16);
+	ck_assert(memcmp(alice->handle, zero, 16) != 0);
+	ck_assert(memcmp(alice->handle, bob->handle, 16) != 0);
+	/* RFC 4122 version 4, as libuuid's random UUIDs that libxl uses */
+	ck_assert_uint_eq(alice->handle[6] >> 4, 4);
+	ck_assert_uint_eq(alice->handle[8] >> 6, 2);
+
+	/* LIBXL_UUID_FMT: lower-case 8-4-4-4-12 */
+	domain_uuid_string(dom0, uuid);
+	ck_assert_str_eq(uuid, "00000000-0000-0000-0000-000000000000");
+	domain_uuid_string(alice, uuid);
+	ck_assert_uint_eq(strlen(uuid), 36);
+	ck_assert(uuid[8] == '-' && uuid[13] == '-' && uuid[18] == '-' && uuid[23] == '-');
+	ck_assert_uint_eq(uuid[14], '4');
+	ck_assert_uint_eq(strspn(uuid, "0123456789abcdef-"), 36);
+
+	/* the handle is what getdomaininfo and XENVER_guest_handle report */
+	op = domctl_at(G(0), XEN_DOMCTL_getdomaininfo, bob->domid);
+	ck_assert_int_eq(domctl(dom0, G(0)), 0);
+	ck_assert_mem_eq(op->u.getdomaininfo.handle, bob->handle, 16);
+	op = domctl_at(G(0), XEN_DOMCTL_getdomaininfo, 0);
+	ck_assert_int_eq(domctl(dom0, G(0)), 0);
+	ck_assert_mem_eq(op->u.getdomaininfo.handle, zero, 16);
+	memset(scratch, 0xaa, 64);
+	ck_assert_int_eq(xv(alice, XENVER_guest_handle, G(0)), 0);
+	ck_assert_mem_eq(at(G(0)), alice->handle, 16);
+
+	/* a domain made later gets a handle of its own */
+	struct domain *carol = hvtest_domain("carol");
+
+	ck_assert(memcmp(carol->handle, alice->handle, 16) != 0);
+	ck_assert(memcmp(carol->handle, zero, 16) != 0);
+}
+END_TEST
+
+START_TEST(sysctl_sched_id)
+{
+	struct xen_sysctl *op = sysctl_at(G(0), XEN_SYSCTL_sched_id);
+
+	/* sysctl.c: Xen 4.17's default scheduler, credit2 (CONFIG_SCHED_DEFAULT) */
+	op->u.sched_id.sched_id = 0xdead;
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(op->cmd, XEN_SYSCTL_sched_id);
+	ck_assert_uint_eq(op->u.sched_id.sched_id, XEN_SCHEDULER_CREDIT2);
+	ck_assert_uint_eq(scratch[sizeof(*op)], 0xaa);
+	/* XSM_PRIV: a domU is refused before anything is copied back */
+	op = sysctl_at(G(0), XEN_SYSCTL_sched_id);
+	op->u.sched_id.sched_id = 0xdead;
+	ck_assert_int_eq(sysctl(bob, G(0)), -EPERM);
+	ck_assert_uint_eq(op->u.sched_id.sched_id, 0xdead);
+	/* the copy back faults */
+	sysctl_at(RO(0), XEN_SYSCTL_sched_id);
+	ck_assert_int_eq(sysctl(dom0, RO(0)), -EFAULT);
+}
+END_TEST
+
+static struct xen_sysctl_cpupool_op *cpupool_at(uint64_t addr, uint32_t which, uint32_t pool,
+						 uint64_t map, uint32_t nr_bits)
+{
+	struct xen_sysctl *op = sysctl_at(addr, XEN_SYSCTL_cpupool_op);
+	struct xen_sysctl_cpupool_op *c = &op->u.cpupool_op;
+
+	c->op = which;
+	c->cpupool_id = pool;
+	c->sched_id = 0xdead;
+	c->n_dom = 0xdead;
+	c->cpumap.bitmap.p = (uint8_t *)(uintptr_t)map;
+	c->cpumap.nr_bits = nr_bits;
+	return c;
+}
+
+/* Xen's nr_cpu_ids, as physinfo tells it (max_cpu_id + 1). */
+static uint32_t nr_cpu_ids(void)
+{
+	struct xen_sysctl *op = sysctl_at(G(0), XEN_SYSCTL_physinfo);
+
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	return op->u.physinfo.max_cpu_id + 1;
+}
+
+static unsigned int bits_set(uint64_t addr, size_t bytes)
+{
+	const uint8_t *p = at(addr);
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < bytes; i++)
+		n += (unsigned int)__builtin_popcount(p[i]);
+	return n;
+}
+
+START_TEST(sysctl_cpupool_info)
+{
+	uint32_t nr = nr_cpu_ids(), bytes = (nr + 7) / 8;
+	unsigned int online = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct xen_sysctl_cpupool_op *c;
+
+	/* Pool-0: credit2, every domain, every online CPU (as xl cpupool-list) */
+	memset(scratch, 0xaa, 4096);
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, G(2048), nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(c->cpupool_id, 0);
+	ck_assert_uint_eq(c->sched_id, XEN_SCHEDULER_CREDIT2);
+	ck_assert_uint_eq(c->n_dom, 3);
+	ck_assert_uint_eq(bits_set(G(2048), bytes), online);
+	ck_assert_uint_eq(*(uint8_t *)at(G(2048)) & 1, 1);          /* CPU 0 */
+	ck_assert_uint_eq(scratch[2048 + bytes], 0xaa);
+
+	/* a larger guest map: zeros past Xen's bytes; a smaller one: its bytes only */
+	memset(scratch, 0xaa, 4096);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, G(2048), nr + 64);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(bits_set(G(2048), bytes), online);
+	ck_assert(all_bytes(G(2048 + bytes), (nr + 64 + 7) / 8 - bytes, 0));
+	ck_assert_uint_eq(scratch[2048 + (nr + 64 + 7) / 8], 0xaa);
+	memset(scratch, 0xaa, 4096);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, G(2048), 1);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(*(uint8_t *)at(G(2048)) & 1, 1);
+	ck_assert_uint_eq(scratch[2049], 0xaa);
+	/* no bits: nothing written, a null map is fine */
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, 0, 0);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(c->n_dom, 3);
+
+	/* cpupool_get_next_by_id: no pool at or above 1 */
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 1, G(2048), nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -ENOENT);
+	ck_assert_uint_eq(c->n_dom, 0xdead);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, XEN_SYSCTL_CPUPOOL_PAR_ANY, G(2048), nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -ENOENT);
+
+	/* the map faults: -EFAULT, the struct is not copied back */
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, 0, nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -EFAULT);
+	ck_assert_uint_eq(c->n_dom, 0xdead);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, RO(0), nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -EFAULT);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, WILD, nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -EFAULT);
+	/* the struct's own copy back faults */
+	cpupool_at(RO(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, G(2048), nr);
+	ck_assert_int_eq(sysctl(dom0, RO(0)), -EFAULT);
+
+	/* a dying domain stays in the pool until it is freed */
+	map_one_page(alice, bob);
+	ck_assert_int_eq(domain_destroy(alice), 0);
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, 0, 0);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(c->n_dom, 3);
+	ck_assert_int_eq(domain_destroy(bob), 0);   /* alice's last page goes with bob */
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, 0, 0);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert_uint_eq(c->n_dom, 1);
+}
+END_TEST
+
+START_TEST(sysctl_cpupool_freeinfo)
+{
+	uint32_t nr = nr_cpu_ids();
+	struct xen_sysctl_cpupool_op *c;
+
+	/* every CPU is in Pool-0: an empty map of the guest's size (xl info: free_cpus 0) */
+	memset(scratch, 0xaa, 4096);
+	c = cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, G(2048), nr + 8);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	ck_assert(all_bytes(G(2048), (nr + 8 + 7) / 8, 0));
+	ck_assert_uint_eq(scratch[2048 + (nr + 8 + 7) / 8], 0xaa);
+	ck_assert_uint_eq(c->op, XEN_SYSCTL_CPUPOOL_OP_FREEINFO);
+	ck_assert_uint_eq(c->n_dom, 0xdead);          /* copied back as it was */
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, RO(0), nr);
+	ck_assert_int_eq(sysctl(dom0, G(0)), -EFAULT);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, 0, 0);
+	ck_assert_int_eq(sysctl(dom0, G(0)), 0);
+	/* XSM_PRIV before the command */
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, G(2048), nr);
+	ck_assert_int_eq(sysctl(bob, G(0)), -EPERM);
+	cpupool_at(G(0), XEN_SYSCTL_CPUPOOL_OP_INFO, 0, G(2048), nr);
+	ck_assert_int_eq(sysctl(alice, G(0)), -EPERM);
+}
+END_TEST
+
+static long pool_op(uint32_t which, uint32_t pool, uint32_t cpu_or_sched, uint32_t domid)
+{
+	struct xen_sysctl_cpupool_op *c = cpupool_at(G(0), which, pool, 0, 0);
+
+	c->cpu = cpu_or_sched;
+	c->sched_id = cpu_or_sched;
+	c->domid = domid;
+	return sysctl(dom0, G(0));
+}
+
+START_TEST(sysctl_cpupool_changes)
+{
+	uint32_t nr = nr_cpu_ids(), any = XEN_SYSCTL_CPUPOOL_PAR_ANY;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* cpupool_create: the id in use, then the scheduler; else hvsim's -EOPNOTSUPP */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_CREATE, 0, XEN_SCHEDULER_CREDIT2, 0), -EEXIST);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_CREATE, any, 99, 0), -ENOENT);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_CREATE, 1, XEN_SCHEDULER_RTDS, 0), -ENOENT);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_CREATE, any, XEN_SCHEDULER_CREDIT, 0),
+			 -EOPNOTSUPP);
+	/* cpupool_destroy: Pool-0 holds domains */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 0, 0, 0), -EBUSY);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_DESTROY, 1, 0, 0), -ENOENT);
+	/* ADDCPU: no pool 1; no free CPU; a CPU past nr_cpu_ids */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 1, 0, 0), -ENOENT);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, any, 0), -ENODEV);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, 0, 0), -ENODEV);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, nr, 0), -EINVAL);
+	/* RMCPU: CPU 0 stays in Pool-0; past nr_cpu_ids; the last CPU (PAR_ANY) */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 1, 1, 0), -ENOENT);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, nr, 0), -EINVAL);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_RMCPU, 0, any, 0),
+			 online > 1 ? -EOPNOTSUPP : -EINVAL);
+	/* MOVEDOMAIN: to the pool it is in; no such pool; itself; no such domain */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, alice->domid), 0);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 1, 0, alice->domid), -ENOENT);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 0), -EPERM);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, 77), -ESRCH);
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0, DOMID_SELF), -ESRCH);
+	/* the domid is a domid_t in Xen's lookup: the high bits go */
+	ck_assert_int_eq(pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0, 0,
+				 0x10000u | alice->domid), 0);
+	/* an unknown sub-op */
+	ck_assert_int_eq(pool_op(0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(pool_op(99, 0, 0, 0), -ENOSYS);
 }
 END_TEST
 
@@ -1034,6 +1285,11 @@ int main(void)
 	tcase_add_test(tc, grant_table_copy);
 	tcase_add_test(tc, grant_table_refusals);
 	tcase_add_test(tc, unknown_hypercalls);
+	tcase_add_test(tc, domain_handles);
+	tcase_add_test(tc, sysctl_sched_id);
+	tcase_add_test(tc, sysctl_cpupool_info);
+	tcase_add_test(tc, sysctl_cpupool_freeinfo);
+	tcase_add_test(tc, sysctl_cpupool_changes);
 	suite_add_tcase(s, tc);
 	return hvtest_run(s);
 }

@@ -6,11 +6,20 @@
  * XEN_SYSCTL_INTERFACE_VERSION (-EACCES); XSM (dummy.h: xsm_sysctl is
  * XSM_PRIV: the control domain, dom0, else -EPERM); the command.
  *
- * Modelled: XEN_SYSCTL_getdomaininfolist and XEN_SYSCTL_physinfo.  Every
- * other command Xen 4.17's x86 build has (as Debian builds it: no
- * PERF_COUNTERS, no lock profiling) gets -EOPNOTSUPP, and nothing is
- * copied back (do_sysctl copies back only on success by default); an
- * unknown one gets Xen's -ENOSYS (arch_do_sysctl's default).
+ * Modelled: XEN_SYSCTL_getdomaininfolist, XEN_SYSCTL_physinfo,
+ * XEN_SYSCTL_sched_id and XEN_SYSCTL_cpupool_op (what `xl info`, `xl list`,
+ * `xl cpupool-list` ask).  Every other command Xen 4.17's x86 build has (as
+ * Debian builds it: no PERF_COUNTERS, no lock profiling) gets -EOPNOTSUPP,
+ * and nothing is copied back (do_sysctl copies back only on success by
+ * default); an unknown one gets Xen's -ENOSYS (arch_do_sysctl's default).
+ *
+ * Scheduling: hvsim's vCPUs are threads of the host, which the host's own
+ * scheduler runs on the host's CPUs; no Xen scheduler is involved.  What a
+ * toolstack is told is what Xen 4.17 as Debian builds it has
+ * (CONFIG_SCHED_DEFAULT="credit2"; `xl info` on the reference's real Xen
+ * says "xen_scheduler : credit2"), with one cpupool, Pool-0, holding every
+ * online CPU and every domain, and no CPU outside it, as Xen boots
+ * without cpupool options (xen/common/sched/cpupool.c).
  *
  * The "machine" physinfo describes is the host hvsim runs on: its CPUs and
  * memory, read from sysconf, sysfs, /proc/cpuinfo and CPUID; what is
@@ -48,10 +57,12 @@
 /* The host ---------------------------------------------------------- */
 
 /*
- * A sysfs CPU list ("0-3,8-11"): how many CPUs it names and the highest;
- * -1 if unreadable.
+ * A sysfs CPU list ("0-3,8-11"): how many CPUs it names and the highest,
+ * and with `bits` (nbits of them, zeroed by the caller) those CPUs set in
+ * it, byte i bit j being CPU 8i+j as in a xenctl_bitmap; -1 if unreadable.
  */
-static int read_cpu_list(const char *path, unsigned int *count, unsigned int *last)
+static int read_cpu_set(const char *path, unsigned int *count, unsigned int *last,
+			uint8_t *bits, unsigned int nbits)
 {
 	char buf[4096], *p, *end;
 	FILE *f = fopen(path, "re");
@@ -79,10 +90,31 @@ static int read_cpu_list(const char *path, unsigned int *count, unsigned int *la
 		*count += (unsigned int)(b - a + 1);
 		if (b > *last)
 			*last = (unsigned int)b;
+		for (unsigned long cpu = a; bits && cpu <= b && cpu < nbits; cpu++)
+			bits[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
 		if (*p == ',')
 			p++;
 	}
 	return *count ? 0 : -1;
+}
+
+static int read_cpu_list(const char *path, unsigned int *count, unsigned int *last)
+{
+	return read_cpu_set(path, count, last, NULL, 0);
+}
+
+/*
+ * Xen's nr_cpu_ids: one more than the last possible CPU, which is also
+ * what physinfo's max_cpu_id reports (nr_cpu_ids - 1).
+ */
+static unsigned int host_nr_cpu_ids(void)
+{
+	unsigned int count, last;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!read_cpu_list("/sys/devices/system/cpu/possible", &count, &last))
+		return last + 1;
+	return online > 0 ? (unsigned int)online : 1;
 }
 
 static uint32_t host_cpu_khz(void)
@@ -161,10 +193,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	pi->threads_per_core = threads;
 	pi->cores_per_socket = package / threads;
 	pi->nr_cpus = (uint32_t)online;
-	if (!read_cpu_list("/sys/devices/system/cpu/possible", &count, &last))
-		pi->max_cpu_id = last;
-	else
-		pi->max_cpu_id = (uint32_t)online - 1;
+	pi->max_cpu_id = host_nr_cpu_ids() - 1;
 	pi->nr_nodes = 1;
 	pi->max_node_id = 0;
 	pi->cpu_khz = host_cpu_khz();
@@ -187,23 +216,212 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	pi->arch_capabilities = 0;
 }
 
+/* Pool-0 ------------------------------------------------------------ */
+
+/* The built-in schedulers (scheduler_alloc finds a pool's among these). */
+static bool scheduler_built_in(uint32_t sched_id)
+{
+	return sched_id == XEN_SCHEDULER_CREDIT || sched_id == XEN_SCHEDULER_CREDIT2;
+}
+
+/* Every live domain is in Pool-0: its n_dom (a dying one until it is freed). */
+static uint32_t pool0_domains(void)
+{
+	uint32_t n = 0;
+
+	for (unsigned int id = 0; id < DOMID_FIRST_RESERVED; id++)
+		if (domain_by_id((domid_t)id))
+			n++;
+	return n;
+}
+
+/*
+ * Pool-0's CPUs (its cpu_valid): the host's online CPUs, as a bitmap of
+ * *nbits = nr_cpu_ids bits; with `free_cpus` instead the CPUs in no pool
+ * (cpupool_free_cpus), none.  NULL when out of memory.
+ */
+static uint8_t *pool0_cpus(bool free_cpus, unsigned int *nbits, unsigned int *nr_online)
+{
+	unsigned int n = host_nr_cpu_ids(), count = 0, last;
+	uint8_t *bits = calloc((n + 7) / 8, 1);
+
+	if (!bits)
+		return NULL;
+	if (!free_cpus &&
+	    read_cpu_set("/sys/devices/system/cpu/online", &count, &last, bits, n)) {
+		/* no sysfs: CPUs 0..online-1 */
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+		count = 0;
+		for (unsigned int cpu = 0; cpu < n && (long)cpu < (online > 0 ? online : 1); cpu++) {
+			bits[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
+			count++;
+		}
+	}
+	*nbits = n;
+	if (nr_online)
+		*nr_online = count;
+	return bits;
+}
+
+static bool cpu_in(const uint8_t *bits, unsigned int nbits, uint32_t cpu)
+{
+	return cpu < nbits && (bits[cpu / 8] >> (cpu % 8)) & 1;
+}
+
+/* cpumask_last: the highest CPU in the set, nbits if none */
+static uint32_t last_cpu(const uint8_t *bits, unsigned int nbits)
+{
+	for (uint32_t cpu = nbits; cpu > 0; cpu--)
+		if (cpu_in(bits, nbits, cpu - 1))
+			return cpu - 1;
+	return nbits;
+}
+
+/*
+ * bitmap_to_xenctl_bitmap (xen/common/bitmap.c): the first
+ * min(guest bytes, Xen's bytes) bytes of the map, bits past nbits clear,
+ * then zeros up to the guest's nr_bits; -EFAULT if a copy faults.  Xen
+ * writes the zeros a byte at a time; hvsim a page at a time, so a fault
+ * part-way may leave a different number of them written.
+ */
+static int bitmap_to_guest(const struct guest_mem *m, const struct xenctl_bitmap *map,
+			   uint8_t *bits, unsigned int nbits)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)map->bitmap.p;
+	size_t guest_bytes = ((size_t)map->nr_bits + 7) / 8;
+	size_t xen_bytes = ((size_t)nbits + 7) / 8;
+	size_t copy = guest_bytes < xen_bytes ? guest_bytes : xen_bytes;
+	static const uint8_t zeros[4096];
+
+	if (nbits % 8)
+		bits[xen_bytes - 1] &= (uint8_t)((1u << (nbits % 8)) - 1);
+	if (copy && guest_mem_write(m, addr, bits, copy))
+		return -EFAULT;
+	for (size_t i = copy; i < guest_bytes;) {
+		size_t n = guest_bytes - i < sizeof(zeros) ? guest_bytes - i : sizeof(zeros);
+
+		if (guest_mem_write(m, addr + i, zeros, n))
+			return -EFAULT;
+		i += n;
+	}
+	return 0;
+}
+
+/*
+ * XEN_SYSCTL_cpupool_op, as cpupool_do_sysctl (xen/common/sched/cpupool.c)
+ * answers it on a host with one pool, Pool-0 (id 0, credit2, every online
+ * CPU, every domain), and no free CPU.  INFO, FREEINFO and MOVEDOMAIN are
+ * answered whole; so is every refusal Xen would give from that state.
+ * What would change the pools on Xen (creating or destroying a pool,
+ * removing a CPU from Pool-0) gets hvsim's -EOPNOTSUPP after Xen's checks.
+ */
+static long cpupool_op(struct domain *cur, struct xen_sysctl_cpupool_op *op,
+		       const struct guest_mem *m)
+{
+	unsigned int nbits, nr_online;
+	uint8_t *cpus;
+	long ret;
+
+	switch (op->op) {
+	case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+		/* cpupool_create: an id in use, then the scheduler */
+		if (op->cpupool_id == 0)
+			return -EEXIST;
+		if (!scheduler_built_in(op->sched_id))
+			return -ENOENT;
+		return -EOPNOTSUPP;
+
+	case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+		/* cpupool_destroy: a pool with domains is busy */
+		return op->cpupool_id == 0 ? -EBUSY : -ENOENT;
+
+	case XEN_SYSCTL_CPUPOOL_OP_INFO:
+		/* cpupool_get_next_by_id: the first pool at or above the id */
+		if (op->cpupool_id != 0)
+			return -ENOENT;
+		cpus = pool0_cpus(false, &nbits, NULL);
+		if (!cpus)
+			return -ENOMEM;
+		op->cpupool_id = 0;
+		op->sched_id = XEN_SCHEDULER_CREDIT2;
+		op->n_dom = pool0_domains();
+		ret = bitmap_to_guest(m, &op->cpumap, cpus, nbits);
+		free(cpus);
+		return ret;
+
+	case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+		/* every online CPU is in Pool-0 already: none is free */
+		if (op->cpupool_id != 0)
+			return -ENOENT;
+		if (op->cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY)
+			return -ENODEV;
+		if (op->cpu >= host_nr_cpu_ids())
+			return -EINVAL;
+		return -ENODEV;
+
+	case XEN_SYSCTL_CPUPOOL_OP_RMCPU: {
+		uint32_t cpu = op->cpu;
+
+		if (op->cpupool_id != 0)
+			return -ENOENT;
+		cpus = pool0_cpus(false, &nbits, &nr_online);
+		if (!cpus)
+			return -ENOMEM;
+		if (cpu == XEN_SYSCTL_CPUPOOL_PAR_ANY)
+			cpu = last_cpu(cpus, nbits);
+		if (cpu >= nbits)
+			ret = -EINVAL;
+		/* cpupool_unassign_cpu: CPU 0 stays in Pool-0; an online CPU */
+		else if (cpu == 0 || !cpu_in(cpus, nbits, cpu))
+			ret = -EINVAL;
+		/* cpupool_unassign_cpu_start: the last CPU of a pool with live domains */
+		else if (nr_online == 1)
+			ret = -EBUSY;
+		else
+			ret = -EOPNOTSUPP;
+		free(cpus);
+		return ret;
+	}
+
+	case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN: {
+		/* rcu_lock_remote_domain_by_id takes a domid_t: the id is truncated */
+		struct domain *d = domain_by_id((domid_t)op->domid);
+
+		if (!d)
+			return -ESRCH;
+		if (d == cur)
+			return -EPERM;
+		/* already there; any other pool does not exist */
+		return op->cpupool_id == 0 ? 0 : -ENOENT;
+	}
+
+	case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+		cpus = pool0_cpus(true, &nbits, NULL);
+		if (!cpus)
+			return -ENOMEM;
+		ret = bitmap_to_guest(m, &op->cpumap, cpus, nbits);
+		free(cpus);
+		return ret;
+	}
+	return -ENOSYS;
+}
+
 /* The commands ------------------------------------------------------ */
 
-/* The commands Xen 4.17's x86 build dispatches, other than the two modelled. */
+/* The commands Xen 4.17's x86 build dispatches, other than those modelled. */
 static bool sysctl_known(uint32_t cmd)
 {
 	switch (cmd) {
 	/* xen/common/sysctl.c */
 	case XEN_SYSCTL_readconsole:
 	case XEN_SYSCTL_tbuf_op:
-	case XEN_SYSCTL_sched_id:
 	case XEN_SYSCTL_debug_keys:
 	case XEN_SYSCTL_getcpuinfo:
 	case XEN_SYSCTL_availheap:
 	case XEN_SYSCTL_get_pmstat:        /* CONFIG_ACPI && CONFIG_HAS_CPUFREQ */
 	case XEN_SYSCTL_pm_op:
 	case XEN_SYSCTL_page_offline_op:
-	case XEN_SYSCTL_cpupool_op:
 	case XEN_SYSCTL_scheduler_op:
 	case XEN_SYSCTL_numainfo:
 	case XEN_SYSCTL_cputopoinfo:
@@ -275,6 +493,20 @@ long sysctl_op(struct domain *cur, uint64_t arg, const struct guest_mem *m)
 		physinfo(&op.u.physinfo);
 		/* Xen copies back here, then again at the end: one is enough */
 		break;
+
+	case XEN_SYSCTL_sched_id:
+		/* sched_id(): the default scheduler's (see the top of this file) */
+		op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT2;
+		break;
+
+	case XEN_SYSCTL_cpupool_op: {
+		/* copied back on success only (do_sysctl's default) */
+		long ret = cpupool_op(cur, &op.u.cpupool_op, m);
+
+		if (ret)
+			return ret;
+		break;
+	}
 
 	case XEN_SYSCTL_coverage_op:
 		/*

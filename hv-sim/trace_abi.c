@@ -10,6 +10,7 @@
 #include <xen/version.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
+#include <xen/memory.h>
 #include "trace.h"
 #include "trace_abi.h"
 
@@ -155,6 +156,8 @@ const char *trace_op_name(unsigned int op)
 	case __HYPERVISOR_sched_op: return "sched_op";
 	case __HYPERVISOR_hvm_op: return "hvm_op";
 	case __HYPERVISOR_physdev_op: return "physdev_op";
+	case __HYPERVISOR_multicall: return "multicall";
+	case __HYPERVISOR_xsm_op: return "xsm_op";
 	}
 	return NULL;
 }
@@ -174,7 +177,13 @@ const char *trace_cmd_name(unsigned int op, unsigned int cmd)
 		return "getdomaininfo";
 	if (op == __HYPERVISOR_sysctl)
 		return cmd == XEN_SYSCTL_getdomaininfolist ? "getdomaininfolist" :
-		       cmd == XEN_SYSCTL_physinfo ? "physinfo" : NULL;
+		       cmd == XEN_SYSCTL_physinfo ? "physinfo" :
+		       cmd == XEN_SYSCTL_sched_id ? "sched_id" :
+		       cmd == XEN_SYSCTL_cpupool_op ? "cpupool_op" : NULL;
+	if (op == __HYPERVISOR_memory_op)
+		return cmd == XENMEM_add_to_physmap_batch ? "add_to_physmap_batch" :
+		       cmd == XENMEM_remove_from_physmap ? "remove_from_physmap" :
+		       cmd == XENMEM_acquire_resource ? "acquire_resource" : NULL;
 	return NULL;
 }
 

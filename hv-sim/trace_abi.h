@@ -15,10 +15,13 @@ void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 
 /*
  * A hypercall whose guest handles are addresses in process `pid`
- * (privcmd's, trace_privcmd.c): its sub-op is read through `m`.
+ * (privcmd's, trace_privcmd.c).  Its sub-op is read through `m` before the
+ * call (trace_raw_subop; -1: none), while the caller still waits: after
+ * the reply the program may have reused the buffer.
  */
 struct guest_mem;
-void trace_raw_hypercall(uint16_t domid, unsigned int op, const struct guest_mem *m,
+int64_t trace_raw_subop(unsigned int op, const struct guest_mem *m, const uint64_t args[5]);
+void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
 			 const uint64_t args[5], uint32_t pid, long rc);
 
 /* Names for people: "grant_table_op" / "map_grant_ref", or NULL. */

@@ -20,7 +20,7 @@
 #include "trace_abi.h"
 
 /* The sub-op: the first argument, or the cmd at the head of the struct; -1 if none. */
-static int64_t raw_subop(unsigned int op, const struct guest_mem *m, const uint64_t args[5])
+int64_t trace_raw_subop(unsigned int op, const struct guest_mem *m, const uint64_t args[5])
 {
 	uint32_t cmd;
 
@@ -41,12 +41,11 @@ static int64_t raw_subop(unsigned int op, const struct guest_mem *m, const uint6
 	return -1;	/* none, or not one hvsim knows where to find */
 }
 
-void trace_raw_hypercall(uint16_t domid, unsigned int op, const struct guest_mem *m,
+void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
 			 const uint64_t args[5], uint32_t pid, long rc)
 {
 	struct json_object *rec, *a;
 	const char *opn, *cmdn;
-	int64_t cmd;
 	char hex[24];
 
 	if (!trace_enabled())
@@ -54,7 +53,6 @@ void trace_raw_hypercall(uint16_t domid, unsigned int op, const struct guest_mem
 	rec = json_object_new_object();
 	a = json_object_new_array();
 	opn = trace_op_name(op);
-	cmd = raw_subop(op, m, args);
 	cmdn = cmd >= 0 ? trace_cmd_name(op, (unsigned int)cmd) : NULL;
 	json_object_object_add(rec, "dom", json_object_new_int(domid));
 	json_object_object_add(rec, "kind", json_object_new_string("hypercall"));

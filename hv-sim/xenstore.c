@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xenstore_int.h"
 
@@ -1294,7 +1295,65 @@ static void release_domain(domid_t domid)
 	}
 }
 
-int xenstore_domain_created(domid_t domid, const char *name)
+/*
+ * What a toolstack writes for a domain it made, as far as xl and libxl
+ * read it for a domain they did not create (docs/xenstore.md, "The
+ * tree"):
+ *  - dom0: /local/pool/0/name = "Pool-0", the name xen-init-dom0 writes
+ *    for each cpupool (tools/helpers/xen-init-dom0.c: main; hvsim has the
+ *    one pool, sysctl.c), with default permissions (dom0's, "n0").
+ *    xen-init-dom0 gives dom0 no /vm.
+ *  - any other domain: <home>/vm = "/vm/<uuid>" and /vm/<uuid>/uuid,
+ *    name and start_time, each "n0,r<domid>", as libxl__domain_make and
+ *    libxl__domain_build (PVH: start_time alone in vments) write them
+ *    (tools/libs/light/libxl_create.c).  libxl_vm_get_start_time reads
+ *    start_time for `xl uptime`; its format is libxl's, seconds since the
+ *    epoch and hundredths.
+ */
+static int write_toolstack_nodes(domid_t domid, const char *name, const char *uuid,
+				 const char *home)
+{
+	static const struct xs_permissions dom0_only = { .id = 0, .perms = XS_PERM_NONE };
+	const struct xs_permissions ro[2] = {
+		{ .id = 0, .perms = XS_PERM_NONE },
+		{ .id = domid, .perms = XS_PERM_READ },
+	};
+	char vm[64], path[96], start[48];
+	struct timespec now;
+	int err;
+
+	if (domid == 0) {
+		err = hv_write("/local/pool/0/name", "Pool-0", &dom0_only, 1);
+		if (err)
+			hv_rm("/local/pool");
+		return err;
+	}
+	if (strlen(uuid) != 36 || strchr(uuid, '/'))
+		return EINVAL;
+	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(start, sizeof(start), "%lld.%02ld", (long long)now.tv_sec,
+		 now.tv_nsec / 10000000);
+
+	err = hv_write(vm, "", ro, 2);
+	snprintf(path, sizeof(path), "%s/uuid", vm);
+	if (!err)
+		err = hv_write(path, uuid, ro, 2);
+	snprintf(path, sizeof(path), "%s/name", vm);
+	if (!err)
+		err = hv_write(path, name, ro, 2);
+	snprintf(path, sizeof(path), "%s/start_time", vm);
+	if (!err)
+		err = hv_write(path, start, ro, 2);
+	snprintf(path, sizeof(path), "%s/vm", home);
+	if (!err)
+		err = hv_write(path, vm, ro, 2);
+	if (err)
+		hv_rm(vm);
+	return err;
+}
+
+static int domain_created(domid_t domid, const char *name, const char *uuid)
 {
 	char home[32], path[64], id[16];
 	struct xs_permissions own = { .id = domid, .perms = XS_PERM_NONE };
@@ -1318,6 +1377,9 @@ int xenstore_domain_created(domid_t domid, const char *name)
 	snprintf(path, sizeof(path), "%s/name", home);
 	if (!err)
 		err = hv_write(path, name, ro, domid ? 2 : 1);
+	/* the toolstack's nodes are there before the domain is introduced */
+	if (!err && uuid)
+		err = write_toolstack_nodes(domid, name, uuid, home);
 	if (err) {
 		hv_rm(home);
 		xs_doms[domid] = (struct xs_dom){ .target = -1 };
@@ -1329,6 +1391,37 @@ int xenstore_domain_created(domid_t domid, const char *name)
 	return 0;
 }
 
+int xenstore_domain_created(domid_t domid, const char *name)
+{
+	return domain_created(domid, name, NULL);
+}
+
+int xenstore_toolstack_domain_created(domid_t domid, const char *name, const char *uuid)
+{
+	return domain_created(domid, name, uuid);
+}
+
+/*
+ * libxl__destroy_domid's cleanup: the /vm/<uuid> that <home>/vm names goes
+ * with the home (tools/libs/light/libxl_domain.c:
+ * devices_destroy_cb).  Only a path below /vm/ is removed, whatever dom0
+ * may have written there since.
+ */
+static void remove_vm_of(const char *home)
+{
+	char path[64], vm[XS_PATH_BUF];
+	const struct xs_node *n;
+
+	snprintf(path, sizeof(path), "%s/vm", home);
+	n = (const struct xs_node *)xs_table_get(&xs_nodes, path);
+	if (!n || n->datalen <= 4 || n->datalen >= sizeof(vm))
+		return;
+	memcpy(vm, n->data, n->datalen);
+	vm[n->datalen] = '\0';
+	if (!strncmp(vm, "/vm/", 4) && !memchr(vm, '\0', n->datalen) && valid_shape(vm))
+		hv_rm(vm);
+}
+
 void xenstore_domain_destroyed(domid_t domid)
 {
 	char home[32];
@@ -1338,6 +1431,7 @@ void xenstore_domain_destroyed(domid_t domid)
 	drop_connections(domid);
 	/* what the toolstack removes... */
 	xs_home(domid, home, sizeof(home));
+	remove_vm_of(home);
 	hv_rm(home);
 	/* ...and what xenstored removes */
 	release_domain(domid);

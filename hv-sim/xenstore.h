@@ -67,9 +67,21 @@ void xenstore_fini(void);
  */
 int xenstore_domain_created(domid_t domid, const char *name);
 /*
- * A domain died: its connections are dropped, its home and every node it
- * owns are removed (watches fire), permission entries naming it stop
- * counting, and @releaseDomain fires if it was introduced.
+ * The same, with what a toolstack writes for a domain it made, so that xl
+ * and libxl find what they read (docs/xenstore.md): for dom0 the one
+ * cpupool's name, /local/pool/0/name (xen-init-dom0); for any other
+ * domain <home>/vm naming /vm/<uuid>, with the domain's uuid, name and
+ * start_time there (libxl).  `uuid` is the domain's handle as libxl
+ * spells it (36 characters, domain_uuid_string), unused for dom0.  hvsimd
+ * creates its domains with this; the unit tests use either.  -EINVAL for
+ * a malformed uuid.
+ */
+int xenstore_toolstack_domain_created(domid_t domid, const char *name, const char *uuid);
+/*
+ * A domain died: its connections are dropped, its home (and the /vm/<uuid>
+ * its "vm" node names) and every node it owns are removed (watches fire),
+ * permission entries naming it stop counting, and @releaseDomain fires if
+ * it was introduced.
  */
 void xenstore_domain_destroyed(domid_t domid);
 /* Whether the store talks to the domain (created and not released). */

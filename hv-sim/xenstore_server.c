@@ -440,7 +440,10 @@ int xenstore_server_domain_created(struct domain *d)
 		hv_log("xenstore: no socket for %s: %s", d->name, strerror(-err));
 		return err;
 	}
-	err = xenstore_domain_created(d->domid, d->name);
+	char uuid[DOMAIN_UUID_LEN];
+
+	domain_uuid_string(d, uuid);
+	err = xenstore_toolstack_domain_created(d->domid, d->name, uuid);
 	if (err) {
 		listener_close(l, true);
 		return err;

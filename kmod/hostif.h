@@ -152,6 +152,21 @@ long kmod_file_mmap(struct file *f, int pid, unsigned long addr,
 /* The program unmapped [addr, addr + len). */
 long kmod_munmap(int pid, unsigned long addr, unsigned long len);
 /*
+ * Pages of program pid's device mappings whose page record a call changed
+ * (set_pte_at: privcmd's xlate_mmu.c placing foreign frames in an ioctl),
+ * so that the program maps them before its call returns: one entry per
+ * page still in a mapping, in address order, with the pfn it now shows
+ * (~0UL: no page) and whether the mapping is writable.  Taking them
+ * forgets them.  Returns the count (*out from kmalloc, for kmod_free(),
+ * NULL when 0) or -errno.
+ */
+struct kmod_pte_change {
+	unsigned long addr;
+	unsigned long pfn;
+	unsigned int writable;
+};
+long kmod_mm_take_changes(int pid, struct kmod_pte_change **out);
+/*
  * fork: prepare copies program pid's mappings as dup_mmap() does (VMAs
  * without VM_DONTCOPY, ->open on each, their pages) into a detached mm;
  * commit gives it to the child (merged if the child has one already);

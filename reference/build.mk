@@ -21,9 +21,12 @@ REF_CACHE ?= build/reference-cache
 REF_ROOT  := $(REF_DIR)/root
 REF_KNOWN := reference/known-differences
 
-CONF_NAMES  := gntdev gntalloc evtchn notify gntcopy libxengnttab libxenevtchn
+CONF_NAMES  := gntdev gntalloc evtchn notify gntcopy libxengnttab libxenevtchn \
+		privcmd
 CONF_COMMON := $(addprefix tests/conformance/,conformance.c devices.c side.c \
 		remote.c agent.c wire.c)
+# conf-privcmd runs its cases in the peer domain too (peer_cases.h).
+CONF_PEER_CASES := tests/conformance/peer_cases.c
 CONF_LIBS        := $(shell pkg-config --libs xengnttab xenevtchn 2>/dev/null)
 CONF_STATIC_LIBS := $(shell pkg-config --static --libs xengnttab xenevtchn 2>/dev/null)
 
@@ -33,6 +36,7 @@ CONF_BINS := $(CONF_NAMES:%=$(BIN)/conformance/conf-%)
 $(BIN)/conformance/conf-%: $(OBJ)/tests/conformance/%.o $(CONF_COMMON:%.c=$(OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CONF_LIBS)
+$(BIN)/conformance/conf-privcmd: $(CONF_PEER_CASES:%.c=$(OBJ)/%.o)
 ALL += $(CONF_BINS)
 
 # VM builds, static (the initramfs has no libc).  Sanitizers cannot link
@@ -47,6 +51,7 @@ $(REF_OBJ)/%.o: %.c
 $(REF_DIR)/vm/conf-%: $(REF_OBJ)/tests/conformance/%.o $(CONF_COMMON:%.c=$(REF_OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) -static -o $@ $^ $(CONF_STATIC_LIBS)
+$(REF_DIR)/vm/conf-privcmd: $(CONF_PEER_CASES:%.c=$(REF_OBJ)/%.o)
 -include $(shell find $(REF_OBJ) -name '*.d' 2>/dev/null)
 
 # Packages: resolved with apt on every run (cheap), downloaded once;

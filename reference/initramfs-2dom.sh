@@ -10,7 +10,7 @@
 #                  xsbridge, domu-agent                  xenstore-write
 #   /usr/lib/xen-4.17/bin/  the toolstack /lib, /lib64   what those two load
 #   /lib, /lib64   what they load         /lib/modules/  evtchn, gntdev,
-#   /lib/modules/  + privcmd, xenfs                      gntalloc
+#   /lib/modules/  + privcmd, xenfs                      gntalloc, privcmd
 #   /conformance/  the programs           /conformance/  the same programs
 #   /domu/         vmlinuz, domu.cfg, the domU archive
 #
@@ -102,8 +102,9 @@ for p in "$@"; do
 done
 stage_xenstore_tools "$domu" write
 stage_dynamic "$domu" "$domu/bin/xenstore" "$domu/bin/xsbridge"
+# xen-privcmd: conf-privcmd's cases run in the domU too.
 # shellcheck disable=SC2086 # a list of module names
-stage_modules "$root" "$domu" $modules
+stage_modules "$root" "$domu" $modules xen-privcmd
 
 # --- dom0's
 mkdir -p "$stage/bin" "$stage/conformance" "$stage/domu" "$stage/dev" \

@@ -3,7 +3,8 @@
 # modules with what they depend on, /init, and the conformance programs.
 # Usage: reference/initramfs.sh ROOT OUT PROGRAM...
 #   ROOT  what fetch.sh extracted; OUT  the .cpio.gz to write
-#   REF_MODULES  modules to load (default: the three device drivers)
+#   REF_MODULES  modules to load (default: the three device drivers);
+#                xen-privcmd is always loaded
 set -eu
 # Absolute: the archive is made from inside the staging directory.
 root=$(cd "$1" && pwd)
@@ -25,7 +26,8 @@ for p in "$@"; do
 	cp "$p" "$stage/conformance/"
 done
 
+# xen-privcmd: /dev/xen/privcmd and /dev/xen/hypercall, for conf-privcmd.
 # shellcheck disable=SC2086 # a list of module names
-stage_modules "$root" "$stage" $modules
+stage_modules "$root" "$stage" $modules xen-privcmd
 make_archive "$stage" "$out" "$root/busybox"
 rm -rf "$stage"

@@ -431,15 +431,26 @@ static int64_t call(const struct devsock *s, struct call *c)
 	ret = r->ret;
 	if (c->tail)
 		memcpy(c->tail, r + 1, (size_t)n < c->tail_size ? (size_t)n : c->tail_size);
-	if (c->req.op == HVSIM_DEV_MMAP && ret == 0) {
+	/* an mmap's runs; an ioctl's, whatever its result, if it changed pages */
+	if ((c->req.op == HVSIM_DEV_MMAP && ret == 0) ||
+	    (c->req.op == HVSIM_DEV_IOCTL && r->nr_runs)) {
+		int64_t rerr = 0;
+
 		c->runs = malloc((r->nr_runs ? r->nr_runs : 1) * sizeof(*c->runs));
 		if (!c->runs)
-			ret = -ENOMEM;
+			rerr = -ENOMEM;
 		else
 			memcpy(c->runs, r + 1, (size_t)n);
-		if (ret == 0 && r->nr_runs > HVSIM_DEV_RUNS_PER_MSG)
-			ret = recv_more_runs(ch, c);
-		broken = ret != 0;
+		if (rerr == 0 && r->nr_runs > HVSIM_DEV_RUNS_PER_MSG)
+			rerr = recv_more_runs(ch, c);
+		broken = rerr != 0;
+		if (rerr) {
+			ret = rerr;
+			if (c->req.op == HVSIM_DEV_IOCTL) {
+				free(c->runs);	/* not all came: none are mapped */
+				c->runs = NULL;
+			}
+		}
 	}
 	channel_put(ch, &temp, broken);
 	return ret == -ERESTARTSYS ? -EINTR : ret;
@@ -545,13 +556,77 @@ static int64_t file_call(struct hvsim_dev *d, struct call *c)
 	return ret;
 }
 
+/* Is [start, end) inside one of this program's device mappings? */
+static bool in_mappings_locked(uintptr_t start, uintptr_t end)
+{
+	for (struct mapping *m = mappings; m; m = m->next)
+		if (m->start <= start && end <= m->end)
+			return true;
+	return false;
+}
+
+/*
+ * What an ioctl changed in this program's mappings (device_wire.h,
+ * HVSIM_DEV_IOCTL): each run's pages mapped as the kernel now shows them,
+ * or the reservation back where no page is, before the ioctl returns.
+ * Runs outside the program's device mappings are none of the kernel's.
+ */
+static int map_changed_runs(const struct hvsim_dev_run *runs, uint32_t nr,
+			    const int *fds, int nr_fds)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&map_lock);
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct hvsim_dev_run *r = &runs[i];
+		uintptr_t start = (uintptr_t)r->start;
+		void *at = (void *)start;
+		void *p;
+
+		if (start + r->len < start || (start | r->len) & (PAGE - 1) ||
+		    !in_mappings_locked(start, start + r->len))
+			continue;
+		if (r->flags & HVSIM_DEV_RUN_NONE) {
+			p = hvsim_dev_libc.mmap(at, r->len, PROT_NONE, MAP_PRIVATE |
+						MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+		} else {
+			int prot = PROT_READ |
+				   (r->flags & HVSIM_DEV_RUN_READONLY ? 0 : PROT_WRITE);
+
+			if (r->fd_index >= (uint32_t)nr_fds) {
+				err = -EPROTO;
+				break;
+			}
+			p = hvsim_dev_libc.mmap(at, r->len, prot, MAP_SHARED | MAP_FIXED,
+						fds[r->fd_index], (off_t)r->offset);
+		}
+		if (p == MAP_FAILED) {
+			err = -errno;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&map_lock);
+	return err;
+}
+
 long hvsim_dev_ioctl(struct hvsim_dev *d, unsigned long cmd, void *arg)
 {
 	struct call c = {
 		.req = { .op = HVSIM_DEV_IOCTL, .cmd = (uint32_t)cmd, .arg = (uintptr_t)arg },
+		.cmsg_flags = MSG_CMSG_CLOEXEC,
 	};
+	int64_t ret = file_call(d, &c);
 
-	return (long)file_call(d, &c);
+	if (c.runs) {
+		int err = map_changed_runs(c.runs, c.reply.nr_runs, c.fds, c.nr_fds);
+
+		/* the call happened; only a view the program cannot have fails it */
+		if (err && ret >= 0)
+			ret = err;
+		free(c.runs);
+	}
+	close_fds(c.fds, c.nr_fds);
+	return (long)ret;
 }
 
 ssize_t hvsim_dev_read(struct hvsim_dev *d, void *buf, size_t count)

@@ -29,7 +29,7 @@ static const char usage_text[] =
 	"                              create a domain; prints its domid\n"
 	"  domain destroy DOMAIN       destroy a domain\n"
 	"  domid DOMAIN                print a domain's domid\n"
-	"  list [--json]               domains: id, name, state, pages, grants\n"
+	"  list [--json]               domains: id, name, state, pages, grants, uuid\n"
 	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
 	"  trace [-f] [--json] [--svg FILE]  the hypercall trace (-f: follow; --svg: a diagram)\n"
@@ -281,7 +281,8 @@ static int cmd_list(int argc, char **argv)
 	if (wants_help(argc, argv)) {
 		printf("usage: hvsim list [--json]\nEvery domain: name, domid, state, pages "
 		       "of RAM, grant entries\nof its own in use by mappings, mappings it holds "
-		       "of others' grants.\n");
+		       "of others' grants,\nwhether a guest kernel serves it, its UUID (the "
+		       "handle Xen's toolstack sees).\n");
 		return 0;
 	}
 	if (argc > 2 || (argc == 2 && !json))
@@ -293,17 +294,17 @@ static int cmd_list(int argc, char **argv)
 	if (json) {
 		print_json(doms);
 	} else {
-		printf("%-20s %5s %-8s %8s %7s %5s %s\n", "Name", "ID", "State", "Pages",
-		       "Grants", "Maps", "Kernel");
+		printf("%-20s %5s %-8s %8s %7s %5s %-6s %s\n", "Name", "ID", "State", "Pages",
+		       "Grants", "Maps", "Kernel", "UUID");
 		for (size_t i = 0; i < json_object_array_length(doms); i++) {
 			struct json_object *d = json_object_array_get_idx(doms, i);
 			struct json_object *k;
 
 			json_object_object_get_ex(d, "kernel", &k);
-			printf("%-20s %5d %-8s %8d %7d %5d %s\n", get_str(d, "name"),
+			printf("%-20s %5d %-8s %8d %7d %5d %-6s %s\n", get_str(d, "name"),
 			       get_int(d, "domid"), get_str(d, "state"), get_int(d, "pages"),
 			       get_int(d, "grants_in_use"), get_int(d, "mappings"),
-			       json_object_get_boolean(k) ? "yes" : "no");
+			       json_object_get_boolean(k) ? "yes" : "no", get_str(d, "uuid"));
 		}
 	}
 	json_object_put(r);

@@ -52,6 +52,19 @@
  * MAP_SHARED|MAP_FIXED; pages no run covers stay inaccessible.  Closing
  * the descriptors afterwards is the caller's job.
  *
+ * HVSIM_DEV_IOCTL: an ioctl may change what the caller's existing device
+ * mappings show (privcmd's IOCTL_PRIVCMD_MMAPBATCH_V2 places foreign
+ * pages in a mapping that had none).  Its reply then carries runs and
+ * descriptors as an MMAP reply does, whatever its ret, except that each
+ * run's `start` is an address in the caller's address space, not an
+ * offset in one mapping.  The caller maps each run before its ioctl
+ * returns: MAP_SHARED|MAP_FIXED, PROT_READ, and PROT_WRITE unless
+ * HVSIM_DEV_RUN_READONLY (the kernel's mapping is not writable, or the
+ * page is read-only); a run with HVSIM_DEV_RUN_NONE has no page any more
+ * and gets the reservation back (PROT_NONE anonymous memory, as an MMAP
+ * leaves pages no run covers).  Only ranges inside the caller's device
+ * mappings are mapped; others are ignored.
+ *
  * fork: the parent asks HVSIM_DEV_FORK_PREPARE before forking (the kernel
  * copies its mappings as dup_mmap does, and answers a token in `file`);
  * after the fork the child commits the token for itself and the parent
@@ -110,16 +123,17 @@ struct hvsim_dev_reply {
 	uint32_t seq;
 	uint16_t nr_fds;         /* descriptors sent with this message */
 	uint16_t flags;          /* HVSIM_DEV_REPLY_* */
-	uint32_t nr_runs;        /* MMAP: runs that follow, in total */
+	uint32_t nr_runs;        /* MMAP, IOCTL: runs that follow, in total */
 	uint32_t pad;
 	int64_t  ret;            /* >= 0, or -errno (Linux's, -ERESTARTSYS too) */
 	uint64_t file;           /* OPEN: the file's id; FORK_PREPARE: token */
 };
 
 #define HVSIM_DEV_RUN_READONLY 1u
+#define HVSIM_DEV_RUN_NONE     2u /* IOCTL: no page; fd_index, offset unused */
 
 struct hvsim_dev_run {
-	uint64_t start;          /* byte offset in the mapping */
+	uint64_t start;          /* byte offset in the mapping (IOCTL: address) */
 	uint64_t len;            /* bytes */
 	uint64_t offset;         /* byte offset in the descriptor */
 	uint32_t fd_index;       /* which of the reply's descriptors */

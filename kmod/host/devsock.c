@@ -88,45 +88,68 @@ static void close_fds(const int *fds, int nr)
 		close(fds[i]);
 }
 
+/* One page of a reply with runs: where it goes, and what shows there. */
+struct run_page {
+	uint64_t start;          /* MMAP: offset in the mapping; IOCTL: address */
+	unsigned long pfn;       /* ~0UL: no page */
+	bool readonly;           /* the mapping's own protection says so */
+};
+
+typedef void run_page_fn(const void *ctx, unsigned long i, struct run_page *p);
+
 /*
- * The mmap reply: which memfd pages show at each page of the mapping,
- * merged into runs, with the memfds themselves.
+ * A reply with runs (device_wire.h): which memfd pages show at each page,
+ * merged into runs, with the memfds themselves.  Pages with no pfn get no
+ * run (MMAP) or, with `holes`, a HVSIM_DEV_RUN_NONE run (IOCTL).
  */
-static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
-		      unsigned long nr_pages)
+static int reply_runs(int sock, struct hvsim_dev_reply *r, unsigned long nr_pages,
+		      run_page_fn *page, const void *ctx, bool holes)
 {
 	struct hvsim_guest *g = hypercalls_guest();
 	/* a mapping is a few runs, mostly: no allocation for those */
 	struct hvsim_dev_run few[16], *runs = few;
 	size_t cap = sizeof(few) / sizeof(few[0]), nr = 0, sent;
 	int fds[HVSIM_SCM_MAX_FDS], nr_fds = 0;
-	struct hvsim_dev_reply r;
 	struct iovec iov[2];
 	int err = 0;
 
 	for (unsigned long i = 0; i < nr_pages; i++) {
-		int fd, ro, k;
-		off_t off;
 		struct hvsim_dev_run *last = nr ? &runs[nr - 1] : NULL;
+		struct hvsim_dev_run run;
+		struct run_page p;
+		int fd, ro, k = 0;
+		off_t off = 0;
 
-		if (pfns[i] == ~0UL)
-			continue;
-		err = hvsim_guest_gfn_backing(g, pfns[i], &fd, &off, &ro);
-		if (err)
-			goto out;
-		for (k = 0; k < nr_fds && fds[k] != fd; k++)
-			;
-		if (k == nr_fds) {
-			if (nr_fds == HVSIM_SCM_MAX_FDS) {
-				err = -E2BIG;
+		page(ctx, i, &p);
+		if (p.pfn == ~0UL) {
+			if (!holes)
+				continue;
+			run = (struct hvsim_dev_run){
+				.start = p.start, .len = 4096, .flags = HVSIM_DEV_RUN_NONE,
+			};
+		} else {
+			err = hvsim_guest_gfn_backing(g, p.pfn, &fd, &off, &ro);
+			if (err)
 				goto out;
+			for (k = 0; k < nr_fds && fds[k] != fd; k++)
+				;
+			if (k == nr_fds) {
+				if (nr_fds == HVSIM_SCM_MAX_FDS) {
+					err = -E2BIG;
+					goto out;
+				}
+				fds[nr_fds++] = fd;
 			}
-			fds[nr_fds++] = fd;
+			run = (struct hvsim_dev_run){
+				.start = p.start, .len = 4096, .offset = (uint64_t)off,
+				.fd_index = (uint32_t)k,
+				.flags = ro || p.readonly ? HVSIM_DEV_RUN_READONLY : 0,
+			};
 		}
-		if (last && last->fd_index == (uint32_t)k &&
-		    last->start + last->len == i * 4096ULL &&
-		    last->offset + last->len == (uint64_t)off &&
-		    last->flags == (ro ? HVSIM_DEV_RUN_READONLY : 0u)) {
+		if (last && last->flags == run.flags && last->fd_index == run.fd_index &&
+		    last->start + last->len == run.start &&
+		    (run.flags & HVSIM_DEV_RUN_NONE ||
+		     last->offset + last->len == run.offset)) {
 			last->len += 4096;
 			continue;
 		}
@@ -143,18 +166,13 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 			runs = more;
 			cap *= 2;
 		}
-		runs[nr++] = (struct hvsim_dev_run){
-			.start = i * 4096ULL, .len = 4096, .offset = (uint64_t)off,
-			.fd_index = (uint32_t)k, .flags = ro ? HVSIM_DEV_RUN_READONLY : 0,
-		};
+		runs[nr++] = run;
 	}
-	memset(&r, 0, sizeof(r));
-	r.seq = seq;
-	r.nr_fds = (uint16_t)nr_fds;
-	r.nr_runs = (uint32_t)nr;
+	r->nr_fds = (uint16_t)nr_fds;
+	r->nr_runs = (uint32_t)nr;
 	sent = nr < HVSIM_DEV_RUNS_PER_MSG ? nr : HVSIM_DEV_RUNS_PER_MSG;
 	/* the reply and the first runs are one message, sent from where they are */
-	iov[0] = (struct iovec){ &r, sizeof(r) };
+	iov[0] = (struct iovec){ r, sizeof(*r) };
 	iov[1] = (struct iovec){ runs, sent * sizeof(*runs) };
 	err = hvsim_scm_send(sock, iov, sent ? 2 : 1, fds, (size_t)nr_fds, 0);
 	while (!err && sent < nr) {
@@ -166,6 +184,58 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 out:
 	if (runs != few)
 		free(runs);
+	return err;
+}
+
+/* An mmap's pages: page i of the mapping shows pfns[i]. */
+static void mmap_page(const void *ctx, unsigned long i, struct run_page *p)
+{
+	const unsigned long *pfns = ctx;
+
+	*p = (struct run_page){ .start = i * 4096ULL, .pfn = pfns[i] };
+}
+
+/* The mmap reply: which memfd pages show at each page of the mapping. */
+static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
+		      unsigned long nr_pages)
+{
+	struct hvsim_dev_reply r = { .seq = seq };
+
+	return reply_runs(sock, &r, nr_pages, mmap_page, pfns, false);
+}
+
+/* The pages an ioctl changed in the caller's mappings. */
+static void changed_page(const void *ctx, unsigned long i, struct run_page *p)
+{
+	const struct kmod_pte_change *c = (const struct kmod_pte_change *)ctx + i;
+
+	*p = (struct run_page){ .start = c->addr, .pfn = c->pfn, .readonly = !c->writable };
+}
+
+/*
+ * A call's reply, with the pages it changed in the caller's mappings as
+ * runs, if any (device_wire.h, HVSIM_DEV_IOCTL).  When they cannot be
+ * described, the call's result stands and the program's view of those
+ * pages stays as it was (logged).
+ */
+static int reply_with_changes(int sock, struct hvsim_dev_reply *r, int pid)
+{
+	struct kmod_pte_change *changes;
+	long n = kmod_mm_take_changes(pid, &changes);
+	int err;
+
+	if (n <= 0)
+		return send_msg(sock, r, sizeof(*r), NULL, 0);
+	err = reply_runs(sock, r, (unsigned long)n, changed_page, changes, true);
+	kmod_free(changes);
+	if (err) {
+		/* as for an mmap: a failed reply with runs sent nothing (or the
+		 * connection is gone, and this fails too) */
+		hostk_log(3, "devsock: an ioctl's changed pages cannot be sent");
+		r->nr_fds = 0;
+		r->nr_runs = 0;
+		return send_msg(sock, r, sizeof(*r), NULL, 0);
+	}
 	return err;
 }
 
@@ -382,6 +452,11 @@ static void conn_serve(struct conn *c)
 		r.seq = req->seq;
 		r.ret = ret;
 		r.flags = drain ? HVSIM_DEV_REPLY_DRAIN : 0;
+		if (req->op == HVSIM_DEV_IOCTL) {
+			if (reply_with_changes(c->sock, &r, pid))
+				break;
+			continue;
+		}
 		if (send_msg(c->sock, &r, sizeof(r), NULL, 0))
 			break;
 	}

@@ -170,22 +170,76 @@ struct host_thread {
 	int pidfd;
 	bool signalled;
 	bool conn_quiet;	/* something else is queued: stop watching */
+	struct host_thread *next_free;
 };
 
 static __thread struct host_thread *self;
 
+/*
+ * A thread's waker outlives the thread: a waker that found it sleeping may
+ * still be about to write its eventfd.  So an ended thread's state goes to
+ * a pool for the next thread, never back to the heap, and the fds it holds
+ * stay bounded by the most threads alive at once (one per program thread
+ * in a call) rather than growing with every program that ever called.  A
+ * late wake then reaches the next owner as a spurious one, which every
+ * sleeper re-checks.
+ */
+static struct host_thread *free_threads;
+static pthread_mutex_t free_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t thread_end_key;
+static pthread_once_t thread_end_once = PTHREAD_ONCE_INIT;
+
+static void host_thread_end(void *p)
+{
+	struct host_thread *t = p;
+
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	t->pidfd = -1;
+	t->caller_pid = 0;
+	t->conn_fd = -1;
+	pthread_mutex_lock(&free_threads_lock);
+	t->next_free = free_threads;
+	free_threads = t;
+	pthread_mutex_unlock(&free_threads_lock);
+}
+
+static void thread_end_key_init(void)
+{
+	if (pthread_key_create(&thread_end_key, host_thread_end))
+		hostk_panic("pthread_key_create failed");
+}
+
 static struct host_thread *host_self(void)
 {
-	if (!self) {
+	uint64_t stale;
+
+	if (self)
+		return self;
+	pthread_once(&thread_end_once, thread_end_key_init);
+	pthread_mutex_lock(&free_threads_lock);
+	self = free_threads;
+	if (self)
+		free_threads = self->next_free;
+	pthread_mutex_unlock(&free_threads_lock);
+	if (self) {
+		/* a wake meant for the last owner */
+		while (read(self->wake_fd, &stale, sizeof(stale)) > 0)
+			;
+	} else {
 		self = calloc(1, sizeof(*self));
 		if (!self)
 			hostk_panic("out of memory for a thread");
 		self->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (self->wake_fd < 0)
 			hostk_panic("eventfd failed");
-		self->conn_fd = -1;
 		self->pidfd = -1;
 	}
+	self->conn_fd = -1;
+	self->signalled = false;
+	self->conn_quiet = false;
+	self->next_free = NULL;
+	pthread_setspecific(thread_end_key, self);
 	return self;
 }
 

@@ -25,6 +25,8 @@
 static LIST_HEAD(mm_list);
 static DEFINE_MUTEX(mm_list_lock);
 
+static void pte_changes_drop(int pid);
+
 static struct mm_struct *mm_find_locked(int pid)
 {
 	struct mm_struct *mm;
@@ -430,6 +432,7 @@ void kmod_mm_exec(int pid)
 	task_enter_call(pid, mm, NULL);
 	exit_mmap(mm);
 	task_leave_call();
+	pte_changes_drop(pid);
 	mmdrop(mm);
 }
 
@@ -444,12 +447,14 @@ void kmod_mm_exit(int pid)
 		list_del_init(&mm->mm_node);
 	mutex_unlock(&mm_list_lock);
 	if (!mm) {
+		pte_changes_drop(pid);
 		hostk_unwatch_process(pid);
 		return;
 	}
 	task_enter_call(pid, mm, NULL);
 	exit_mmap(mm);
 	task_leave_call();
+	pte_changes_drop(pid);
 	hostk_unwatch_process(pid);
 	mmdrop(mm);
 }
@@ -659,6 +664,157 @@ int apply_to_page_range(struct mm_struct *mm, unsigned long address,
 	return 0;
 }
 
+/*
+ * Page records changed by set_pte_at, per program, until the host takes
+ * them after the call (kmod_mm_take_changes): the program's own mapping of
+ * those pages must follow, as its page table would in Linux.  Keyed by pid
+ * (a detached mm, a fork's copy, has no program to tell).
+ */
+struct pte_changes {
+	struct list_head node;
+	int pid;
+	unsigned long *addrs;
+	unsigned long nr, cap;
+};
+
+static LIST_HEAD(pte_changes_list);
+static DEFINE_MUTEX(pte_changes_lock);
+
+static struct pte_changes *pte_changes_find_locked(int pid)
+{
+	struct pte_changes *c;
+
+	list_for_each_entry(c, &pte_changes_list, node)
+		if (c->pid == pid)
+			return c;
+	return NULL;
+}
+
+static void pte_changes_free(struct pte_changes *c)
+{
+	kvfree(c->addrs);
+	kfree(c);
+}
+
+static void pte_changed(struct mm_struct *mm, unsigned long addr)
+{
+	struct pte_changes *c;
+
+	if (!mm->pid)
+		return;
+	mutex_lock(&pte_changes_lock);
+	c = pte_changes_find_locked(mm->pid);
+	if (!c) {
+		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		if (!c)
+			goto out;
+		c->pid = mm->pid;
+		list_add(&c->node, &pte_changes_list);
+	}
+	if (c->nr == c->cap) {
+		unsigned long cap = c->cap ? 2 * c->cap : 64;
+		unsigned long *n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+
+		if (!n)
+			goto out;	/* that page stays as the program had it */
+		if (c->nr)
+			memcpy(n, c->addrs, c->nr * sizeof(*n));
+		kvfree(c->addrs);
+		c->addrs = n;
+		c->cap = cap;
+	}
+	c->addrs[c->nr++] = addr;
+out:
+	mutex_unlock(&pte_changes_lock);
+}
+
+/* Forgets program pid's changes (its mappings went with exit or exec). */
+static void pte_changes_drop(int pid)
+{
+	struct pte_changes *c;
+
+	mutex_lock(&pte_changes_lock);
+	c = pte_changes_find_locked(pid);
+	if (c)
+		list_del(&c->node);
+	mutex_unlock(&pte_changes_lock);
+	if (c)
+		pte_changes_free(c);
+}
+
+/* Address order, duplicates out: mostly sorted already (pages in order). */
+static unsigned long sort_unique(unsigned long *a, unsigned long n)
+{
+	unsigned long i, j, out;
+
+	for (i = 1; i < n; i++) {
+		unsigned long v = a[i];
+
+		for (j = i; j > 0 && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+	for (i = 0, out = 0; i < n; i++)
+		if (!out || a[out - 1] != a[i])
+			a[out++] = a[i];
+	return out;
+}
+
+long kmod_mm_take_changes(int pid, struct kmod_pte_change **out)
+{
+	struct kmod_pte_change *res = NULL;
+	struct pte_changes *c;
+	struct mm_struct *mm;
+	unsigned long i, n, nr = 0;
+
+	*out = NULL;
+	mutex_lock(&pte_changes_lock);
+	c = pte_changes_find_locked(pid);
+	if (c)
+		list_del(&c->node);
+	mutex_unlock(&pte_changes_lock);
+	if (!c)
+		return 0;
+	mutex_lock(&mm_list_lock);
+	mm = mm_find_locked(pid);
+	if (mm)
+		mmgrab(mm);
+	mutex_unlock(&mm_list_lock);
+	n = sort_unique(c->addrs, c->nr);
+	if (mm && n) {
+		res = kvmalloc_array(n, sizeof(*res), GFP_KERNEL);
+		if (!res) {
+			mmdrop(mm);
+			pte_changes_free(c);
+			return -ENOMEM;
+		}
+		mmap_read_lock(mm);
+		for (i = 0; i < n; i++) {
+			struct vm_area_struct *vma = vma_lookup(mm, c->addrs[i]);
+			struct page *page;
+
+			if (!vma || !vma->pages)
+				continue;	/* unmapped since: the program's munmap did it */
+			page = vma->pages[(c->addrs[i] - vma->vm_start) >> PAGE_SHIFT];
+			res[nr++] = (struct kmod_pte_change){
+				.addr = c->addrs[i],
+				.pfn = page ? page_to_pfn(page) : ~0UL,
+				.writable = !!(vma->vm_flags & VM_WRITE),
+			};
+		}
+		mmap_read_unlock(mm);
+	}
+	if (mm)
+		mmdrop(mm);
+	pte_changes_free(c);
+	if (!nr) {
+		kvfree(res);
+		return 0;
+	}
+	*out = res;
+	return (long)nr;
+}
+
 void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
@@ -668,6 +824,7 @@ void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte
 	*ptep = pte;
 	if (WARN_ON(!vma || !vma->pages))
 		return;
+	pte_changed(mm, addr);
 	/* held like an inserted page, so that unmapping the VMA drops it alike */
 	slot = &vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT];
 	page = pte_none(pte) ? NULL : pfn_to_page(pte_pfn(pte));

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "hvsim/paths.h"
@@ -328,6 +331,68 @@ START_TEST(evtchn_reaches_the_domains_kernel)
 }
 END_TEST
 
+/* The domain's kernel: the peer of its device socket. */
+static pid_t kernel_pid(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd;
+
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), guest, a.sun_path,
+					      sizeof(a.sun_path)), 0);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "%s: %s",
+		      a.sun_path, strerror(errno));
+	ck_assert_int_eq(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len), 0);
+	close(fd);
+	return cred.pid;
+}
+
+static int open_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	ck_assert_msg(d != NULL, "%s: %s", path, strerror(errno));
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * A kernel's descriptors do not grow with the programs it has served: each
+ * call thread's wake eventfd and caller pidfd are reused (they leaked, two
+ * per program thread, until EMFILE).
+ */
+START_TEST(kernel_fds_do_not_grow_with_programs)
+{
+	pid_t kpid = kernel_pid();
+	char *out;
+	int before, after, rc;
+
+	rc = hvsim_run(&out, "guest -- '%s' evtchn 0", probe("run-probe"));
+	ck_assert_msg(rc == 0, "run-probe: %d\n%s", rc, out);
+	free(out);
+	before = open_fds(kpid);
+	for (int i = 0; i < 30; i++) {
+		rc = hvsim_run(&out, "guest -- '%s' evtchn 0", probe("run-probe"));
+		ck_assert_msg(rc == 0, "run-probe %d: %d\n%s", i, rc, out);
+		free(out);
+	}
+	/* the last program's connection may still be ending */
+	for (int tries = 0; tries < 50 && (after = open_fds(kpid)) > before + 4; tries++)
+		usleep(20 * 1000);
+	ck_assert_msg(after <= before + 4, "kernel fds %d -> %d after 30 programs", before, after);
+}
+END_TEST
+
 START_TEST(usage_documents_run)
 {
 	char *out;
@@ -383,6 +448,7 @@ static Suite *run_suite(void)
 	tcase_add_test(tc, environment_merge);
 	tcase_add_test(tc, xenstore_is_the_domains);
 	tcase_add_test(tc, evtchn_reaches_the_domains_kernel);
+	tcase_add_test(tc, kernel_fds_do_not_grow_with_programs);
 	tcase_add_test(tc, usage_documents_run);
 	tcase_add_test(tc, scenario_hands_over);
 	suite_add_tcase(s, tc);

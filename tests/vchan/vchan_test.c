@@ -3,10 +3,12 @@
  * vchan end to end: vchan-server and vchan-client (Debian's libxenvchan,
  * unmodified, through the interposer and the guest kernels' real gntalloc,
  * gntdev and evtchn drivers) in two domains of a real hvsimd; Debian's
- * vchan-socket-proxy when it is installed.
+ * vchan-socket-proxy when it is installed, in server mode and in client
+ * mode (which needs libxenctrl, so privcmd) on either side.
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -490,25 +492,266 @@ START_TEST(proxy_carries_a_byte_stream_between_unix_sockets)
 END_TEST
 
 /*
- * Client mode calls xc_interface_open() before it looks at xenstore;
- * libxenctrl opens /dev/xen/privcmd, which hvsim does not provide, so it
- * stops there (docs/vchan.md).  When privcmd comes, this test must become
- * the proxy on both ends.
+ * Sends `total` bytes of the stream of tx_seed on fd while it checks that
+ * `total` bytes of the stream of rx_seed come back, both at once, in
+ * random sizes.  NULL when everything went and came intact, else what went
+ * wrong (no check here: a child process runs it too).
  */
-START_TEST(proxy_client_mode_stops_at_xc_interface_open)
+static const char *duplex(int fd, uint64_t total, uint64_t tx_seed, uint64_t rx_seed)
 {
-	char b_sock[PATH_MAX];
-	struct dproc proxy;
+	static char err[160];
+	static uint8_t buf[65536];
+	struct vstream tx, rx;
+	struct vsizes sizes;
+
+	vstream_init(&tx, tx_seed);
+	vstream_init(&rx, rx_seed);
+	vsizes_init(&sizes, tx_seed, sizeof(buf));
+	while (rx.pos < total || tx.pos < total) {
+		struct pollfd p = { .fd = fd, .events = (short)((rx.pos < total ? POLLIN : 0) |
+								 (tx.pos < total ? POLLOUT : 0)) };
+
+		if (poll(&p, 1, WAIT_MS) != 1) {
+			snprintf(err, sizeof(err), "stuck after %" PRIu64 " sent, %" PRIu64
+				 " received", tx.pos, rx.pos);
+			return err;
+		}
+		if (p.revents & POLLOUT) {
+			size_t n = vsizes_next(&sizes);
+			struct vstream peek = tx;
+			ssize_t w;
+
+			n = n < total - tx.pos ? n : (size_t)(total - tx.pos);
+			vstream_fill(&peek, buf, n);
+			w = send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (w < 0 && errno != EAGAIN) {
+				snprintf(err, sizeof(err), "send: %s", strerror(errno));
+				return err;
+			}
+			/* only what went: the stream goes on from there */
+			if (w > 0)
+				vstream_fill(&tx, buf, (size_t)w);
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+			if (r == 0 || (r < 0 && errno != EAGAIN)) {
+				snprintf(err, sizeof(err), "the stream ended after %" PRIu64
+					 " bytes received (%s)", rx.pos, r ? strerror(errno) : "EOF");
+				return err;
+			}
+			if (r > 0 && vstream_check(&rx, buf, (size_t)r) != (size_t)r) {
+				snprintf(err, sizeof(err), "received bytes differ at %" PRIu64, rx.pos);
+				return err;
+			}
+		}
+	}
+	if (rx.sum != vstream_expected_sum(rx_seed, total)) {
+		snprintf(err, sizeof(err), "checksum %016" PRIx64 ", wanted %016" PRIx64, rx.sum,
+			 vstream_expected_sum(rx_seed, total));
+		return err;
+	}
+	return NULL;
+}
+
+#define PROXY_BYTES (8u << 20)
+#define UP_SEED 31      /* from the client's socket to the server's */
+#define DOWN_SEED 32
+
+/*
+ * The server's end of the line: takes the proxy's connection, carries
+ * DOWN_SEED's stream to it and checks UP_SEED's from it, says so on
+ * done_fd once everything arrived, and ends when the line does.
+ */
+struct far_end {
+	int lfd, done_fd;
+};
+
+static int far_end_main(void *arg)
+{
+	const struct far_end *f = arg;
+	const char *err;
+	char c;
+	int fd;
+
+	/* a failed check _exit()s the test at once: do not outlive it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	fd = accept(f->lfd, NULL, NULL);
+	if (fd < 0)
+		return 10;
+	err = duplex(fd, PROXY_BYTES, DOWN_SEED, UP_SEED);
+	if (err) {
+		fprintf(stderr, "the server's socket: %s\n", err);
+		return 11;
+	}
+	if (write(f->done_fd, "x", 1) != 1)
+		return 12;
+	/* nothing more may come: the proxy closes the socket after the vchan */
+	return read(fd, &c, 1) == 0 ? 0 : 13;
+}
+
+/* "/local/domain/D/data/vchan/NAME": where a server in D offers NAME */
+static char *vchan_path(uint16_t server, const char *name)
+{
+	static char buf[2][128];
+	static int i;
+
+	i = !i;
+	snprintf(buf[i], sizeof(buf[i]), "/local/domain/%u/data/vchan/%s", server, name);
+	return buf[i];
+}
+
+/* A line of `text` that has both `a` and `b`. */
+static bool line_with(const char *text, const char *a, const char *b)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		size_t len = strcspn(l, "\n");
+		const char *pa = memmem(l, len, a, strlen(a)), *pb = memmem(l, len, b, strlen(b));
+
+		if (pa && pb)
+			return true;
+	}
+	return false;
+}
+
+/* Until `hvsim trace` shows Domain-0 making `call`; false if not within WAIT_MS. */
+static bool trace_shows_dom0(const char *call)
+{
+	for (int ms = 0; ms < WAIT_MS; ms += 100) {
+		char *out = NULL;
+		bool seen = harness_sh(&out, "%s trace", harness_exe("hvsim")) == 0 && out &&
+			line_with(out, " dom0 ", call);
+
+		free(out);
+		if (seen)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+/*
+ * vchan-socket-proxy on both ends: in client mode in domain `client`, in
+ * server mode in `server`; 8 MiB each way at once between a unix socket
+ * beside each, every byte checked.
+ *
+ * The client starts first (vchan-socket-proxy.c, main and connect_vchan):
+ * it listens, and once a connection comes it opens libxenctrl
+ * (xc_interface_open), watches the server's path and tries to connect at
+ * each watch event; while the server is not there it asks
+ * xc_domain_getinfo about the server's domain and gives up only on ESRCH
+ * or a reply about another or a dying domain.  Domain-0 gets the domain's
+ * info; a domU's privcmd refuses (EPERM, Linux's privcmd.c
+ * privcmd_ioctl_hypercall in a restricted domU), which it tolerates: both
+ * wait for the server.
+ */
+static void proxy_client_mode(uint16_t client, uint16_t server)
+{
+	char a_sock[PATH_MAX], b_sock[PATH_MAX];
+	struct dproc srv, cli;
+	struct far_end far;
+	struct pollfd done;
+	const char *err;
+	int done_pipe[2], fd;
+	pid_t far_pid;
+	char c;
 
 	if (!have_proxy())
 		return;
+	snprintf(a_sock, sizeof(a_sock), "%s/a.sock", harness_dir());
 	snprintf(b_sock, sizeof(b_sock), "%s/b.sock", harness_dir());
-	start(&proxy, dom_b, PROXY, "--mode=client", domid_arg(dom_a), srv_path("none"), b_sock,
-	      NULL);
-	close(connect_unix(b_sock));
-	expect_exit(&proxy, "proxy in client mode", 1);
-	ck_assert_msg(strstr(proxy.errtext, "xc_interface_open"), "%s", proxy.errtext);
-	dproc_release(&proxy);
+	ck_assert_int_eq(pipe2(done_pipe, O_CLOEXEC), 0);
+	far = (struct far_end){ .lfd = listen_unix(a_sock), .done_fd = done_pipe[1] };
+	far_pid = harness_spawn(far_end_main, &far);
+	close(far.lfd);
+	close(done_pipe[1]);
+
+	start(&cli, client, PROXY, "--mode=client", domid_arg(server),
+	      vchan_path(server, "proxy"), b_sock, NULL);
+	fd = connect_unix(b_sock);
+	if (client == 0)
+		ck_assert_msg(trace_shows_dom0("domctl.getdomaininfo -> 0"),
+			      "the client never asked about the server's domain");
+	else
+		usleep(300000);
+	ck_assert_msg(dproc_wait(&cli, 0) == -1, "the client did not wait:\n%s", cli.errtext);
+
+	start(&srv, server, PROXY, "--mode=server", domid_arg(client), "data/vchan/proxy",
+	      a_sock, NULL);
+	err = duplex(fd, PROXY_BYTES, UP_SEED, DOWN_SEED);
+	ck_assert_msg(!err, "the client's socket: %s\nclient:\n%s\nserver:\n%s", err,
+		      cli.errtext, srv.errtext);
+	/* close only once the far end has it all: the server proxy drops what is
+	 * still in the ring when the vchan closes (data_loop, discard_buffers) */
+	done = (struct pollfd){ .fd = done_pipe[0], .events = POLLIN };
+	ck_assert_msg(poll(&done, 1, WAIT_MS) == 1 && read(done_pipe[0], &c, 1) == 1,
+		      "the far end did not get everything");
+	close(done_pipe[0]);
+	/* our end closes: the client proxy closes the vchan, the server its socket */
+	close(fd);
+	ck_assert_int_eq(harness_wait(far_pid), 0);
+	/* each waits for its next: a connection on the socket, a vchan client */
+	ck_assert_msg(dproc_wait(&cli, 200) == -1, "client ended:\n%s", cli.errtext);
+	ck_assert_msg(dproc_wait(&srv, 200) == -1, "server ended:\n%s", srv.errtext);
+	dproc_release(&cli);
+	dproc_release(&srv);
+}
+
+START_TEST(proxy_client_in_dom0_server_in_domU)
+{
+	proxy_client_mode(0, dom_a);
+}
+END_TEST
+
+START_TEST(proxy_client_in_domU_server_in_dom0)
+{
+	proxy_client_mode(dom_a, 0);
+}
+END_TEST
+
+START_TEST(proxy_clients_in_domUs)
+{
+	proxy_client_mode(dom_b, dom_a);
+}
+END_TEST
+
+/*
+ * The server's domain is destroyed while clients wait for it
+ * (connect_vchan): Domain-0's client sees it in xc_domain_getinfo (Xen
+ * 4.17 answers with the next domain, or ESRCH: domctl.c do_domctl,
+ * XEN_DOMCTL_getdomaininfo) and gives up, "vchan client init", status 1;
+ * a domU's client is refused the question and waits on, as on Xen.
+ */
+START_TEST(proxy_clients_waiting_for_a_destroyed_domain)
+{
+	char sock0[PATH_MAX], sockb[PATH_MAX];
+	struct dproc cli0, clib;
+	int fd0, fdb;
+	char *out;
+
+	if (!have_proxy())
+		return;
+	snprintf(sock0, sizeof(sock0), "%s/c0.sock", harness_dir());
+	snprintf(sockb, sizeof(sockb), "%s/cb.sock", harness_dir());
+	start(&cli0, 0, PROXY, "--mode=client", domid_arg(dom_a), vchan_path(dom_a, "none"),
+	      sock0, NULL);
+	start(&clib, dom_b, PROXY, "--mode=client", domid_arg(dom_a), vchan_path(dom_a, "none"),
+	      sockb, NULL);
+	fd0 = connect_unix(sock0);
+	fdb = connect_unix(sockb);
+	ck_assert(trace_shows_dom0("domctl.getdomaininfo -> 0"));
+	ck_assert_msg(dproc_wait(&cli0, 300) == -1, "dom0's client ended:\n%s", cli0.errtext);
+	ck_assert_msg(dproc_wait(&clib, 0) == -1, "the domU's client ended:\n%s", clib.errtext);
+
+	ck_assert_int_eq(harness_sh(&out, "%s domain destroy alpha 2>&1", harness_exe("hvsim")), 0);
+	free(out);
+	expect_exit(&cli0, "dom0's client", 1);
+	ck_assert_msg(strstr(cli0.errtext, "vchan client init"), "%s", cli0.errtext);
+	ck_assert_msg(dproc_wait(&clib, 500) == -1, "the domU's client ended:\n%s", clib.errtext);
+	close(fd0);
+	close(fdb);
+	dproc_release(&cli0);
+	dproc_release(&clib);
 }
 END_TEST
 
@@ -540,7 +783,10 @@ static Suite *vchan_suite(void)
 	tcase_add_checked_fixture(proxy, setup, teardown);
 	tcase_set_timeout(proxy, 45);
 	tcase_add_test(proxy, proxy_carries_a_byte_stream_between_unix_sockets);
-	tcase_add_test(proxy, proxy_client_mode_stops_at_xc_interface_open);
+	tcase_add_test(proxy, proxy_client_in_dom0_server_in_domU);
+	tcase_add_test(proxy, proxy_client_in_domU_server_in_dom0);
+	tcase_add_test(proxy, proxy_clients_in_domUs);
+	tcase_add_test(proxy, proxy_clients_waiting_for_a_destroyed_domain);
 	suite_add_tcase(s, proxy);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/minmax.h>
+#include <asm/page.h>
 
 unsigned long _copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long _copy_to_user(void __user *to, const void *from, unsigned long n);
@@ -31,7 +32,20 @@ copy_to_user(void __user *to, const void *from, unsigned long n)
 /* Zeroes n bytes of the program's memory; returns the bytes NOT zeroed. */
 unsigned long clear_user(void __user *to, unsigned long n);
 
-#define access_ok(addr, size) ((void)(addr), (void)(size), 1)
+/*
+ * x86-64's user address space with 4-level paging: a range that reaches
+ * past it is refused before any copy, as Linux's access_ok refuses it
+ * (the program's own mappings are checked when the copy runs).
+ */
+#define TASK_SIZE_MAX	((_AC(1, UL) << 47) - PAGE_SIZE)
+
+static inline bool __access_ok(const void __user *ptr, unsigned long size)
+{
+	unsigned long addr = (unsigned long)ptr;
+
+	return size <= TASK_SIZE_MAX && addr <= TASK_SIZE_MAX - size;
+}
+#define access_ok(addr, size) __access_ok((const void __user *)(addr), (size))
 
 #define get_user(x, ptr) ({						\
 	typeof(*(ptr)) __gu_val;					\

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memory_op: foreign mappings by gfn (XENMEM_add_to_physmap_batch with
+ * XENMAPSPACE_gmfn_foreign, XENMEM_remove_from_physmap) as the control
+ * domain's kernel makes them for privcmd, and as a domU is refused them;
+ * the p2m overrides and updates they make, and the owner's memory they
+ * keep after its death.  Every expectation cites Xen 4.17's code.
+ *
+ * The caller's memory is a guest_mem_buffer: the struct at G(0), idxs[]
+ * at G(IDXS), gpfns[] at G(GPFNS), errs[] at G(ERRS).
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest_mem.h"
+#include "memory_op.h"
+#include "test_support.h"
+#include <xen/memory.h>
+
+#define SCRATCH_BASE 0x7f0000100000ULL
+#define SCRATCH_LEN  (16 * 1024)
+#define WILD         0x7f0000800000ULL
+#define G(off)       (SCRATCH_BASE + (off))
+#define IDXS  0x1000
+#define GPFNS 0x2000
+#define ERRS  0x3000
+
+static uint8_t scratch[SCRATCH_LEN] __attribute__((aligned(64)));
+static struct guest_mem_buffer gm;
+static struct domain *dom0, *alice, *bob;
+
+static void setup(void)
+{
+	hvtest_reset();
+	dom0 = hvtest_domain("Domain-0");
+	alice = hvtest_domain("alice");
+	bob = hvtest_domain("bob");
+	memset(scratch, 0xaa, sizeof(scratch));
+	guest_mem_buffer_init(&gm);
+	ck_assert_int_eq(guest_mem_buffer_add(&gm, SCRATCH_BASE, scratch, SCRATCH_LEN, true), 0);
+}
+
+static void teardown(void)
+{
+	domain_destroy_all();
+}
+
+static int32_t *errs(void)
+{
+	return (int32_t *)(scratch + ERRS);
+}
+
+/* Writes a batch (as xlate_mmu.c's remap_pte_fn builds it) and calls it. */
+static long add_batch(struct domain *cur, domid_t domid, unsigned int space, domid_t foreign,
+		      const uint64_t *idx, const uint64_t *gpfn, uint16_t n, uint64_t extent)
+{
+	struct xen_add_to_physmap_batch b = {
+		.domid = domid, .space = (uint16_t)space, .size = n,
+	};
+
+	b.u.foreign_domid = foreign;
+	set_xen_guest_handle(b.idxs, (xen_ulong_t *)(uintptr_t)G(IDXS));
+	set_xen_guest_handle(b.gpfns, (xen_pfn_t *)(uintptr_t)G(GPFNS));
+	set_xen_guest_handle(b.errs, (int *)(uintptr_t)G(ERRS));
+	memcpy(scratch, &b, sizeof(b));
+	memcpy(scratch + IDXS, idx, n * sizeof(*idx));
+	memcpy(scratch + GPFNS, gpfn, n * sizeof(*gpfn));
+	return memory_op(cur, XENMEM_add_to_physmap_batch | (extent << 6), G(0), &gm.mem);
+}
+
+static long map_one(struct domain *cur, domid_t foreign, uint64_t fgfn, uint64_t gpfn)
+{
+	return add_batch(cur, DOMID_SELF, XENMAPSPACE_gmfn_foreign, foreign, &fgfn, &gpfn, 1, 0);
+}
+
+static long remove_one(struct domain *cur, domid_t domid, uint64_t gpfn, uint64_t extent)
+{
+	struct xen_remove_from_physmap r = { .domid = domid, .gpfn = gpfn };
+
+	memcpy(scratch, &r, sizeof(r));
+	return memory_op(cur, XENMEM_remove_from_physmap | (extent << 6), G(0), &gm.mem);
+}
+
+static void drop_updates(struct domain *d)
+{
+	struct hvsim_p2m_update *u;
+
+	domain_p2m_take_updates(d, &u);
+	free(u);
+}
+
+/* p2m.c p2m_add_foreign: dom0's gfn shows the domU's page, both ways. */
+START_TEST(control_domain_maps_a_domu_page)
+{
+	struct hvsim_p2m_update *u;
+	uint8_t *view, *page;
+
+	ck_assert_int_eq(map_one(dom0, alice->domid, 5, 100), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	view = domain_gfn_to_virt(dom0, 100, true);
+	page = domain_frame_to_virt(alice, 5);
+	ck_assert_ptr_eq(view, page);
+	view[7] = 0x5a;
+	ck_assert_int_eq(((uint8_t *)domain_gfn_to_virt(alice, 5, false))[7], 0x5a);
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+	/* the kernel is told with the reply, to remap its view of gfn 100 */
+	ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 1);
+	ck_assert_uint_eq(u[0].gfn, 100);
+	ck_assert_uint_eq(u[0].domid, alice->domid);
+	ck_assert_uint_eq(u[0].frame, 5);
+	ck_assert_uint_eq(u[0].flags, 0);
+	free(u);
+
+	/* remove_from_physmap: the gfn shows dom0's own page again */
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 100, 0), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 100, true), domain_frame_to_virt(dom0, 100));
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 1);
+	ck_assert_uint_eq(u[0].domid, dom0->domid);
+	ck_assert_uint_eq(u[0].frame, 100);
+	free(u);
+}
+END_TEST
+
+/*
+ * Per-entry results go to errs[] and the call is 0
+ * (memory.c xenmem_add_to_physmap_batch); p2m_add_foreign's codes.
+ */
+START_TEST(per_entry_errors)
+{
+	uint64_t idx[] = { 1, 1024, 2, 3, 4, 5 };
+	uint64_t gpfn[] = { 200, 201, 202, 203, 204, 205 };
+
+	/* fgfn 1024 is beyond alice's 1024 pages: get_page_from_gfn fails, -EINVAL */
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 3, 0), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	ck_assert_int_eq(errs()[1], -EINVAL);
+	ck_assert_int_eq(errs()[2], 0);
+	ck_assert_uint_eq(alice->foreign_refs, 2);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 201, false), domain_frame_to_virt(dom0, 201));
+
+	/* rcu_lock_remote_domain_by_id: no such domain -ESRCH, the caller -EPERM */
+	ck_assert_int_eq(map_one(dom0, 77, 1, 210), 0);
+	ck_assert_int_eq(errs()[0], -ESRCH);
+	ck_assert_int_eq(map_one(dom0, 0, 1, 210), 0);
+	ck_assert_int_eq(errs()[0], -EPERM);
+	/* DOMID_XEN: no Xen heap pages in hvsim, get_page_from_gfn fails */
+	ck_assert_int_eq(map_one(dom0, DOMID_XEN, 1, 210), 0);
+	ck_assert_int_eq(errs()[0], -EINVAL);
+
+	/* an INVALID_GFN gpfn ends the call with -EINVAL, nothing written for it */
+	errs()[0] = 0x1234;
+	ck_assert_int_eq(map_one(dom0, alice->domid, 1, ~0ULL), -EINVAL);
+	ck_assert_int_eq(errs()[0], 0x1234);
+
+	/* mapping again over a foreign mapping replaces it ("Remove previously mapped page") */
+	ck_assert_int_eq(map_one(dom0, bob->domid, 9, 200), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+	ck_assert_uint_eq(bob->foreign_refs, 1);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 200, false), domain_frame_to_virt(bob, 9));
+}
+END_TEST
+
+/*
+ * do_memory_op's own checks for XENMEM_add_to_physmap_batch, in order,
+ * and xenmem_add_to_physmap_batch's on the extent.
+ */
+START_TEST(batch_argument_checks)
+{
+	uint64_t idx[] = { 1, 2 }, gpfn[] = { 300, 301 };
+
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 1, 0x10000), -EDOM);
+	ck_assert_int_eq(memory_op(dom0, XENMEM_add_to_physmap_batch, WILD, &gm.mem), -EFAULT);
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_range, alice->domid,
+				   idx, gpfn, 1, 0), -EOPNOTSUPP);
+	ck_assert_int_eq(add_batch(dom0, 555, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 1, 0), -ESRCH);
+	/* dev_mmio: hardware domain into itself only (xatp_permission_check) */
+	ck_assert_int_eq(add_batch(dom0, alice->domid, XENMAPSPACE_dev_mmio, 0,
+				   idx, gpfn, 1, 0), -EACCES);
+	/* size < extent, size == extent */
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 1, 2), -EILSEQ);
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 1, 1), -EILSEQ);
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 0, 0), 0);
+	/* a continuation's extent: only the entries from it are done */
+	errs()[0] = 0x77;
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   idx, gpfn, 2, 1), 0);
+	ck_assert_int_eq(errs()[0], 0x77);
+	ck_assert_int_eq(errs()[1], 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 301, false), domain_frame_to_virt(alice, 2));
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 300, false), domain_frame_to_virt(dom0, 300));
+	/* an unknown space: xenmem_add_to_physmap_one finds no mfn, -EINVAL */
+	ck_assert_int_eq(add_batch(dom0, DOMID_SELF, 42, 0, idx, gpfn, 1, 0), 0);
+	ck_assert_int_eq(errs()[0], -EINVAL);
+	/* unknown sub-ops are not modelled */
+	ck_assert_int_eq(memory_op(dom0, 63, G(0), &gm.mem), -ENOSYS);
+}
+END_TEST
+
+/*
+ * A domU: xsm_add_to_physmap(XSM_TARGET) refuses another domain's physmap
+ * with -EPERM; into its own, p2m_add_foreign's arch_acquire_resource_check
+ * refuses each entry with -EPERM (only the hardware domain maps foreign
+ * pages), and nothing changes.
+ */
+START_TEST(domu_is_refused)
+{
+	uint64_t idx = 3, gpfn = 40;
+
+	ck_assert_int_eq(add_batch(bob, alice->domid, XENMAPSPACE_gmfn_foreign, alice->domid,
+				   &idx, &gpfn, 1, 0), -EPERM);
+	ck_assert_int_eq(map_one(bob, alice->domid, 3, 40), 0);
+	ck_assert_int_eq(errs()[0], -EPERM);
+	ck_assert_int_eq(map_one(bob, 0, 3, 40), 0);
+	ck_assert_int_eq(errs()[0], -EPERM);
+	ck_assert_ptr_eq(domain_gfn_to_virt(bob, 40, false), domain_frame_to_virt(bob, 40));
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_uint_eq(bob->p2m.count, 0);
+	/* xsm_remove_from_physmap(XSM_TARGET): not on another domain */
+	ck_assert_int_eq(remove_one(bob, alice->domid, 3, 0), -EPERM);
+}
+END_TEST
+
+/* do_memory_op's XENMEM_remove_from_physmap checks, in order. */
+START_TEST(remove_checks)
+{
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 100, 1), -EINVAL);
+	ck_assert_int_eq(memory_op(dom0, XENMEM_remove_from_physmap, WILD, &gm.mem), -EFAULT);
+	ck_assert_int_eq(remove_one(dom0, 555, 100, 0), -ESRCH);
+	/* get_page_from_gfn finds nothing beyond RAM */
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 1024, 0), -ENOENT);
+	/* the control domain may remove from another's physmap (XSM_TARGET) */
+	ck_assert_int_eq(map_one(dom0, alice->domid, 1, 100), 0);
+	ck_assert_int_eq(remove_one(dom0, dom0->domid, 100, 0), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_uint_eq(dom0->p2m.count, 0);
+}
+END_TEST
+
+/*
+ * The owner's death: its pages stay while mapped (p2m_add_foreign holds a
+ * page reference until remove_from_physmap), the domain a zombie, then
+ * gone.
+ */
+START_TEST(mapping_keeps_a_dead_owner)
+{
+	uint8_t *view;
+
+	*(uint32_t *)domain_frame_to_virt(alice, 6) = 0xfeedf00d;
+	ck_assert_int_eq(map_one(dom0, alice->domid, 6, 100), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	drop_updates(dom0);
+	ck_assert_int_eq(domain_destroy(alice), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DYING);
+	view = domain_gfn_to_virt(dom0, 100, false);
+	ck_assert_ptr_nonnull(view);
+	ck_assert_uint_eq(*(uint32_t *)view, 0xfeedf00d);
+	/* a dying domain's pages are not mapped anew */
+	ck_assert_int_eq(map_one(dom0, alice->domid, 7, 101), 0);
+	ck_assert_int_eq(errs()[0], -EINVAL);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 100, 0), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DEAD);
+}
+END_TEST
+
+/* dom0's kernel gone (domain_p2m_clear_all): its mappings' references go. */
+START_TEST(clear_all_releases_references)
+{
+	ck_assert_int_eq(map_one(dom0, alice->domid, 6, 100), 0);
+	ck_assert_int_eq(map_one(dom0, alice->domid, 7, 101), 0);
+	ck_assert_int_eq(domain_destroy(alice), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DYING);
+	domain_p2m_clear_all(dom0);
+	ck_assert_int_eq(alice->state, DOMAIN_DEAD);
+	ck_assert_uint_eq(dom0->p2m.count, 0);
+	ck_assert_uint_eq(dom0->foreign_gfns.count, 0);
+	/* and mapping again still works */
+	ck_assert_int_eq(map_one(dom0, bob->domid, 1, 100), 0);
+	ck_assert_int_eq(errs()[0], 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("memory_op");
+	TCase *tc = tcase_create("foreign");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, control_domain_maps_a_domu_page);
+	tcase_add_test(tc, per_entry_errors);
+	tcase_add_test(tc, batch_argument_checks);
+	tcase_add_test(tc, domu_is_refused);
+	tcase_add_test(tc, remove_checks);
+	tcase_add_test(tc, mapping_keeps_a_dead_owner);
+	tcase_add_test(tc, clear_all_releases_references);
+	suite_add_tcase(s, tc);
+	return hvtest_run(s);
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * foreign-test: foreign memory for the control domain.  A Domain-0
+ * program maps a domU's page by gfn with Debian's libxenforeignmemory
+ * (privcmd's IOCTL_PRIVCMD_MMAPBATCH_V2, then xlate_mmu.c's
+ * XENMEM_add_to_physmap_range with XENMAPSPACE_gmfn_foreign), and both
+ * see each other's writes; a gfn beyond the domU's RAM is a per-page
+ * error; a domU is refused; killing the mapper or destroying the domU
+ * leaves everything else working.
+ *
+ * The gfn: the domU program shares a page with gntalloc (any page of the
+ * domU's RAM would do) and reports which gfn it is (foreign_peer.c).
+ */
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "libxen/domproc.h"
+
+#define LINE_TIMEOUT_MS 20000
+#define EXIT_TIMEOUT_MS 20000
+#define MAX_PROCS 4
+
+static struct domproc procs[MAX_PROCS];
+static int nr_procs;
+static char peer_exe[PATH_MAX];
+
+static void setup(void)
+{
+	char bindir[PATH_MAX];
+
+	harness_up(1);
+	snprintf(peer_exe, sizeof(peer_exe), "%s", harness_exe("foreign-peer"));
+	snprintf(bindir, sizeof(bindir), "%s", harness_exe("hvsim"));
+	*strrchr(bindir, '/') = 0;
+	domproc_setup(bindir, harness_dir());
+	nr_procs = 0;
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < nr_procs; i++)
+		domproc_cleanup(&procs[i]);
+	nr_procs = 0;
+	harness_down();
+}
+
+/* Starts "foreign-peer <words>" in `domid`; the words are split at spaces. */
+static struct domproc *start(unsigned int domid, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static struct domproc *start(unsigned int domid, const char *fmt, ...)
+{
+	char *argv[32], *words, *save = NULL;
+	struct domproc *p;
+	size_t n = 0;
+	va_list ap;
+
+	ck_assert_int_lt(nr_procs, MAX_PROCS);
+	va_start(ap, fmt);
+	ck_assert(vasprintf(&words, fmt, ap) >= 0);
+	va_end(ap);
+	argv[n++] = peer_exe;
+	for (char *w = strtok_r(words, " ", &save); w && n < 31; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	p = &procs[nr_procs++];
+	ck_assert_msg(domproc_start(p, domid, argv) == 0, "starting '%s' in domain %u: %s",
+		      argv[1], domid, p->error);
+	free(words);
+	return p;
+}
+
+/* The rest of p's next `key` line (malloc'd), or the test fails. */
+static char *expect(struct domproc *p, const char *key)
+{
+	const char *v = domproc_expect(p, key, LINE_TIMEOUT_MS);
+
+	ck_assert_msg(v != NULL, "%s", p->error);
+	return strdup(v);
+}
+
+static void expect_line(struct domproc *p, const char *key, const char *want)
+{
+	char *got = expect(p, key);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s: '%s %s', expected '%s %s'", p->name, key,
+		      got, key, want);
+	free(got);
+}
+
+static void tell(struct domproc *p, const char *line)
+{
+	size_t n = strlen(line);
+
+	ck_assert_int_eq(write(p->in, line, n), (ssize_t)n);
+	ck_assert_int_eq(write(p->in, "\n", 1), 1);
+}
+
+static void expect_exit(struct domproc *p, int want)
+{
+	int got = domproc_wait(p, EXIT_TIMEOUT_MS);
+
+	ck_assert_msg(got == want, "%s exited with %d, expected %d", p->name, got, want);
+}
+
+/* The state `hvsim list` shows for domain `name`. */
+static char *domain_state(const char *name)
+{
+	char *out, *line, *save = NULL, *state = NULL;
+
+	ck_assert_int_eq(harness_sh(&out, "%s list", harness_exe("hvsim")), 0);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char n[64], st[16];
+		int id;
+
+		if (sscanf(line, "%63s %d %15s", n, &id, st) == 3 && strcmp(n, name) == 0)
+			state = strdup(st);
+	}
+	free(out);
+	ck_assert_msg(state, "no domain %s in hvsim list", name);
+	return state;
+}
+
+static void expect_state(const char *name, const char *want)
+{
+	char *st = domain_state(name);
+
+	ck_assert_msg(strcmp(st, want) == 0, "%s is %s, expected %s", name, st, want);
+	free(st);
+}
+
+/* A domU program sharing a page that reads "TEXT"; returns its gfn. */
+static struct domproc *share(unsigned int domid, const char *text, char **gfn)
+{
+	struct domproc *s = start(domid, "share %s", text);
+
+	*gfn = expect(s, "gfn");
+	ck_assert_msg(atoll(*gfn) > 0, "gfn %s", *gfn);
+	return s;
+}
+
+/*
+ * Linux privcmd.c privcmd_ioctl_mmap_batch: per-page errors go to the V2
+ * err array, the ioctl itself is 0 unless one is -ENOENT; Xen's
+ * p2m_add_foreign: a gfn beyond the domU's RAM is -EINVAL (get_page_from_gfn
+ * fails).  Dom0 and the domU then see each other's writes.
+ */
+START_TEST(dom0_maps_domu_page_by_gfn)
+{
+	unsigned int guest = harness_domain("guest");
+	char *gfn, errs[64];
+	struct domproc *s = share(guest, "from-domU", &gfn);
+	struct domproc *m = start(0, "map %u %s %u", guest, gfn, 1u << 30);
+
+	snprintf(errs, sizeof(errs), "0 %d", -EINVAL);
+	expect_line(m, "errs", errs);
+	expect_line(m, "text", "from-domU");
+	tell(m, "write from-dom0");
+	expect_line(m, "written", "");
+	tell(s, "read");
+	expect_line(s, "text", "from-dom0");
+	tell(s, "read");
+	expect_line(s, "text", "from-dom0");
+	domproc_close_stdin(m);
+	expect_line(m, "unmapped", "");
+	expect_exit(m, 0);
+	/* the domU's page is its own again, untouched by the unmap */
+	tell(s, "read");
+	expect_line(s, "text", "from-dom0");
+	expect_exit(s, 0);
+	free(gfn);
+}
+END_TEST
+
+/*
+ * A domU: Linux's privcmd restricts itself to the target domain xenstore
+ * names (none: DOMID_IDLE, privcmd.c init_restrict), so the ioctl is
+ * -EPERM before Xen is asked (Xen would refuse each page with -EPERM too:
+ * p2m.c p2m_add_foreign, arch_acquire_resource_check).  Without an err
+ * array libxenforeignmemory reports that as errno.
+ */
+START_TEST(domu_is_refused)
+{
+	unsigned int a = harness_domain("guest-a"), b = harness_domain("guest-b");
+	char *gfn;
+	struct domproc *s = share(a, "secret", &gfn);
+	struct domproc *m = start(b, "map-noerr %u %s", a, gfn);
+
+	expect_line(m, "refused", "EPERM");
+	expect_exit(m, 0);
+	m = start(b, "map-noerr 0 1");
+	expect_line(m, "refused", "EPERM");
+	expect_exit(m, 0);
+	tell(s, "read");
+	expect_line(s, "text", "secret");
+	expect_exit(s, 0);
+	free(gfn);
+}
+END_TEST
+
+/*
+ * SIGKILL of the mapper: its exit unmaps the VMA, privcmd_close gives the
+ * gfns back (xlate_mmu.c xen_xlate_unmap_gfn_range,
+ * XENMEM_remove_from_physmap), so the domU, once destroyed, dies at once
+ * instead of staying a zombie for a mapping nobody holds.
+ */
+START_TEST(mapper_killed)
+{
+	unsigned int guest = harness_domain("guest");
+	char *gfn, *pid;
+	struct domproc *s = share(guest, "still-here", &gfn);
+	struct domproc *m = start(0, "map %u %s", guest, gfn);
+
+	expect_line(m, "errs", "0");
+	expect_line(m, "text", "still-here");
+	ck_assert_int_eq(domproc_kill(m, SIGKILL), 0);
+	expect_exit(m, 128 + SIGKILL);
+	tell(s, "read");
+	expect_line(s, "text", "still-here");
+	/* mapping again works: the gfns and the kernel's pages came back */
+	m = start(0, "map %u %s", guest, gfn);
+	expect_line(m, "errs", "0");
+	domproc_close_stdin(m);
+	expect_line(m, "unmapped", "");
+	expect_exit(m, 0);
+	expect_exit(s, 0);
+	ck_assert_int_eq(harness_sh(&pid, "%s domain destroy guest", harness_exe("hvsim")), 0);
+	free(pid);
+	expect_state("guest", "dead");
+	free(gfn);
+}
+END_TEST
+
+/*
+ * The domU destroyed while dom0 maps its page: dom0 keeps reading it (Xen
+ * holds a page reference per foreign mapping until remove_from_physmap,
+ * p2m.c p2m_add_foreign), the domain stays a zombie ("dying") until the
+ * mapping goes, then is dead.
+ */
+START_TEST(domu_destroyed_while_mapped)
+{
+	unsigned int guest = harness_domain("guest");
+	char *gfn, *out;
+	struct domproc *s = share(guest, "last-words", &gfn);
+	struct domproc *m = start(0, "map %u %s", guest, gfn);
+
+	expect_line(m, "errs", "0");
+	expect_line(m, "text", "last-words");
+	ck_assert_int_eq(harness_sh(&out, "%s domain destroy guest", harness_exe("hvsim")), 0);
+	free(out);
+	expect_exit(s, 128 + SIGKILL);
+	expect_state("guest", "dying");
+	tell(m, "read");
+	expect_line(m, "text", "last-words");
+	tell(m, "write after-death");
+	expect_line(m, "written", "");
+	tell(m, "read");
+	expect_line(m, "text", "after-death");
+	domproc_close_stdin(m);
+	expect_line(m, "unmapped", "");
+	expect_exit(m, 0);
+	expect_state("guest", "dead");
+	free(gfn);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("foreign");
+	TCase *tc = tcase_create("foreign");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, dom0_maps_domu_page_by_gfn);
+	tcase_add_test(tc, domu_is_refused);
+	tcase_add_test(tc, mapper_killed);
+	tcase_add_test(tc, domu_destroyed_while_mapped);
+	suite_add_tcase(s, tc);
+	return harness_run(s);
+}

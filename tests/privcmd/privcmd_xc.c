@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* privcmd-xc: the subcommand table and what every subcommand shares. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "privcmd_xc.h"
+
+static const struct subcommand {
+	const char *name;
+	const char *args;
+	const char *what;
+	int (*run)(int argc, char **argv);
+} subcommands[] = {
+	{ "query", "QUERY...",
+	  "libxenctrl calls, as Qubes' libvchan-xen makes them: version | "
+	  "getinfo FIRST MAX | getinfolist FIRST MAX | status DOM PORT | alive DOM",
+	  query_main },
+	{ "ports", "",
+	  "event channels through libxenevtchn, one stdin line each: unbound DOM | "
+	  "bind DOM PORT | close PORT; holds them until stdin ends", ports_main },
+	{ "raw", "[--peer DOM] CASE...|all",
+	  "raw privcmd ioctls with bad input (raw.c lists the cases)", raw_main },
+	{ "loop", "", "hypercalls through privcmd without end (to be killed)", loop_main },
+};
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static noreturn void vdie(int err, const char *fmt, va_list ap)
+{
+	fputs("privcmd-xc: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+noreturn void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(0, fmt, ap);
+}
+
+noreturn void die_sys(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(err, fmt, ap);
+}
+
+const char *errno_name(int err)
+{
+	static char buf[16];
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "%d", err);
+	return buf;
+}
+
+const char *result(long rc, int err)
+{
+	static char buf[32];
+
+	if (rc < 0)
+		snprintf(buf, sizeof(buf), "-1 %s", errno_name(err));
+	else
+		snprintf(buf, sizeof(buf), "%ld", rc);
+	return buf;
+}
+
+uint32_t parse_u32(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > UINT32_MAX)
+		die("bad %s '%s'", what, s);
+	return (uint32_t)v;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: privcmd-xc SUBCOMMAND ARGS\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(stderr, "  %s %s\n      %s\n", subcommands[i].name, subcommands[i].args,
+			subcommands[i].what);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 2, argv + 2);
+	usage();
+}
