@@ -89,6 +89,13 @@ long hostk_hypercall_raw(unsigned int op, const unsigned long args[5], int pid,
 long hostk_xenstore_read(const char *path, char *buf, unsigned long size);
 /* 0 once the hypervisor has gone (domain destroyed): calls then fail. */
 int hostk_hv_alive(void);
+/*
+ * 1 once the domain has been destroyed (not hvsimd stopping): from then on
+ * nothing of the kernel's may run, as nothing of a destroyed domain runs
+ * on Xen.  Waits for a hypercall in progress, which may be the one that
+ * reads the news.
+ */
+int hostk_domain_destroyed(void);
 void hostk_evtchn_mask(unsigned int port);
 void hostk_evtchn_clear(unsigned int port);
 int hostk_evtchn_unmask(unsigned int port);

@@ -1,6 +1,13 @@
 # tests/: integration tests (they start the real hvsimd) and benchmarks.
 
 HARNESS_OBJS := $(OBJ)/tests/harness.o
+
+# What the peer programs in domains share (tests/peer_say.h).  They run
+# under the interposer, so never with a sanitizer.
+PEER_SAY_OBJ := $(OBJ)/tests/prog/peer_say.o
+$(PEER_SAY_OBJ): tests/peer_say.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 $(OBJ)/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Ihv-sim/guest -Itests
 
 $(O)/tests/hv-integration-test: $(OBJ)/tests/integration/hv_test.o $(HARNESS_OBJS) \

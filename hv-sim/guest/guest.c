@@ -529,22 +529,29 @@ grant_entry_v1_t *hvsim_guest_grant_table(const struct hvsim_guest *g,
 	return (grant_entry_v1_t *)(g->shared + HVSIM_GRANT_FRAME0_PAGE * XEN_PAGE_SIZE);
 }
 
-int hvsim_guest_alive(struct hvsim_guest *g)
+/*
+ * With g->lock held: an unsolicited message or EOF while no call is in
+ * progress means the domain is going (destroyed if hvsimd said so).
+ */
+static void check_idle_conn(struct hvsim_guest *g)
 {
 	struct pollfd p = { .fd = g->sock, .events = POLLIN };
+	struct hvsim_msg_hdr h;
 
+	if (g->dead || poll(&p, 1, 0) != 1)
+		return;
+	g->dead = true;
+	if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) == (ssize_t)sizeof(h) &&
+	    h.type == HVSIM_MSG_SHUTDOWN)
+		g->destroyed = true;
+}
+
+int hvsim_guest_alive(struct hvsim_guest *g)
+{
 	if (g->dead)
 		return 0;
-	/* an unsolicited message or EOF while idle means the domain is going */
 	if (pthread_mutex_trylock(&g->lock) == 0) {
-		if (poll(&p, 1, 0) == 1) {
-			struct hvsim_msg_hdr h;
-
-			g->dead = true;
-			if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) ==
-			    (ssize_t)sizeof(h) && h.type == HVSIM_MSG_SHUTDOWN)
-				g->destroyed = true;
-		}
+		check_idle_conn(g);
 		pthread_mutex_unlock(&g->lock);
 	}
 	return !g->dead;
@@ -553,6 +560,25 @@ int hvsim_guest_alive(struct hvsim_guest *g)
 int hvsim_guest_destroyed(struct hvsim_guest *g)
 {
 	hvsim_guest_alive(g);
+	return g->destroyed;
+}
+
+int hvsim_guest_destroyed_wait(struct hvsim_guest *g, int timeout_ms)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	/* a call in progress reads whatever came, SHUTDOWN included */
+	if (pthread_mutex_timedlock(&g->lock, &deadline) == 0) {
+		check_idle_conn(g);
+		pthread_mutex_unlock(&g->lock);
+	}
 	return g->destroyed;
 }
 

@@ -157,5 +157,12 @@ int hvsim_guest_alive(struct hvsim_guest *g);
 /* 1 when the domain was destroyed (HVSIM_MSG_SHUTDOWN), rather than
  * hvsimd going away (EOF alone). */
 int hvsim_guest_destroyed(struct hvsim_guest *g);
+/*
+ * The same, once it can be known: a call in progress may be the one that
+ * reads the SHUTDOWN message, so this waits (up to timeout_ms) for the
+ * connection to be free before it looks.  For a kernel told to stop
+ * (SIGTERM), which must not run any release of a destroyed domain.
+ */
+int hvsim_guest_destroyed_wait(struct hvsim_guest *g, int timeout_ms);
 
 #endif

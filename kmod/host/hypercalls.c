@@ -125,7 +125,13 @@ int hostk_hv_alive(void)
 
 bool hypercalls_domain_destroyed(void)
 {
-	return hvsim_guest_destroyed(guest);
+	/* hvsimd's SIGKILL follows its SIGTERM two seconds later */
+	return hvsim_guest_destroyed_wait(guest, 1000);
+}
+
+int hostk_domain_destroyed(void)
+{
+	return hypercalls_domain_destroyed();
 }
 
 void hostk_evtchn_mask(unsigned int port)

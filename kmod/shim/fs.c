@@ -68,6 +68,15 @@ static void __fput(struct file *file)
 	int saved_pid = t->pid;
 	struct mm_struct *saved_mm = t->mm;
 
+	/*
+	 * A destroyed domain's code never runs again: its programs' last
+	 * closes (they are being killed) must not run a release, whose unmap
+	 * notification would write into pages other domains still map.  The
+	 * process exits in a moment; what the release would free goes with it.
+	 */
+	if (hostk_domain_destroyed())
+		return;
+
 	/* Release runs in no program's context (as from a task_work at exit). */
 	t->pid = 0;
 	t->mm = NULL;

@@ -212,6 +212,9 @@ static void remove_vma(struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
 
+	/* nothing of a destroyed domain runs any more (see __fput) */
+	if (hostk_domain_destroyed())
+		return;
 	mmu_notify_unmap(vma->vm_mm, vma->vm_start, vma->vm_end);
 	zap_range(vma, vma->vm_start, vma->vm_end);
 	if (vma->vm_ops && vma->vm_ops->close)

@@ -9,14 +9,14 @@ FOREIGN_LIBS   := $(shell pkg-config --libs xenforeignmemory xengnttab 2>/dev/nu
 # foreign-peer runs under the interposer, so never with a sanitizer.
 $(OBJ)/tests/foreign/prog/foreign_peer.o: tests/foreign/foreign_peer.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(FOREIGN_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
-$(BIN)/foreign-peer: $(OBJ)/tests/foreign/prog/foreign_peer.o
+	$(CC) $(BASE_CFLAGS) -Itests $(FOREIGN_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BIN)/foreign-peer: $(OBJ)/tests/foreign/prog/foreign_peer.o $(PEER_SAY_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(FOREIGN_LIBS)
 ALL += $(BIN)/foreign-peer
 
 $(O)/tests/foreign-test: $(OBJ)/tests/foreign/foreign_test.o $(HARNESS_OBJS) \
-		$(OBJ)/tests/libxen/domproc.o $(LIB)/libhvsim.a \
+		$(OBJ)/tests/libxen/domproc.o $(OBJ)/tests/libxen/peer_fixture.o $(LIB)/libhvsim.a \
 		| $(BIN)/hvsimd $(BIN)/hvsim $(BIN)/foreign-peer
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread

@@ -28,25 +28,10 @@
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
 
+#include "peer_say.h"
+
 #define PAGE_SIZE 4096
 #define MAX_GFNS  16
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "foreign-peer: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 /* The page's text, up to its first NUL or newline. */
 static void say_text(const volatile char *p)
@@ -68,7 +53,7 @@ static long long gfn_of(const void *addr)
 	long long gfn = -1;
 
 	if (!f)
-		die("/proc/self/maps");
+		die_sys("/proc/self/maps");
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long start, end;
 		unsigned long long off;
@@ -110,10 +95,10 @@ static int share_main(const char *text)
 	char *page;
 
 	if (!gs)
-		die("xengntshr_open");
+		die_sys("xengntshr_open");
 	page = xengntshr_share_pages(gs, 0, 1, &ref, 1);
 	if (!page)
-		die("xengntshr_share_pages");
+		die_sys("xengntshr_share_pages");
 	strcpy(page, text);
 	say("gfn %lld", gfn_of(page));
 	serve(page);
@@ -132,20 +117,20 @@ static int map_main(int argc, char **argv)
 	char *p;
 
 	if (!fm)
-		die("xenforeignmemory_open");
+		die_sys("xenforeignmemory_open");
 	for (int i = 1; i < argc && n < MAX_GFNS; i++)
 		gfns[n++] = strtoull(argv[i], NULL, 0);
 	p = xenforeignmemory_map(fm, (uint32_t)strtoul(argv[0], NULL, 0),
 				 PROT_READ | PROT_WRITE, n, gfns, errs);
 	if (!p)
-		die("xenforeignmemory_map");
+		die_sys("xenforeignmemory_map");
 	for (size_t i = 0; i < n; i++)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), " %d", errs[i]);
 	say("%s", line);
 	say_text(p);
 	serve(p);
 	if (xenforeignmemory_unmap(fm, p, n))
-		die("xenforeignmemory_unmap");
+		die_sys("xenforeignmemory_unmap");
 	say("unmapped");
 	xenforeignmemory_close(fm);
 	return 0;
@@ -158,7 +143,7 @@ static int map_noerr_main(const char *dom, const char *gfn)
 	void *p;
 
 	if (!fm)
-		die("xenforeignmemory_open");
+		die_sys("xenforeignmemory_open");
 	p = xenforeignmemory_map(fm, (uint32_t)strtoul(dom, NULL, 0), PROT_READ, 1, &g, NULL);
 	if (p) {
 		say("mapped");

@@ -22,73 +22,16 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "libxen/domproc.h"
-
-#define LINE_TIMEOUT_MS 20000
-#define EXIT_TIMEOUT_MS 20000
-#define MAX_PROCS 4
-
-static struct domproc procs[MAX_PROCS];
-static int nr_procs;
-static char peer_exe[PATH_MAX];
+#include "libxen/peer_fixture.h"
 
 static void setup(void)
 {
-	char bindir[PATH_MAX];
-
-	harness_up(1);
-	snprintf(peer_exe, sizeof(peer_exe), "%s", harness_exe("foreign-peer"));
-	snprintf(bindir, sizeof(bindir), "%s", harness_exe("hvsim"));
-	*strrchr(bindir, '/') = 0;
-	domproc_setup(bindir, harness_dir());
-	nr_procs = 0;
-}
-
-static void teardown(void)
-{
-	for (int i = 0; i < nr_procs; i++)
-		domproc_cleanup(&procs[i]);
-	nr_procs = 0;
-	harness_down();
-}
-
-/* Starts "foreign-peer <words>" in `domid`; the words are split at spaces. */
-static struct domproc *start(unsigned int domid, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static struct domproc *start(unsigned int domid, const char *fmt, ...)
-{
-	char *argv[32], *words, *save = NULL;
-	struct domproc *p;
-	size_t n = 0;
-	va_list ap;
-
-	ck_assert_int_lt(nr_procs, MAX_PROCS);
-	va_start(ap, fmt);
-	ck_assert(vasprintf(&words, fmt, ap) >= 0);
-	va_end(ap);
-	argv[n++] = peer_exe;
-	for (char *w = strtok_r(words, " ", &save); w && n < 31; w = strtok_r(NULL, " ", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	p = &procs[nr_procs++];
-	ck_assert_msg(domproc_start(p, domid, argv) == 0, "starting '%s' in domain %u: %s",
-		      argv[1], domid, p->error);
-	free(words);
-	return p;
-}
-
-/* The rest of p's next `key` line (malloc'd), or the test fails. */
-static char *expect(struct domproc *p, const char *key)
-{
-	const char *v = domproc_expect(p, key, LINE_TIMEOUT_MS);
-
-	ck_assert_msg(v != NULL, "%s", p->error);
-	return strdup(v);
+	peer_fixture_up(1, "foreign-peer");
 }
 
 static void expect_line(struct domproc *p, const char *key, const char *want)
 {
-	char *got = expect(p, key);
+	char *got = peer_expect(p, key);
 
 	ck_assert_msg(strcmp(got, want) == 0, "%s: '%s %s', expected '%s %s'", p->name, key,
 		      got, key, want);
@@ -101,13 +44,6 @@ static void tell(struct domproc *p, const char *line)
 
 	ck_assert_int_eq(write(p->in, line, n), (ssize_t)n);
 	ck_assert_int_eq(write(p->in, "\n", 1), 1);
-}
-
-static void expect_exit(struct domproc *p, int want)
-{
-	int got = domproc_wait(p, EXIT_TIMEOUT_MS);
-
-	ck_assert_msg(got == want, "%s exited with %d, expected %d", p->name, got, want);
 }
 
 /* The state `hvsim list` shows for domain `name`. */
@@ -139,9 +75,9 @@ static void expect_state(const char *name, const char *want)
 /* A domU program sharing a page that reads "TEXT"; returns its gfn. */
 static struct domproc *share(unsigned int domid, const char *text, char **gfn)
 {
-	struct domproc *s = start(domid, "share %s", text);
+	struct domproc *s = peer_start(domid, "share %s", text);
 
-	*gfn = expect(s, "gfn");
+	*gfn = peer_expect(s, "gfn");
 	ck_assert_msg(atoll(*gfn) > 0, "gfn %s", *gfn);
 	return s;
 }
@@ -157,7 +93,7 @@ START_TEST(dom0_maps_domu_page_by_gfn)
 	unsigned int guest = harness_domain("guest");
 	char *gfn, errs[64];
 	struct domproc *s = share(guest, "from-domU", &gfn);
-	struct domproc *m = start(0, "map %u %s %u", guest, gfn, 1u << 30);
+	struct domproc *m = peer_start(0, "map %u %s %u", guest, gfn, 1u << 30);
 
 	snprintf(errs, sizeof(errs), "0 %d", -EINVAL);
 	expect_line(m, "errs", errs);
@@ -170,11 +106,11 @@ START_TEST(dom0_maps_domu_page_by_gfn)
 	expect_line(s, "text", "from-dom0");
 	domproc_close_stdin(m);
 	expect_line(m, "unmapped", "");
-	expect_exit(m, 0);
+	peer_expect_exit(m, 0);
 	/* the domU's page is its own again, untouched by the unmap */
 	tell(s, "read");
 	expect_line(s, "text", "from-dom0");
-	expect_exit(s, 0);
+	peer_expect_exit(s, 0);
 	free(gfn);
 }
 END_TEST
@@ -191,16 +127,16 @@ START_TEST(domu_is_refused)
 	unsigned int a = harness_domain("guest-a"), b = harness_domain("guest-b");
 	char *gfn;
 	struct domproc *s = share(a, "secret", &gfn);
-	struct domproc *m = start(b, "map-noerr %u %s", a, gfn);
+	struct domproc *m = peer_start(b, "map-noerr %u %s", a, gfn);
 
 	expect_line(m, "refused", "EPERM");
-	expect_exit(m, 0);
-	m = start(b, "map-noerr 0 1");
+	peer_expect_exit(m, 0);
+	m = peer_start(b, "map-noerr 0 1");
 	expect_line(m, "refused", "EPERM");
-	expect_exit(m, 0);
+	peer_expect_exit(m, 0);
 	tell(s, "read");
 	expect_line(s, "text", "secret");
-	expect_exit(s, 0);
+	peer_expect_exit(s, 0);
 	free(gfn);
 }
 END_TEST
@@ -216,21 +152,21 @@ START_TEST(mapper_killed)
 	unsigned int guest = harness_domain("guest");
 	char *gfn, *pid;
 	struct domproc *s = share(guest, "still-here", &gfn);
-	struct domproc *m = start(0, "map %u %s", guest, gfn);
+	struct domproc *m = peer_start(0, "map %u %s", guest, gfn);
 
 	expect_line(m, "errs", "0");
 	expect_line(m, "text", "still-here");
 	ck_assert_int_eq(domproc_kill(m, SIGKILL), 0);
-	expect_exit(m, 128 + SIGKILL);
+	peer_expect_exit(m, 128 + SIGKILL);
 	tell(s, "read");
 	expect_line(s, "text", "still-here");
 	/* mapping again works: the gfns and the kernel's pages came back */
-	m = start(0, "map %u %s", guest, gfn);
+	m = peer_start(0, "map %u %s", guest, gfn);
 	expect_line(m, "errs", "0");
 	domproc_close_stdin(m);
 	expect_line(m, "unmapped", "");
-	expect_exit(m, 0);
-	expect_exit(s, 0);
+	peer_expect_exit(m, 0);
+	peer_expect_exit(s, 0);
 	ck_assert_int_eq(harness_sh(&pid, "%s domain destroy guest", harness_exe("hvsim")), 0);
 	free(pid);
 	expect_state("guest", "dead");
@@ -249,13 +185,13 @@ START_TEST(domu_destroyed_while_mapped)
 	unsigned int guest = harness_domain("guest");
 	char *gfn, *out;
 	struct domproc *s = share(guest, "last-words", &gfn);
-	struct domproc *m = start(0, "map %u %s", guest, gfn);
+	struct domproc *m = peer_start(0, "map %u %s", guest, gfn);
 
 	expect_line(m, "errs", "0");
 	expect_line(m, "text", "last-words");
 	ck_assert_int_eq(harness_sh(&out, "%s domain destroy guest", harness_exe("hvsim")), 0);
 	free(out);
-	expect_exit(s, 128 + SIGKILL);
+	peer_expect_exit(s, 128 + SIGKILL);
 	expect_state("guest", "dying");
 	tell(m, "read");
 	expect_line(m, "text", "last-words");
@@ -265,7 +201,7 @@ START_TEST(domu_destroyed_while_mapped)
 	expect_line(m, "text", "after-death");
 	domproc_close_stdin(m);
 	expect_line(m, "unmapped", "");
-	expect_exit(m, 0);
+	peer_expect_exit(m, 0);
 	expect_state("guest", "dead");
 	free(gfn);
 }
@@ -276,7 +212,7 @@ int main(void)
 	Suite *s = suite_create("foreign");
 	TCase *tc = tcase_create("foreign");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, peer_fixture_down);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, dom0_maps_domu_page_by_gfn);
 	tcase_add_test(tc, domu_is_refused);

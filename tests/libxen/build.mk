@@ -12,15 +12,16 @@ LIBXEN_PEER_SRCS := peer.c ring.c notify.c copy.c bench_peer.c sha256.c median.c
 LIBXEN_PEER_OBJS := $(LIBXEN_PEER_SRCS:%.c=$(OBJ)/tests/libxen/peer/%.o)
 $(OBJ)/tests/libxen/peer/%.o: tests/libxen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(LIBXEN_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
-$(BIN)/libxen-peer: $(LIBXEN_PEER_OBJS)
+	$(CC) $(BASE_CFLAGS) -Itests $(LIBXEN_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BIN)/libxen-peer: $(LIBXEN_PEER_OBJS) $(PEER_SAY_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBXEN_LIBS)
 ALL += $(BIN)/libxen-peer
 
 LIBXEN_DRIVER_OBJS := $(OBJ)/tests/libxen/domproc.o $(LIB)/libhvsim.a
 
-$(O)/tests/libxen-test: $(OBJ)/tests/libxen/libxen_test.o $(HARNESS_OBJS) \
+$(O)/tests/libxen-test: $(OBJ)/tests/libxen/libxen_test.o $(OBJ)/tests/libxen/peer_fixture.o \
+		$(HARNESS_OBJS) \
 		$(LIBXEN_DRIVER_OBJS) | $(BIN)/hvsimd $(BIN)/hvsim $(BIN)/libxen-peer
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread

@@ -37,44 +37,6 @@ static const struct subcommand {
 	{ "bench-pong", "PEER PORT ROUNDS", "the other end of bench-ping", bench_pong_main },
 };
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static noreturn void vdie(int err, const char *fmt, va_list ap)
-{
-	fputs("libxen-peer: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdie(0, fmt, ap);
-}
-
-noreturn void die_sys(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdie(err, fmt, ap);
-}
-
 uint32_t parse_u32(const char *s, const char *what)
 {
 	char *end;

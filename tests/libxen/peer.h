@@ -23,12 +23,7 @@
 /* How long a side waits for its peer's next event before giving up. */
 #define EVENT_TIMEOUT_MS 20000
 
-/* A line on stdout, flushed at once (the driver reads it through a pipe). */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "libxen-peer: <message>" on stderr, then exit(1). */
-noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same with ": strerror(errno)" appended: after a failed call. */
-noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "peer_say.h"
 
 uint32_t parse_u32(const char *s, const char *what);
 /* Parses argv[0..n-1] as grant refs into a malloc'd array. */

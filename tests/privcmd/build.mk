@@ -12,8 +12,8 @@ PRIVCMD_XC_SRCS := privcmd_xc.c query.c ports.c raw.c loop.c
 PRIVCMD_XC_OBJS := $(PRIVCMD_XC_SRCS:%.c=$(OBJ)/tests/privcmd/prog/%.o)
 $(OBJ)/tests/privcmd/prog/%.o: tests/privcmd/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(PRIVCMD_XC_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
-$(BIN)/privcmd-xc: $(PRIVCMD_XC_OBJS)
+	$(CC) $(BASE_CFLAGS) -Itests $(PRIVCMD_XC_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BIN)/privcmd-xc: $(PRIVCMD_XC_OBJS) $(PEER_SAY_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PRIVCMD_XC_LIBS)
 ALL += $(BIN)/privcmd-xc

@@ -26,44 +26,6 @@ static const struct subcommand {
 	{ "loop", "", "hypercalls through privcmd without end (to be killed)", loop_main },
 };
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static noreturn void vdie(int err, const char *fmt, va_list ap)
-{
-	fputs("privcmd-xc: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-noreturn void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdie(0, fmt, ap);
-}
-
-noreturn void die_sys(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdie(err, fmt, ap);
-}
-
 const char *errno_name(int err)
 {
 	static char buf[16];

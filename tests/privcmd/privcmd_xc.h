@@ -16,12 +16,7 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
-/* A line on stdout, flushed at once (the test reads it through a pipe). */
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "privcmd-xc: <message>" on stderr, then exit(1). */
-noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same with ": strerror(errno)" appended. */
-noreturn void die_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "peer_say.h"
 
 /* "EPERM" for EPERM; the number for one glibc cannot name. */
 const char *errno_name(int err);

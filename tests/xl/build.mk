@@ -4,7 +4,8 @@
 # is made with libxen-peer (tests/libxen/) holding a mapping of a destroyed
 # domain's page, started through tests/libxen/domproc.c.
 
-$(O)/tests/xl-test: $(OBJ)/tests/xl/xl_test.o $(OBJ)/tests/libxen/domproc.o $(HARNESS_OBJS) \
+$(O)/tests/xl-test: $(OBJ)/tests/xl/xl_test.o $(OBJ)/tests/libxen/domproc.o \
+		$(OBJ)/tests/libxen/peer_fixture.o $(HARNESS_OBJS) \
 		$(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim $(BIN)/libxen-peer \
 		$(LIB)/libhvsim-preload.so $(filter $(BIN)/hvsim-kernel,$(ALL))
 	@mkdir -p $(dir $@)

@@ -28,13 +28,12 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "libxen/domproc.h"
+#include "libxen/peer_fixture.h"
 
 #define XL "/usr/lib/xen-4.17/bin/xl"
 /* where libxl keeps dom0's stub config when xen-init-dom0 made one */
 #define DOM0_CONFIG "/var/lib/xen/userdata-d.0.00000000-0000-0000-0000-000000000000.libxl-json"
 #define MAX_DOMS 16
-#define LINE_TIMEOUT_MS 20000
 
 /* One domain as `hvsim list --json` tells it. */
 struct hv_dom {
@@ -51,26 +50,9 @@ struct xl_out {
 	char *out, *err;
 };
 
-static struct domproc procs[2];
-static int nr_procs;
-
 static void setup(void)
 {
-	char bindir[PATH_MAX];
-
-	harness_up(1);
-	snprintf(bindir, sizeof(bindir), "%s", harness_exe("hvsim"));
-	*strrchr(bindir, '/') = 0;
-	domproc_setup(bindir, harness_dir());
-	nr_procs = 0;
-}
-
-static void teardown(void)
-{
-	for (int i = 0; i < nr_procs; i++)
-		domproc_cleanup(&procs[i]);
-	nr_procs = 0;
-	harness_down();
+	peer_fixture_up(1, "libxen-peer");
 }
 
 static void xl_free(struct xl_out *r)
@@ -371,33 +353,20 @@ START_TEST(dom0_sees_a_zombie)
 	time_t since = time(NULL);
 	unsigned int beta;
 	struct domproc *sharer, *mapper;
-	char *argv[8], args[3][32];
-	const char *v;
+	char *gref, *port;
 	struct xl_out r;
 
 	if (!have_xl())
 		return;
 	beta = harness_domain("beta");
 	harness_domain("gamma");
-	argv[0] = (char *)harness_exe("libxen-peer");
-	argv[1] = (char *)"watch-share";
-	argv[2] = (char *)"0";
-	argv[3] = NULL;
-	sharer = &procs[nr_procs++];
-	ck_assert_msg(domproc_start(sharer, beta, argv) == 0, "%s", sharer->error);
-	ck_assert((v = domproc_expect(sharer, "gref", LINE_TIMEOUT_MS)));
-	snprintf(args[1], sizeof(args[1]), "%s", v);
-	ck_assert((v = domproc_expect(sharer, "port", LINE_TIMEOUT_MS)));
-	snprintf(args[2], sizeof(args[2]), "%s", v);
-	snprintf(args[0], sizeof(args[0]), "%u", beta);
-	argv[1] = (char *)"hold-map";
-	argv[2] = args[0];
-	argv[3] = args[2];
-	argv[4] = args[1];
-	argv[5] = NULL;
-	mapper = &procs[nr_procs++];
-	ck_assert_msg(domproc_start(mapper, 0, argv) == 0, "%s", mapper->error);
-	ck_assert_msg(domproc_expect(mapper, "ready", LINE_TIMEOUT_MS), "%s", mapper->error);
+	sharer = peer_start(beta, "watch-share 0");
+	gref = peer_expect(sharer, "gref");
+	port = peer_expect(sharer, "port");
+	mapper = peer_start(0, "hold-map %u %s %s", beta, port, gref);
+	free(peer_expect(mapper, "ready"));
+	free(gref);
+	free(port);
 
 	ck_assert_int_eq(hvsim_domain_destroy(harness_ctl(), "beta"), 0);
 	{
@@ -414,8 +383,7 @@ START_TEST(dom0_sees_a_zombie)
 	xl_free(&r);
 
 	/* the mapping goes: beta is dead, and gone from xl */
-	domproc_close_stdin(mapper);
-	ck_assert_int_eq(domproc_wait(mapper, LINE_TIMEOUT_MS), 0);
+	peer_expect_exit(mapper, 0);
 	for (int tries = 0;; tries++) {
 		struct hv_dom doms[MAX_DOMS];
 		const struct hv_dom *d = find_dom(doms, hv_list(doms), beta);
@@ -722,7 +690,7 @@ static Suite *xl_suite(void)
 	Suite *s = suite_create("xl");
 	TCase *tc = tcase_create("xl");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, peer_fixture_down);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, dom0_agrees_as_domains_come_and_go);
 	tcase_add_test(tc, dom0_sees_a_zombie);
