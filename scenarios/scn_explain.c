@@ -252,8 +252,14 @@ static void say_hypercall(struct json_object *rec, struct json_object *snap, con
 	}
 	if (n > 8)
 		fprintf(out, "%s  ... and %zu more in the same batch\n", indent, n - 8);
-	if (!n)
-		fprintf(out, "%s%s -> Xen: %s %s -> %lld\n", indent, who, op, cmd, (long long)rc);
+	if (n)
+		return;
+	/* no structs: a privcmd hypercall (its structs stay in the caller), or a refused op */
+	fprintf(out, "%s%s -> Xen: %s%s%s", indent, who, op, *cmd ? " " : "", cmd);
+	if (rc < 0)
+		fprintf(out, " -> -%s\n", scn_errno_name((int)-rc));
+	else
+		fprintf(out, " -> %lld\n", (long long)rc);
 }
 
 static void say_event(struct json_object *rec, struct json_object *snap, const char *indent,
