@@ -365,11 +365,21 @@ void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool writable)
 	if (writable && o->readonly)
 		return NULL;
 	g = domain_by_id(o->domid);
-	return g ? domain_frame_to_virt(g, o->frame) : NULL;
+	if (!g)
+		return NULL;
+	return o->shared ? domain_shared_page_to_virt(g, o->frame)
+			 : domain_frame_to_virt(g, o->frame);
+}
+
+void *domain_shared_page_to_virt(struct domain *d, uint64_t page)
+{
+	if (!d->shared || page >= HVSIM_GRANT_FRAME0_PAGE + (uint64_t)d->max_grant_frames)
+		return NULL;
+	return d->shared + page * XEN_PAGE_SIZE;
 }
 
 static int queue_update(struct domain *d, uint64_t gfn, domid_t domid,
-			uint64_t frame, bool readonly)
+			uint64_t frame, uint16_t flags)
 {
 	struct hvsim_p2m_update *u;
 
@@ -384,14 +394,14 @@ static int queue_update(struct domain *d, uint64_t gfn, domid_t domid,
 	}
 	u = &d->p2m_pending[d->nr_p2m_pending++];
 	*u = (struct hvsim_p2m_update){
-		.gfn = gfn, .frame = frame, .domid = domid,
-		.flags = readonly ? HVSIM_P2M_READONLY : 0,
+		.gfn = gfn, .frame = frame, .domid = domid, .flags = flags,
 	};
 	return 0;
 }
 
-int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
-			   uint64_t frame, bool readonly)
+/* An override showing (owner, frame) at gfn; flags are HVSIM_P2M_*. */
+static int set_override(struct domain *d, uint64_t gfn, domid_t owner, uint64_t frame,
+			uint16_t flags)
 {
 	int err;
 
@@ -399,13 +409,21 @@ int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 		return -EINVAL;
 	if (gfn_map_get(&d->p2m, gfn))
 		return -EBUSY;
-	err = queue_update(d, gfn, granter, frame, readonly);
+	err = queue_update(d, gfn, owner, frame, flags);
 	if (err)
 		return err;
-	err = gfn_map_set(&d->p2m, gfn, granter, frame, readonly);
+	err = gfn_map_set(&d->p2m, gfn, owner, frame, flags & HVSIM_P2M_READONLY);
 	if (err)
 		d->nr_p2m_pending--;
+	else
+		gfn_map_get(&d->p2m, gfn)->shared = flags & HVSIM_P2M_SHARED;
 	return err;
+}
+
+int domain_p2m_set_foreign(struct domain *d, uint64_t gfn, domid_t granter,
+			   uint64_t frame, bool readonly)
+{
+	return set_override(d, gfn, granter, frame, readonly ? HVSIM_P2M_READONLY : 0);
 }
 
 int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
@@ -416,17 +434,18 @@ int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 
 	if (!o || o->domid != granter || o->frame != frame)
 		return -EINVAL;
-	err = queue_update(d, gfn, d->domid, gfn, false);
+	err = queue_update(d, gfn, d->domid, gfn, 0);
 	if (err)
 		return err;
 	gfn_map_clear(&d->p2m, gfn);
 	return 0;
 }
 
-int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
-			   uint64_t frame)
+/* A foreign mapping by gfn of a page of owner's RAM or (flags) shared fd. */
+static int map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
+		       uint64_t frame, uint16_t flags)
 {
-	int err = domain_p2m_set_foreign(d, gfn, owner->domid, frame, false);
+	int err = set_override(d, gfn, owner->domid, frame, flags);
 
 	if (err)
 		return err;
@@ -439,6 +458,20 @@ int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
 	}
 	owner->foreign_refs++;
 	return 0;
+}
+
+int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
+			   uint64_t frame)
+{
+	return map_foreign(d, gfn, owner, frame, 0);
+}
+
+int domain_p2m_map_shared(struct domain *d, uint64_t gfn, struct domain *owner,
+			  uint64_t page)
+{
+	if (!domain_shared_page_to_virt(owner, page))
+		return -EINVAL;
+	return map_foreign(d, gfn, owner, page, HVSIM_P2M_SHARED);
 }
 
 /* Drops the reference a foreign mapping of (domid, frame) held. */

@@ -144,6 +144,8 @@ void *domain_gfn_to_virt(struct domain *d, uint64_t gfn, bool writable);
 
 /* The owner's RAM page `frame` (no override), or NULL if out of range. */
 void *domain_frame_to_virt(struct domain *d, uint64_t frame);
+/* Page `page` of the owner's shared fd (domain_grant_frame), or NULL. */
+void *domain_shared_page_to_virt(struct domain *d, uint64_t page);
 
 /*
  * p2m overrides, used by grant map/unmap of an auto-translated guest.
@@ -165,6 +167,15 @@ int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
  */
 int domain_p2m_map_foreign(struct domain *d, uint64_t gfn, struct domain *owner,
 			   uint64_t frame);
+/*
+ * The same for page `page` of `owner`'s shared fd (a grant frame acquired
+ * with XENMEM_acquire_resource, memory_op.c): the override and its p2m
+ * update carry HVSIM_P2M_SHARED, and the reference keeps the owner's grant
+ * table alive.  -EINVAL for a page beyond the shared fd.  Unmapped with
+ * domain_p2m_unmap_foreign.
+ */
+int domain_p2m_map_shared(struct domain *d, uint64_t gfn, struct domain *owner,
+			  uint64_t page);
 int domain_p2m_unmap_foreign(struct domain *d, uint64_t gfn);
 static inline bool domain_p2m_is_foreign_map(const struct domain *d, uint64_t gfn)
 {

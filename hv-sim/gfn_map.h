@@ -17,6 +17,13 @@ struct gfn_entry {
 	uint16_t domid;       /* the owner */
 	bool used;
 	bool readonly;
+	/*
+	 * `frame` is a page of the owner's shared fd (shared_info and the
+	 * grant frames, HVSIM_GRANT_FRAME0_PAGE + i), not of its RAM: a grant
+	 * frame acquired with XENMEM_acquire_resource.  gfn_map_set clears it;
+	 * the caller sets it after.
+	 */
+	bool shared;
 };
 
 struct gfn_map {
@@ -64,7 +71,7 @@ static inline int gfn_map_set(struct gfn_map *m, uint64_t gfn, uint16_t domid, u
 	e = &m->chunks[c][gfn & (GFN_MAP_CHUNK_SIZE - 1)];
 	if (!e->used)
 		m->count++;
-	*e = (struct gfn_entry){ frame, domid, true, readonly };
+	*e = (struct gfn_entry){ frame, domid, true, readonly, false };
 	return 0;
 }
 

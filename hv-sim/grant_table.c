@@ -303,6 +303,18 @@ static int grow_table(struct domain *d, unsigned int nr_frames)
 	return 0;
 }
 
+int grant_table_shared_frame(struct domain *d, unsigned int idx)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (!gt)
+		return -EINVAL;
+	/* a failed growth leaves the table as it was: -EINVAL below */
+	if (idx >= gt->nr_frames && idx < d->max_grant_frames)
+		(void)grow_table(d, idx + 1);
+	return idx < gt->nr_frames ? 0 : -EINVAL;
+}
+
 int grant_table_init(struct domain *d)
 {
 	struct grant_table *gt = calloc(1, sizeof(*gt));

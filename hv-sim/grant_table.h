@@ -48,6 +48,14 @@ long gnttab_set_version_op(struct domain *d, struct gnttab_set_version *op);
  */
 void grant_table_release_mappings(struct domain *d);
 
+/*
+ * Xen's gnttab_get_shared_frame_mfn: makes shared grant frame `idx` of `d`
+ * exist, growing the table to idx + 1 frames within max_grant_frames as
+ * Xen does when a frame is asked for (XENMEM_acquire_resource).  0, or
+ * -EINVAL for a frame beyond the limit.  The frame is domain_grant_frame(d, idx).
+ */
+int grant_table_shared_frame(struct domain *d, unsigned int idx);
+
 /* How many of `d`'s grant entries other domains (or d itself) have pinned. */
 unsigned int grant_table_active_entries(struct domain *d);
 /* How many maptrack handles `d` holds (mappings of others' grants). */

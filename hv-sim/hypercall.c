@@ -35,6 +35,8 @@ struct hc_conn {
 	int expect_domid;           /* a kernel hvsimd started: its domid; else -1 */
 	/* RAM fds of other domains already passed on this connection */
 	uint8_t fd_sent[DOMID_FIRST_RESERVED / 8];
+	/* and their shared fds (grant frames mapped by XENMEM_acquire_resource) */
+	uint8_t shared_fd_sent[DOMID_FIRST_RESERVED / 8];
 };
 
 static struct loop_watch listener = { .fd = -1 };
@@ -202,6 +204,7 @@ static void handle_attach(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 	}
 	c->d = d;
 	c->fd_sent[d->domid / 8] |= 1u << (d->domid % 8);
+	c->shared_fd_sent[d->domid / 8] |= 1u << (d->domid % 8);
 	d->kernel_attached = true;
 	d->transport = c;
 
@@ -216,7 +219,10 @@ fail:
 
 /* Hypercalls ---------------------------------------------------------- */
 
-/* Passes the RAM fds the p2m updates need and this connection lacks. */
+/*
+ * Passes the fds the p2m updates need and this connection lacks: a
+ * domain's RAM fd, or its shared fd for an update with HVSIM_P2M_SHARED.
+ */
 static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t n)
 {
 	uint8_t buf[sizeof(struct hvsim_msg_hdr) +
@@ -229,16 +235,21 @@ static int pass_fds(struct hc_conn *c, const struct hvsim_p2m_update *u, size_t 
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n) {
 			domid_t id = u[i].domid;
+			bool shared = u[i].flags & HVSIM_P2M_SHARED;
+			uint8_t *sent = shared ? c->shared_fd_sent : c->fd_sent;
 			struct domain *g;
+			int fd;
 
-			if (c->fd_sent[id / 8] & (1u << (id % 8)))
+			if (sent[id / 8] & (1u << (id % 8)))
 				continue;
 			g = domain_by_id(id);
-			if (!g || g->ram_fd < 0)
+			fd = !g ? -1 : shared ? g->shared_fd : g->ram_fd;
+			if (fd < 0)
 				continue;
-			desc[nr] = (struct hvsim_fd_desc){ HVSIM_FD_RAM, id };
-			fds[nr++] = g->ram_fd;
-			c->fd_sent[id / 8] |= 1u << (id % 8);
+			desc[nr] = (struct hvsim_fd_desc){
+				shared ? HVSIM_FD_SHARED : HVSIM_FD_RAM, id };
+			fds[nr++] = fd;
+			sent[id / 8] |= 1u << (id % 8);
 		}
 		if (nr && (nr == HVSIM_SCM_MAX_FDS || i == n)) {
 			memset(h, 0, sizeof(*h));

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include "grant_table.h"
 #include "memory_op.h"
 #include "privcmd_hypercall.h"
 #include <xen/memory.h>
@@ -197,6 +198,197 @@ static long remove_from_physmap_op(struct domain *cur, uint64_t start_extent,
 	return 0;
 }
 
+/* XENMEM_acquire_resource ------------------------------------------------ */
+
+/* xen/common/memory.c: the stride of acquire_resource's loop (mfn_list[32]). */
+#define ACQUIRE_CHUNK 32u
+
+/*
+ * xen/common/memory.c: resource_max_frames, for `d`.  Xen returns 0 for
+ * "none" (the caller's -EINVAL), and -EOPNOTSUPP for an unknown type as an
+ * unsigned int, which its caller takes for a (huge) size: so does hvsim.
+ */
+static unsigned int resource_max_frames(const struct domain *d, unsigned int type,
+					unsigned int id)
+{
+	switch (type) {
+	case XENMEM_resource_grant_table:
+		/* grant_table.c: gnttab_resource_max_frames */
+		if (id == XENMEM_resource_grant_table_id_shared)
+			return d->max_grant_frames;
+		/*
+		 * id_status: grant_to_status_frames(max_grant_frames), as x86
+		 * builds Xen with GNTTAB_MAX_VERSION 2, even though hvsim's
+		 * tables are v1 only (gnttab=max-ver:1, grant_table.c).
+		 */
+		if (id == XENMEM_resource_grant_table_id_status)
+			return (d->max_grant_frames * (XEN_PAGE_SIZE / sizeof(grant_entry_v2_t)) +
+				XEN_PAGE_SIZE / sizeof(grant_status_t) - 1) /
+			       (XEN_PAGE_SIZE / sizeof(grant_status_t));
+		return 0;
+	case XENMEM_resource_ioreq_server:
+		/*
+		 * ioreq_server_max_frames: an HVM domain (hvsim's PVH-style
+		 * guests, domctl.c) has one frame for the buffered ring and one
+		 * per 128 vCPUs; hvsim's domains have one vCPU.
+		 */
+		return 2;
+	case XENMEM_resource_vmtrace_buf:
+		return 0;   /* d->vmtrace_size: no domain has a trace buffer */
+	}
+	return (unsigned int)-EOPNOTSUPP;
+}
+
+/*
+ * xen/common/memory.c: _acquire_resource, for `nr` (1..ACQUIRE_CHUNK)
+ * frames from `frame`: the pages of `d`'s shared fd they are, in pages[].
+ * Returns nr or -errno.
+ */
+static int acquire_frames(struct domain *d, unsigned int type, unsigned int id,
+			  unsigned int frame, unsigned int nr, uint64_t pages[])
+{
+	int err;
+
+	switch (type) {
+	case XENMEM_resource_grant_table:
+		/*
+		 * grant_table.c: gnttab_acquire_resource.  The status frames
+		 * exist only in a v2 table (-EINVAL); the last frame asked for
+		 * grows the table or is -EINVAL (gnttab_get_shared_frame_mfn).
+		 */
+		if (id != XENMEM_resource_grant_table_id_shared)
+			return -EINVAL;
+		err = grant_table_shared_frame(d, frame + nr - 1);
+		if (err)
+			return err;
+		for (unsigned int i = 0; i < nr; i++)
+			pages[i] = HVSIM_GRANT_FRAME0_PAGE + frame + i;
+		return (int)nr;
+	case XENMEM_resource_ioreq_server:
+		/*
+		 * acquire_ioreq_server: an id that is no ioservid_t is -EINVAL;
+		 * hvsim's domains have no ioreq server (dm_op), so
+		 * ioreq_server_get_frame finds none: -ENOENT.
+		 */
+		return id != (uint16_t)id ? -EINVAL : -ENOENT;
+	case XENMEM_resource_vmtrace_buf:
+		return -ENOENT;   /* acquire_vmtrace_buf: never reached (max 0) */
+	}
+	return -EOPNOTSUPP;
+}
+
+/*
+ * xen/arch/x86/mm/p2m.c: set_foreign_p2m_entry (set_typed_p2m_entry with
+ * p2m_map_foreign) of `cur`'s gfn to page `page` of `d`'s shared fd.
+ */
+static int map_resource_frame(struct domain *cur, struct domain *d, uint64_t gfn,
+			      uint64_t page)
+{
+	struct gfn_entry *o;
+
+	/* hvsim's p2m has RAM only up to ram_pages: it cannot place a gfn beyond */
+	if (gfn >= cur->ram_pages)
+		return -EINVAL;
+	o = gfn_map_get(&cur->p2m, gfn);
+	if (o) {
+		/*
+		 * p2m_is_special: the same mapping again is 0 (no new
+		 * reference); any other foreign or grant mapping there is
+		 * -EPERM (Xen crashes the domain too; hvsim does not).
+		 */
+		if (domain_p2m_is_foreign_map(cur, gfn) && o->shared && o->domid == d->domid &&
+		    o->frame == page)
+			return 0;
+		return -EPERM;
+	}
+	/*
+	 * p2m_entry_modify: page_get_owner_and_reference fails for the frames
+	 * of a domain domain_kill has relinquished (a zombie that others'
+	 * mappings keep): -EBUSY.
+	 */
+	if (d->state != DOMAIN_RUNNING)
+		return -EBUSY;
+	return domain_p2m_map_shared(cur, gfn, d, page);
+}
+
+/* xen/common/memory.c: acquire_resource. */
+static long acquire_resource_op(struct domain *cur, uint64_t start_extent, uint64_t arg,
+				const struct guest_mem *m)
+{
+	struct xen_mem_acquire_resource x;
+	uint64_t list;
+	unsigned int max_frames;
+	struct domain *d;
+
+	/*
+	 * arch_acquire_resource_check (x86 asm/p2m.h): a translated caller
+	 * (every hvsim domain) must be the hardware domain: -EACCES.  Linux's
+	 * privcmd in a domU refuses before asking (-EPERM, its restriction).
+	 */
+	if (!hvsim_is_control_domain(cur))
+		return -EACCES;
+	if (guest_mem_read(m, arg, &x, sizeof(x)))
+		return -EFAULT;
+	if (x.pad != 0)
+		return -EINVAL;
+	if ((x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
+		return -EINVAL;
+	/*
+	 * rcu_lock_remote_domain_by_id: no such domain (DOMID_SELF too: it
+	 * looks up the number) is -ESRCH, the caller itself -EPERM.  A dying
+	 * domain is still found.  xsm_domain_resource_map(XSM_DM_PRIV) then
+	 * passes: the caller is dom0, the control domain.
+	 */
+	d = domain_by_id(x.domid);
+	if (!d || d->state == DOMAIN_DEAD)
+		return -ESRCH;
+	if (d == cur)
+		return -EPERM;
+	max_frames = resource_max_frames(d, x.type, x.id);
+	if (!max_frames)
+		return -EINVAL;
+	list = (uint64_t)(uintptr_t)x.frame_list.p;
+	if (!list) {
+		/* the size query: only nr_frames is written back */
+		if (x.nr_frames || start_extent)
+			return -EINVAL;
+		x.nr_frames = max_frames;
+		return guest_mem_write(m, arg + offsetof(struct xen_mem_acquire_resource, nr_frames),
+				       &x.nr_frames, sizeof(x.nr_frames)) ? -EFAULT : 0;
+	}
+	if (start_extent >= x.nr_frames || x.nr_frames > (UINT32_MAX >> MEMOP_EXTENT_SHIFT))
+		return -EINVAL;
+	x.nr_frames -= (uint32_t)start_extent;
+	x.frame += start_extent;
+	list += start_extent * sizeof(xen_pfn_t);
+
+	/*
+	 * Chunk by chunk, as Xen: the chunks done stay mapped when a later
+	 * one fails.  Within a chunk a failure after the first frame is
+	 * -EIO.  (Xen may preempt with a continuation; hvsim runs to the end.)
+	 */
+	while (x.nr_frames) {
+		uint64_t pages[ACQUIRE_CHUNK], gfns[ACQUIRE_CHUNK];
+		unsigned int todo = x.nr_frames < ACQUIRE_CHUNK ? x.nr_frames : ACQUIRE_CHUNK;
+		int done = acquire_frames(d, x.type, x.id, (unsigned int)x.frame, todo, pages);
+
+		if (done < 0)
+			return done;
+		if (guest_mem_read(m, list, gfns, (size_t)done * sizeof(xen_pfn_t)))
+			return -EFAULT;
+		for (int i = 0; i < done; i++) {
+			int rc = map_resource_frame(cur, d, gfns[i], pages[i]);
+
+			if (rc)
+				return i ? -EIO : rc;
+		}
+		x.nr_frames -= (uint32_t)done;
+		x.frame += (uint64_t)done;
+		list += (uint64_t)done * sizeof(xen_pfn_t);
+	}
+	return 0;
+}
+
 long memory_op(struct domain *cur, uint64_t cmd, uint64_t arg, const struct guest_mem *m)
 {
 	unsigned int op = (unsigned int)(cmd & MEMOP_CMD_MASK);
@@ -207,6 +399,8 @@ long memory_op(struct domain *cur, uint64_t cmd, uint64_t arg, const struct gues
 		return add_to_physmap_batch_op(cur, start_extent, arg, m);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap_op(cur, start_extent, arg, m);
+	case XENMEM_acquire_resource:
+		return acquire_resource_op(cur, start_extent, arg, m);
 	}
 	/* every other sub-op: not modelled (the dispatcher's answer before) */
 	return -ENOSYS;

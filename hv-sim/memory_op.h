@@ -5,7 +5,10 @@
  * Linux's xlate_mmu.c, under privcmd's IOCTL_PRIVCMD_MMAPBATCH(_V2), asks
  * XENMEM_add_to_physmap_batch (Linux: XENMEM_add_to_physmap_range) with
  * XENMAPSPACE_gmfn_foreign to show a foreign gfn at a gfn of its own, and
- * XENMEM_remove_from_physmap to take it away again.
+ * XENMEM_remove_from_physmap to take it away again.  Under
+ * IOCTL_PRIVCMD_MMAP_RESOURCE it asks XENMEM_acquire_resource for another
+ * domain's grant-table frames (XENMEM_resource_grant_table, id shared),
+ * which shows them at gfns of its own: pages of the owner's shared fd.
  *
  * A mapping is a p2m override of the caller's gfn (domain.h
  * domain_p2m_map_foreign): the caller's kernel is sent the p2m update with

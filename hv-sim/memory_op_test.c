@@ -289,6 +289,234 @@ START_TEST(clear_all_releases_references)
 }
 END_TEST
 
+/* XENMEM_acquire_resource ------------------------------------------------ */
+
+/* The struct at G(0), its frame_list at G(GPFNS) (or NULL), then the call. */
+static long acquire(struct domain *cur, domid_t domid, unsigned int type, unsigned int id,
+		    uint64_t frame, uint32_t nr, bool list, uint64_t extent)
+{
+	struct xen_mem_acquire_resource x = {
+		.domid = domid, .type = (uint16_t)type, .id = id, .nr_frames = nr,
+		.frame = frame,
+	};
+
+	if (list)
+		set_xen_guest_handle(x.frame_list, (xen_pfn_t *)(uintptr_t)G(GPFNS));
+	memcpy(scratch, &x, sizeof(x));
+	return memory_op(cur, XENMEM_acquire_resource | (extent << 6), G(0), &gm.mem);
+}
+
+static long acquire_table(struct domain *cur, domid_t domid, uint64_t frame, uint32_t nr)
+{
+	return acquire(cur, domid, XENMEM_resource_grant_table,
+		       XENMEM_resource_grant_table_id_shared, frame, nr, true, 0);
+}
+
+/* The frame list: gfns[i] = first + i. */
+static void set_gfns(uint64_t first, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		((uint64_t *)(scratch + GPFNS))[i] = first + i;
+}
+
+static uint32_t answered_nr_frames(void)
+{
+	return ((struct xen_mem_acquire_resource *)scratch)->nr_frames;
+}
+
+/*
+ * memory.c acquire_resource: a NULL frame list asks the size
+ * (gnttab_resource_max_frames: max_grant_frames); with one, the caller's
+ * gfns show the grant frames themselves (gnttab_acquire_resource,
+ * set_foreign_p2m_entry): what the owner's kernel writes is seen there.
+ * The p2m update names the owner's shared fd.  remove_from_physmap undoes
+ * it.
+ */
+START_TEST(acquire_maps_grant_frames)
+{
+	struct hvsim_p2m_update *u;
+	grant_entry_v1_t *seen;
+
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table,
+				 XENMEM_resource_grant_table_id_shared, 0, 0, false, 0), 0);
+	ck_assert_uint_eq(answered_nr_frames(), HVSIM_MAX_GRANT_FRAMES);
+	ck_assert_uint_eq(dom0->p2m.count, 0);
+
+	set_gfns(300, 2);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 2), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 300, true), domain_grant_frame(alice, 0));
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 301, true), domain_grant_frame(alice, 1));
+	hvtest_gnttab_entry(alice, 8)->frame = 0x1234;
+	hvtest_gnttab_entry(alice, 8)->domid = 0;
+	hvtest_gnttab_entry(alice, 8)->flags = GTF_permit_access;
+	seen = (grant_entry_v1_t *)domain_gfn_to_virt(dom0, 300, false) + 8;
+	ck_assert_uint_eq(seen->flags, GTF_permit_access);
+	ck_assert_uint_eq(seen->frame, 0x1234);
+	ck_assert_uint_eq(alice->foreign_refs, 2);
+	ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(u[i].gfn, 300 + i);
+		ck_assert_uint_eq(u[i].domid, alice->domid);
+		ck_assert_uint_eq(u[i].frame, HVSIM_GRANT_FRAME0_PAGE + i);
+		ck_assert_uint_eq(u[i].flags, HVSIM_P2M_SHARED);
+	}
+	free(u);
+
+	/* set_typed_p2m_entry: the same mapping again is 0, no new reference */
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 2);
+	/* any other mapping over a foreign entry: -EPERM (Xen also crashes dom0) */
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 1, 1), -EPERM);
+	ck_assert_int_eq(acquire_table(dom0, bob->domid, 0, 1), -EPERM);
+
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 300, 0), 0);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 301, 0), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 300, true), domain_frame_to_virt(dom0, 300));
+	ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 2);
+	ck_assert_uint_eq(u[0].flags, 0);
+	ck_assert_uint_eq(u[0].domid, dom0->domid);
+	ck_assert_uint_eq(u[0].frame, 300);
+	free(u);
+}
+END_TEST
+
+/* memory.c acquire_resource's checks, in Xen's order, with its codes. */
+START_TEST(acquire_checks)
+{
+	/* arch_acquire_resource_check: a translated domU is not the hardware domain */
+	ck_assert_int_eq(acquire(bob, alice->domid, XENMEM_resource_grant_table, 0, 0, 0,
+				 false, 0), -EACCES);
+	ck_assert_int_eq(memory_op(dom0, XENMEM_acquire_resource, WILD, &gm.mem), -EFAULT);
+	/* pad, then frame and frame + nr_frames within 32 bits */
+	acquire(dom0, alice->domid, XENMEM_resource_grant_table, 0, 0, 0, false, 0);
+	((struct xen_mem_acquire_resource *)scratch)->pad = 1;
+	ck_assert_int_eq(memory_op(dom0, XENMEM_acquire_resource, G(0), &gm.mem), -EINVAL);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 1ULL << 32, 1), -EINVAL);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0xffffffffULL, 1), -EINVAL);
+	/* rcu_lock_remote_domain_by_id: none (DOMID_SELF is no domain's id), itself */
+	ck_assert_int_eq(acquire_table(dom0, 555, 0, 1), -ESRCH);
+	ck_assert_int_eq(acquire_table(dom0, DOMID_SELF, 0, 1), -ESRCH);
+	ck_assert_int_eq(acquire_table(dom0, dom0->domid, 0, 1), -EPERM);
+	/* resource_max_frames 0: -EINVAL (vmtrace_buf: no buffer; a bad grant id) */
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_vmtrace_buf, 0, 0, 0,
+				 false, 0), -EINVAL);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table, 7, 0, 0,
+				 false, 0), -EINVAL);
+	/* an unknown type: -EOPNOTSUPP taken for a size by the query */
+	ck_assert_int_eq(acquire(dom0, alice->domid, 9, 0, 0, 0, false, 0), 0);
+	ck_assert_uint_eq(answered_nr_frames(), (uint32_t)-EOPNOTSUPP);
+	set_gfns(300, 1);
+	ck_assert_int_eq(acquire(dom0, alice->domid, 9, 0, 0, 1, true, 0), -EOPNOTSUPP);
+	/* status frames: sized for v2 (x86's GNTTAB_MAX_VERSION), absent in v1 */
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table,
+				 XENMEM_resource_grant_table_id_status, 0, 0, false, 0), 0);
+	ck_assert_uint_eq(answered_nr_frames(), 8);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table,
+				 XENMEM_resource_grant_table_id_status, 0, 1, true, 0), -EINVAL);
+	/* ioreq_server: sized (ioreq_server_max_frames), but there is no server */
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_ioreq_server, 0, 0, 0,
+				 false, 0), 0);
+	ck_assert_uint_eq(answered_nr_frames(), 2);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_ioreq_server, 0, 0, 1,
+				 true, 0), -ENOENT);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_ioreq_server, 0x10000, 0,
+				 1, true, 0), -EINVAL);
+	/* the query: no nr_frames, no continuation */
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table, 0, 0, 1,
+				 false, 0), -EINVAL);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table, 0, 0, 0,
+				 false, 1), -EINVAL);
+	/* with a list: start_extent < nr_frames <= UINT_MAX >> MEMOP_EXTENT_SHIFT */
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 0), -EINVAL);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, (UINT32_MAX >> 6) + 1), -EINVAL);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table, 0, 0, 1,
+				 true, 1), -EINVAL);
+	/* gnttab_get_shared_frame_mfn: a last frame beyond max_grant_frames */
+	set_gfns(300, 2);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, HVSIM_MAX_GRANT_FRAMES - 1, 2),
+			 -EINVAL);
+	/* copy_from_guest of the frame list */
+	memcpy(scratch, &(struct xen_mem_acquire_resource){
+		.domid = alice->domid, .type = XENMEM_resource_grant_table, .nr_frames = 1,
+	}, sizeof(struct xen_mem_acquire_resource));
+	set_xen_guest_handle(((struct xen_mem_acquire_resource *)scratch)->frame_list,
+			     (xen_pfn_t *)(uintptr_t)WILD);
+	ck_assert_int_eq(memory_op(dom0, XENMEM_acquire_resource, G(0), &gm.mem), -EFAULT);
+	ck_assert_uint_eq(dom0->p2m.count, 0);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+}
+END_TEST
+
+/*
+ * set_foreign_p2m_entry's failures: the first frame's code, -EIO for a
+ * later one in the same chunk of 32; earlier chunks stay mapped.  A gfn
+ * hvsim cannot place (beyond dom0's RAM) is -EINVAL; one showing a grant
+ * or foreign mapping -EPERM (p2m_is_special).  A continuation's
+ * start_extent skips frames and list entries alike.
+ */
+START_TEST(acquire_frame_errors)
+{
+	set_gfns(1024, 1);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), -EINVAL);
+	set_gfns(1023, 2);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 2), -EIO);
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 1023, 0), 0);
+	drop_updates(dom0);
+
+	ck_assert_int_eq(map_one(dom0, bob->domid, 2, 500), 0);
+	set_gfns(500, 1);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), -EPERM);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 500, 0), 0);
+
+	/* 34 frames: the second chunk's first gfn is bad, the first chunk stays */
+	set_gfns(600, 34);
+	((uint64_t *)(scratch + GPFNS))[32] = 5000;
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 34), -EINVAL);
+	ck_assert_uint_eq(alice->foreign_refs, 32);
+	for (unsigned int i = 0; i < 32; i++)
+		ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 600 + i, 0), 0);
+	set_gfns(600, 34);
+	((uint64_t *)(scratch + GPFNS))[33] = 5000;
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 34), -EIO);
+	ck_assert_uint_eq(alice->foreign_refs, 33);
+	for (unsigned int i = 0; i < 33; i++)
+		ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 600 + i, 0), 0);
+
+	/* start_extent 1 of 2: frame 4 at the list's second gfn */
+	set_gfns(700, 2);
+	ck_assert_int_eq(acquire(dom0, alice->domid, XENMEM_resource_grant_table,
+				 XENMEM_resource_grant_table_id_shared, 3, 2, true, 1), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 701, false), domain_grant_frame(alice, 4));
+	ck_assert_uint_eq(dom0->foreign_gfns.count, 1);
+}
+END_TEST
+
+/*
+ * The owner's death: its grant frames stay while mapped, the domain a
+ * zombie, then gone.  A zombie's frames are not mapped anew:
+ * p2m_entry_modify's page_get_owner_and_reference fails for the frames
+ * domain_kill relinquished (-EBUSY).
+ */
+START_TEST(grant_frames_keep_a_dead_owner)
+{
+	set_gfns(300, 1);
+	hvtest_gnttab_entry(alice, 3)->frame = 0xbeef;
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), 0);
+	drop_updates(dom0);
+	ck_assert_int_eq(domain_destroy(alice), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DYING);
+	ck_assert_uint_eq(((grant_entry_v1_t *)domain_gfn_to_virt(dom0, 300, false))[3].frame,
+			  0xbeef);
+	set_gfns(301, 1);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 1, 1), -EBUSY);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 300, 0), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DEAD);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), -ESRCH);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("memory_op");
@@ -302,6 +530,10 @@ int main(void)
 	tcase_add_test(tc, remove_checks);
 	tcase_add_test(tc, mapping_keeps_a_dead_owner);
 	tcase_add_test(tc, clear_all_releases_references);
+	tcase_add_test(tc, acquire_maps_grant_frames);
+	tcase_add_test(tc, acquire_checks);
+	tcase_add_test(tc, acquire_frame_errors);
+	tcase_add_test(tc, grant_frames_keep_a_dead_owner);
 	suite_add_tcase(s, tc);
 	return hvtest_run(s);
 }

@@ -25,8 +25,10 @@
 
 #define BITS_PER_XEN_ULONG (sizeof(xen_ulong_t) * 8)
 
+/* Another domain's memfd, passed by hvsimd: its RAM or its shared pages. */
 struct ram_fd {
 	domid_t domid;
+	uint16_t kind;              /* HVSIM_FD_RAM or HVSIM_FD_SHARED */
 	int fd;
 };
 
@@ -49,7 +51,7 @@ struct hvsim_guest {
 	uint32_t seq;
 	uint8_t *msg;               /* HVSIM_MSG_MAX bytes */
 
-	struct ram_fd *ram_fds;     /* other domains' RAM, passed by hvsimd */
+	struct ram_fd *ram_fds;     /* other domains' RAM and shared fds, passed by hvsimd */
 	size_t nr_ram_fds, ram_fds_cap;
 	struct gfn_map foreign;     /* our gfns that show another page */
 };
@@ -86,19 +88,26 @@ static void close_fds(int *fds, size_t n)
 
 /* Foreign RAM fds and the local p2m view ---------------------------------- */
 
-static int ram_fd_of(struct hvsim_guest *g, domid_t domid)
+/* The fd of `kind` (HVSIM_FD_RAM or HVSIM_FD_SHARED) of domain `domid`, or -1. */
+static int fd_of(struct hvsim_guest *g, uint16_t kind, domid_t domid)
 {
 	if (domid == g->domid)
-		return g->ram_fd;
+		return kind == HVSIM_FD_SHARED ? g->shared_fd : g->ram_fd;
 	for (size_t i = 0; i < g->nr_ram_fds; i++)
-		if (g->ram_fds[i].domid == domid)
+		if (g->ram_fds[i].domid == domid && g->ram_fds[i].kind == kind)
 			return g->ram_fds[i].fd;
 	return -1;
 }
 
-static void add_ram_fd(struct hvsim_guest *g, domid_t domid, int fd)
+/* The fd a p2m override or update shows its frame from. */
+static int backing_fd_of(struct hvsim_guest *g, domid_t domid, bool shared)
 {
-	if (ram_fd_of(g, domid) >= 0 || domid == g->domid) {
+	return fd_of(g, shared ? HVSIM_FD_SHARED : HVSIM_FD_RAM, domid);
+}
+
+static void add_ram_fd(struct hvsim_guest *g, uint16_t kind, domid_t domid, int fd)
+{
+	if (fd_of(g, kind, domid) >= 0 || domid == g->domid) {
 		close(fd);
 		return;
 	}
@@ -113,16 +122,21 @@ static void add_ram_fd(struct hvsim_guest *g, domid_t domid, int fd)
 		g->ram_fds = n;
 		g->ram_fds_cap = cap;
 	}
-	g->ram_fds[g->nr_ram_fds++] = (struct ram_fd){ domid, fd };
+	g->ram_fds[g->nr_ram_fds++] = (struct ram_fd){ domid, kind, fd };
 }
 
 static void record_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u)
 {
-	if (u->domid == g->domid && u->frame == u->gfn)
+	struct gfn_entry *e;
+
+	if (u->domid == g->domid && u->frame == u->gfn && !(u->flags & HVSIM_P2M_SHARED)) {
 		gfn_map_clear(&g->foreign, u->gfn);
-	else
-		gfn_map_set(&g->foreign, u->gfn, u->domid, u->frame,
-			    u->flags & HVSIM_P2M_READONLY);
+		return;
+	}
+	gfn_map_set(&g->foreign, u->gfn, u->domid, u->frame, u->flags & HVSIM_P2M_READONLY);
+	e = gfn_map_get(&g->foreign, u->gfn);
+	if (e)
+		e->shared = u->flags & HVSIM_P2M_SHARED;
 }
 
 /*
@@ -139,7 +153,7 @@ static int apply_p2m(struct hvsim_guest *g, const struct hvsim_p2m_update *u, si
 		while (j < n && u[j].domid == u[i].domid && u[j].flags == u[i].flags &&
 		       u[j].gfn == u[i].gfn + (j - i) && u[j].frame == u[i].frame + (j - i))
 			j++;
-		int fd = ram_fd_of(g, u[i].domid);
+		int fd = backing_fd_of(g, u[i].domid, u[i].flags & HVSIM_P2M_SHARED);
 		int prot = PROT_READ | (u[i].flags & HVSIM_P2M_READONLY ? 0 : PROT_WRITE);
 
 		if (fd < 0 || u[i].gfn + (j - i) > g->ram_pages ||
@@ -165,7 +179,7 @@ int hvsim_guest_gfn_backing(struct hvsim_guest *g, uint64_t gfn, int *fd,
 	pthread_mutex_lock(&g->lock);
 	f = gfn_map_get(&g->foreign, gfn);
 	if (f) {
-		*fd = ram_fd_of(g, f->domid);
+		*fd = backing_fd_of(g, f->domid, f->shared);
 		*offset = (off_t)(f->frame * XEN_PAGE_SIZE);
 		*readonly = f->readonly;
 		if (*fd < 0)
@@ -223,8 +237,8 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 			for (size_t i = 0; i < nr_fds; i++) {
 				if (i < h->nr_fds &&
 				    (size_t)n >= sizeof(*h) + (i + 1) * sizeof(*d) &&
-				    d[i].kind == HVSIM_FD_RAM)
-					add_ram_fd(g, d[i].domid, fds[i]);
+				    (d[i].kind == HVSIM_FD_RAM || d[i].kind == HVSIM_FD_SHARED))
+					add_ram_fd(g, d[i].kind, d[i].domid, fds[i]);
 				else
 					close(fds[i]);
 			}

@@ -25,8 +25,9 @@
  *                                    only HVSIM_MSG_ATTACH and HVSIM_MSG_FDS)
  *   nr_p2m x struct hvsim_p2m_update
  *
- * A reply whose p2m updates name a domain whose RAM fd this connection has
- * not received yet is preceded by an HVSIM_MSG_FDS message carrying it.
+ * A reply whose p2m updates name a domain whose RAM fd (or, for an update
+ * with HVSIM_P2M_SHARED, shared fd) this connection has not received yet is
+ * preceded by an HVSIM_MSG_FDS message carrying it.
  *
  * One round trip per batch, never per page: a grant-map batch is one
  * message, and the p2m trailer tells the guest which of its gfns now show
@@ -54,9 +55,9 @@ enum hvsim_msg_type {
 	/* hv -> guest, unsolicited: the domain is being destroyed; the
 	 * connection closes right after. */
 	HVSIM_MSG_SHUTDOWN = 3,
-	/* hv -> guest, just before a hypercall reply: nr_fds RAM fds of other
-	 * domains that the reply's p2m updates refer to, each passed once per
-	 * connection.  No structs. */
+	/* hv -> guest, just before a hypercall reply: nr_fds RAM or shared fds
+	 * of other domains that the reply's p2m updates refer to, each passed
+	 * once per connection (struct hvsim_fd_desc says which).  No structs. */
 	HVSIM_MSG_FDS = 4,
 	/* guest -> hv: a hypercall whose guest handles stay addresses, as a
 	 * program makes one through privcmd: op = __HYPERVISOR_*, cmd = 0,
@@ -81,13 +82,19 @@ struct hvsim_msg_hdr {
 };
 
 /*
- * After a grant map or unmap, gfn `gfn` of the calling domain shows page
- * `frame` of domain `domid`'s RAM.  domid == the caller's own domid with
- * frame == gfn means "your own RAM again".  The guest remaps it
- * (MAP_SHARED|MAP_FIXED) from the RAM fd of `domid`, which the hypervisor
- * passed once before or in this reply.
+ * After a grant map or unmap, or a foreign map or unmap by gfn
+ * (XENMEM_add_to_physmap_batch, XENMEM_acquire_resource,
+ * XENMEM_remove_from_physmap), gfn `gfn` of the calling domain shows page
+ * `frame` of domain `domid`'s RAM, or with HVSIM_P2M_SHARED page `frame`
+ * of `domid`'s shared fd (a grant frame: HVSIM_GRANT_FRAME0_PAGE + i).
+ * domid == the caller's own domid with frame == gfn and no
+ * HVSIM_P2M_SHARED means "your own RAM again".  The guest remaps it
+ * (MAP_SHARED|MAP_FIXED) from the RAM fd (HVSIM_FD_RAM) or shared fd
+ * (HVSIM_FD_SHARED) of `domid`, which the hypervisor passed once before or
+ * in this reply.
  */
 #define HVSIM_P2M_READONLY 1u
+#define HVSIM_P2M_SHARED   2u
 
 struct hvsim_p2m_update {
 	uint64_t gfn;
@@ -150,13 +157,15 @@ struct hvsim_attach_info {
 
 enum hvsim_fd_kind {
 	HVSIM_FD_RAM = 1,     /* a domain's RAM memfd (ours, or a granter's) */
-	HVSIM_FD_SHARED = 2,  /* shared_info + grant frames memfd */
+	HVSIM_FD_SHARED = 2,  /* shared_info + grant frames memfd (ours, or, in
+	                       * HVSIM_MSG_FDS, a domain whose grant frames we
+	                       * map: XENMEM_acquire_resource) */
 	HVSIM_FD_UPCALL = 3,  /* eventfd: the hypervisor kicks the vCPU */
 };
 
 struct hvsim_fd_desc {
 	uint16_t kind;        /* enum hvsim_fd_kind */
-	uint16_t domid;       /* whose RAM, for HVSIM_FD_RAM */
+	uint16_t domid;       /* whose RAM or shared pages */
 };
 
 #endif

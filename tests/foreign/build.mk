@@ -1,6 +1,7 @@
 # tests/foreign/: foreign memory for the control domain: a Domain-0 program
 # maps a domU's pages by gfn with Debian's libxenforeignmemory (privcmd's
-# IOCTL_PRIVCMD_MMAPBATCH_V2), and a domU is refused.
+# IOCTL_PRIVCMD_MMAPBATCH_V2) and its grant table (IOCTL_PRIVCMD_MMAP_RESOURCE),
+# and a domU is refused.
 
 FOREIGN_CFLAGS := $(shell pkg-config --cflags xenforeignmemory xengnttab 2>/dev/null)
 FOREIGN_LIBS   := $(shell pkg-config --libs xenforeignmemory xengnttab 2>/dev/null || \

@@ -16,6 +16,16 @@
  *                     until EOF, then xenforeignmemory_unmap: "unmapped".
  *   map-noerr DOM GFN xenforeignmemory_map without an err array:
  *                     "mapped" or "refused ERRNO-NAME".
+ *   grants            reads commands: "grant" shares one more page with
+ *                     dom0 (gntalloc, writable) and prints "granted REF GFN";
+ *                     the pages stay shared until EOF.
+ *   table DOM         xenforeignmemory_resource_size of DOM's grant table
+ *                     (XENMEM_resource_grant_table, id shared): "frames N"
+ *                     or "size-refused ERRNO-NAME"; then
+ *                     xenforeignmemory_map_resource of all of it, read-only:
+ *                     "mapped" or "refused ERRNO-NAME"; then "entry REF"
+ *                     prints "entry flags=0xF domid=D frame=N" of that v1
+ *                     entry, until EOF, then unmaps: "unmapped".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -27,6 +37,8 @@
 #include <unistd.h>
 #include <xenforeignmemory.h>
 #include <xengnttab.h>
+#include <xen/grant_table.h>
+#include <xen/memory.h>
 
 #include "peer_say.h"
 
@@ -136,6 +148,11 @@ static int map_main(int argc, char **argv)
 	return 0;
 }
 
+static const char *errno_name(int e)
+{
+	return e == EPERM ? "EPERM" : strerror(e);
+}
+
 static int map_noerr_main(const char *dom, const char *gfn)
 {
 	xenforeignmemory_handle *fm = xenforeignmemory_open(NULL, 0);
@@ -149,8 +166,78 @@ static int map_noerr_main(const char *dom, const char *gfn)
 		say("mapped");
 		xenforeignmemory_unmap(fm, p, 1);
 	} else {
-		say("refused %s", errno == EPERM ? "EPERM" : strerror(errno));
+		say("refused %s", errno_name(errno));
 	}
+	xenforeignmemory_close(fm);
+	return 0;
+}
+
+static int grants_main(void)
+{
+	xengntshr_handle *gs = xengntshr_open(NULL, 0);
+	char line[256];
+
+	if (!gs)
+		die_sys("xengntshr_open");
+	while (fgets(line, sizeof(line), stdin)) {
+		uint32_t ref;
+		char *page;
+
+		if (strcmp(line, "grant\n") != 0)
+			continue;
+		page = xengntshr_share_pages(gs, 0, 1, &ref, 1);
+		if (!page)
+			die_sys("xengntshr_share_pages");
+		say("granted %u %lld", ref, gfn_of(page));
+	}
+	/* the shares go with the handle */
+	xengntshr_close(gs);
+	return 0;
+}
+
+static int table_main(const char *dom)
+{
+	xenforeignmemory_handle *fm = xenforeignmemory_open(NULL, 0);
+	domid_t domid = (domid_t)strtoul(dom, NULL, 0);
+	xenforeignmemory_resource_handle *res;
+	const volatile grant_entry_v1_t *table;
+	void *addr = NULL;
+	size_t size, nr;
+	char line[256];
+
+	if (!fm)
+		die_sys("xenforeignmemory_open");
+	if (xenforeignmemory_resource_size(fm, domid, XENMEM_resource_grant_table,
+					   XENMEM_resource_grant_table_id_shared, &size)) {
+		say("size-refused %s", errno_name(errno));
+		size = PAGE_SIZE;
+	} else {
+		say("frames %zu", size / PAGE_SIZE);
+	}
+	nr = size / PAGE_SIZE;
+	res = xenforeignmemory_map_resource(fm, domid, XENMEM_resource_grant_table,
+					    XENMEM_resource_grant_table_id_shared, 0, nr,
+					    &addr, PROT_READ, 0);
+	if (!res) {
+		say("refused %s", errno_name(errno));
+		xenforeignmemory_close(fm);
+		return 0;
+	}
+	say("mapped");
+	table = addr;
+	while (fgets(line, sizeof(line), stdin)) {
+		unsigned long ref;
+
+		if (sscanf(line, "entry %lu", &ref) != 1)
+			continue;
+		if (ref >= nr * (PAGE_SIZE / sizeof(grant_entry_v1_t)))
+			die("entry %lu is beyond the %zu frames mapped", ref, nr);
+		say("entry flags=%#x domid=%u frame=%u", table[ref].flags, table[ref].domid,
+		    table[ref].frame);
+	}
+	if (xenforeignmemory_unmap_resource(fm, res))
+		die_sys("xenforeignmemory_unmap_resource");
+	say("unmapped");
 	xenforeignmemory_close(fm);
 	return 0;
 }
@@ -164,6 +251,11 @@ int main(int argc, char **argv)
 		return map_main(argc - 2, argv + 2);
 	if (argc == 4 && strcmp(argv[1], "map-noerr") == 0)
 		return map_noerr_main(argv[2], argv[3]);
-	fprintf(stderr, "usage: foreign-peer share TEXT | map DOM GFN... | map-noerr DOM GFN\n");
+	if (argc == 2 && strcmp(argv[1], "grants") == 0)
+		return grants_main();
+	if (argc == 3 && strcmp(argv[1], "table") == 0)
+		return table_main(argv[2]);
+	fprintf(stderr, "usage: foreign-peer share TEXT | map DOM GFN... | map-noerr DOM GFN |"
+		" grants | table DOM\n");
 	return 2;
 }

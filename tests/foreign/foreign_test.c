@@ -10,6 +10,11 @@
  *
  * The gfn: the domU program shares a page with gntalloc (any page of the
  * domU's RAM would do) and reports which gfn it is (foreign_peer.c).
+ *
+ * And the domU's grant table: Domain-0 maps its grant frames with
+ * xenforeignmemory_map_resource (privcmd's IOCTL_PRIVCMD_MMAP_RESOURCE,
+ * XENMEM_acquire_resource with XENMEM_resource_grant_table) and reads the
+ * entries the domU's kernel writes as its programs grant pages.
  */
 #include <check.h>
 #include <errno.h>
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hvsim/xen.h"
 #include "libxen/peer_fixture.h"
 
 static void setup(void)
@@ -134,6 +140,16 @@ START_TEST(domu_is_refused)
 	m = peer_start(b, "map-noerr 0 1");
 	expect_line(m, "refused", "EPERM");
 	peer_expect_exit(m, 0);
+	/*
+	 * The grant table too: privcmd_ioctl_mmap_resource checks the
+	 * restriction first, for the size query and the map alike (-EPERM;
+	 * Xen would say -EACCES, memory.c acquire_resource's
+	 * arch_acquire_resource_check, had it been asked).
+	 */
+	m = peer_start(b, "table %u", a);
+	expect_line(m, "size-refused", "EPERM");
+	expect_line(m, "refused", "EPERM");
+	peer_expect_exit(m, 0);
 	tell(s, "read");
 	expect_line(s, "text", "secret");
 	peer_expect_exit(s, 0);
@@ -207,6 +223,99 @@ START_TEST(domu_destroyed_while_mapped)
 }
 END_TEST
 
+/* "REF GFN" of the page a `grants` program just granted to dom0. */
+static void grant_one(struct domproc *g, unsigned long *ref, unsigned long *gfn)
+{
+	char *got;
+
+	tell(g, "grant");
+	got = peer_expect(g, "granted");
+	ck_assert_msg(sscanf(got, "%lu %lu", ref, gfn) == 2 && *gfn > 0, "granted %s", got);
+	free(got);
+}
+
+/* The entry line dom0's table program prints for `ref`. */
+static void expect_entry(struct domproc *t, unsigned long ref, unsigned int flags,
+			 unsigned long gfn)
+{
+	char cmd[64], want[96];
+
+	snprintf(cmd, sizeof(cmd), "entry %lu", ref);
+	tell(t, cmd);
+	if (flags)
+		snprintf(want, sizeof(want), "flags=%#x domid=0 frame=%lu", flags, gfn);
+	else
+		snprintf(want, sizeof(want), "flags=0 domid=0 frame=%lu", gfn);
+	expect_line(t, "entry", want);
+}
+
+/*
+ * Dom0 maps the domU's whole grant table and reads the v1 entries the
+ * domU's kernel writes.  Xen: memory.c acquire_resource, a NULL frame list
+ * answers nr_frames = gnttab_resource_max_frames (max_grant_frames, 64 by
+ * default: gnttab_max_frames); the map shows the grant frames themselves
+ * (gnttab_acquire_resource), so a later grant is seen at once.  Linux:
+ * gntalloc's add_grefs writes GTF_permit_access, domid 0 and the page's
+ * gfn (gnttab_grant_foreign_access, writable); closing the gntalloc handle
+ * ends the access, clearing the flags only
+ * (gnttab_end_foreign_access_ref_v1).
+ */
+START_TEST(dom0_reads_domu_grant_table)
+{
+	unsigned int guest = harness_domain("guest");
+	struct domproc *g = peer_start(guest, "grants");
+	unsigned long ref1, gfn1, ref2, gfn2;
+	struct domproc *t;
+
+	grant_one(g, &ref1, &gfn1);
+	t = peer_start(0, "table %u", guest);
+	expect_line(t, "frames", "64");
+	expect_line(t, "mapped", "");
+	expect_entry(t, ref1, GTF_permit_access, gfn1);
+	grant_one(g, &ref2, &gfn2);
+	ck_assert_uint_ne(ref1, ref2);
+	expect_entry(t, ref2, GTF_permit_access, gfn2);
+	expect_entry(t, ref1, GTF_permit_access, gfn1);
+	peer_expect_exit(g, 0);
+	expect_entry(t, ref1, 0, gfn1);
+	expect_entry(t, ref2, 0, gfn2);
+	domproc_close_stdin(t);
+	expect_line(t, "unmapped", "");
+	peer_expect_exit(t, 0);
+}
+END_TEST
+
+/*
+ * The domU destroyed while dom0 maps its grant table: the frames stay,
+ * with the entries as its kernel left them (nothing ends a dead kernel's
+ * grants), and the domain is a zombie until dom0 unmaps (Xen: the foreign
+ * p2m entry holds a page reference, p2m_entry_modify; privcmd_close gives
+ * the gfns back with XENMEM_remove_from_physmap).
+ */
+START_TEST(domu_destroyed_while_table_mapped)
+{
+	unsigned int guest = harness_domain("guest");
+	struct domproc *g = peer_start(guest, "grants");
+	unsigned long ref, gfn;
+	struct domproc *t;
+	char *out;
+
+	grant_one(g, &ref, &gfn);
+	t = peer_start(0, "table %u", guest);
+	expect_line(t, "mapped", "");
+	expect_entry(t, ref, GTF_permit_access, gfn);
+	ck_assert_int_eq(harness_sh(&out, "%s domain destroy guest", harness_exe("hvsim")), 0);
+	free(out);
+	peer_expect_exit(g, 128 + SIGKILL);
+	expect_state("guest", "dying");
+	expect_entry(t, ref, GTF_permit_access, gfn);
+	domproc_close_stdin(t);
+	expect_line(t, "unmapped", "");
+	peer_expect_exit(t, 0);
+	expect_state("guest", "dead");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("foreign");
@@ -218,6 +327,8 @@ int main(void)
 	tcase_add_test(tc, domu_is_refused);
 	tcase_add_test(tc, mapper_killed);
 	tcase_add_test(tc, domu_destroyed_while_mapped);
+	tcase_add_test(tc, dom0_reads_domu_grant_table);
+	tcase_add_test(tc, domu_destroyed_while_table_mapped);
 	suite_add_tcase(s, tc);
 	return harness_run(s);
 }
