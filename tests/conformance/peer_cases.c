@@ -18,6 +18,15 @@
 #include "wire.h"
 
 static struct wire stream;
+static bool stream_ready;
+
+/* Parses "RFD,WFD" once: later calls keep what the stream has buffered. */
+static bool stream_open(const char *fds)
+{
+	if (!stream_ready)
+		stream_ready = wire_parse(&stream, fds);
+	return stream_ready;
+}
 
 static void leave(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
@@ -107,12 +116,31 @@ static void serve_cases(peer_cases_fn cases, domid_t self)
 	send_or_leave(line);
 }
 
-void peer_cases_serve(const char *fds, peer_cases_fn cases)
+/* A request that is not "cases": OTHER's answer. */
+static void serve_other(peer_request_fn other, const char *request)
+{
+	char answer[WIRE_LINE_MAX - 3], line[WIRE_LINE_MAX];
+	bool ok;
+
+	if (!other) {
+		fprintf(stderr, "conformance: peer cases: refused '%s'\n",
+			request);
+		send_or_leave("- this agent serves only 'cases DOMID'");
+		return;
+	}
+	answer[0] = '\0';
+	ok = other(request, answer, sizeof(answer));
+	snprintf(line, sizeof(line), "%c %s", ok ? '+' : '-', answer);
+	send_or_leave(line);
+}
+
+void peer_cases_serve(const char *fds, peer_cases_fn cases,
+		      peer_request_fn other)
 {
 	int idle_ms = seconds_from_env("CONFORMANCE_AGENT_IDLE", 300) * 1000;
 	char line[WIRE_LINE_MAX];
 
-	if (!wire_parse(&stream, fds))
+	if (!stream_open(fds))
 		leave(2, "--agent wants RFD,WFD, not '%s'", fds);
 	for (;;) {
 		enum wire_status st = wire_recv(&stream, line, idle_ms);
@@ -136,10 +164,13 @@ void peer_cases_serve(const char *fds, peer_cases_fn cases)
 				serve_cases(cases, (domid_t)domid);
 				continue;
 			}
+			fprintf(stderr,
+				"conformance: peer cases: refused '%s'\n",
+				line);
+			send_or_leave("- 'cases' wants a domain id");
+			continue;
 		}
-		fprintf(stderr, "conformance: peer cases: refused '%s'\n",
-			line);
-		send_or_leave("- this agent serves only 'cases DOMID'");
+		serve_other(other, line);
 	}
 }
 
@@ -153,7 +184,7 @@ void peer_cases_request(const char *fds, domid_t peer, const char *from,
 	size_t from_len = strlen(from);
 	char line[WIRE_LINE_MAX];
 
-	if (!wire_parse(&stream, fds))
+	if (!stream_open(fds))
 		leave(2, "--remote wants RFD,WFD, not '%s'", fds);
 	snprintf(line, sizeof(line), "cases %u", peer);
 	if (!wire_send(&stream, line))
@@ -182,4 +213,27 @@ void peer_cases_request(const char *fds, domid_t peer, const char *from,
 		}
 		leave(2, "the agent in domain %u answered '%s'", peer, line);
 	}
+}
+
+bool peer_cases_ask(const char *fds, const char *request, char *answer,
+		    size_t size)
+{
+	int answer_ms = seconds_from_env("CONFORMANCE_AGENT_TIMEOUT", 30) *
+			1000;
+	char line[WIRE_LINE_MAX];
+	enum wire_status st;
+
+	if (!stream_open(fds))
+		leave(2, "--remote wants RFD,WFD, not '%s'", fds);
+	if (!wire_send(&stream, request))
+		leave(2, "cannot ask the agent '%s': %s", request,
+		      errno_name(errno));
+	st = wire_recv(&stream, line, answer_ms);
+	if (st != WIRE_LINE)
+		leave(2, "waiting for the agent's answer to '%s', got %s",
+		      request, wire_status_text(st));
+	if ((line[0] != '+' && line[0] != '-') || line[1] != ' ')
+		leave(2, "the agent answered '%s' to '%s'", line, request);
+	snprintf(answer, size, "%s", line + 2);
+	return line[0] == '+';
 }

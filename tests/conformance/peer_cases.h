@@ -20,6 +20,14 @@
  *
  * A program that uses this speaks only this on its stream, never the
  * agent protocol of agent.h: it is its own agent (--agent RFD,WFD).
+ *
+ * Other requests (a verb other than "cases") go to the program's own
+ * handler in the agent itself, not a child, so that what it sets up (a
+ * page it shares) lasts until the stream ends:
+ *
+ *   request   VERB ARGS...
+ *   answer    + TEXT          done; TEXT is the handler's answer
+ *             - MESSAGE       refused or failed
  */
 #ifndef CONFORMANCE_PEER_CASES_H
 #define CONFORMANCE_PEER_CASES_H
@@ -30,12 +38,21 @@
 typedef void (*peer_cases_fn)(domid_t self);
 
 /*
- * The agent's side: serves "cases" requests on "RFD,WFD" with CASES until
- * the stream ends (exit 0); exits 2 when the stream fails or no request
- * comes for $CONFORMANCE_AGENT_IDLE seconds (default 300).  Prints
- * nothing on stdout.
+ * Any other request: writes its answer (at most SIZE bytes with the NUL)
+ * and returns true for "+ ANSWER", false for "- ANSWER".
  */
-void peer_cases_serve(const char *fds, peer_cases_fn cases)
+typedef bool (*peer_request_fn)(const char *request, char *answer,
+				size_t size);
+
+/*
+ * The agent's side: serves "cases" requests on "RFD,WFD" with CASES, and
+ * the others with OTHER (NULL: refused), until the stream ends (exit 0);
+ * exits 2 when the stream fails or no request comes for
+ * $CONFORMANCE_AGENT_IDLE seconds (default 300).  Prints nothing on
+ * stdout.
+ */
+void peer_cases_serve(const char *fds, peer_cases_fn cases,
+		      peer_request_fn other)
 	__attribute__((noreturn));
 
 /*
@@ -48,5 +65,14 @@ void peer_cases_serve(const char *fds, peer_cases_fn cases)
  */
 void peer_cases_request(const char *fds, domid_t peer, const char *from,
 			const char *to);
+
+/*
+ * The program's side of any other request: sends REQUEST on "RFD,WFD"
+ * and copies the answer's TEXT to ANSWER (SIZE bytes with the NUL);
+ * true for "+", false for "-".  Exits 2 as peer_cases_request does when
+ * the stream fails or the agent falls silent.
+ */
+bool peer_cases_ask(const char *fds, const char *request, char *answer,
+		    size_t size);
 
 #endif

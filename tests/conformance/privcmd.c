@@ -4,8 +4,11 @@
  * Raw ioctls, as libxencall makes them: IOCTL_PRIVCMD_HYPERCALL with the
  * xen_version sub-ops, the domctl and sysctl operations `xl list` and
  * `xl info` need, unknown numbers and sub-ops, wrong interface versions,
- * bad guest handles; and the ioctls Linux's driver answers itself
- * (UNIMPLEMENTED, DM_OP, RESTRICT).
+ * bad guest handles; the ioctls Linux's driver answers itself
+ * (UNIMPLEMENTED, DM_OP, RESTRICT); and foreign memory, as
+ * libxenforeignmemory maps it (MMAPBATCH_V2, MMAP_RESOURCE of a grant
+ * table): in two-domain mode a page its agent shares, found through the
+ * agent's grant table.
  *
  * Each line is the answer of one call: "ok" or the errno, and for a call
  * that succeeded what it returned, reduced to what does not depend on the
@@ -39,6 +42,7 @@
 #include <unistd.h>
 
 #include "conformance.h"
+#include "devices.h"
 #include "peer_cases.h"
 
 #include <xen/version.h>
@@ -46,6 +50,8 @@
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
 #include <xen/sys/privcmd.h>
+#include <xen/memory.h>
+#include <xen/grant_table.h>
 
 #define PTR(p) ((uint64_t)(uintptr_t)(p))
 
@@ -60,6 +66,20 @@
 #define NONCANONICAL 0x8000000000000000ULL
 /* The most domains the list asks for. */
 #define LIST_MAX 64
+/*
+ * A "gfn" far beyond any domain's memory: 2^30 pages, 4 TiB (hvsim's RAM
+ * page indexes and the reference VM's 2 GiB of machine frames end long
+ * before).
+ */
+#define FAR_GFN (1ULL << 30)
+/* Some small frame number, for the cases refused before it matters. */
+#define SMALL_GFN 1
+/* What the peer writes in the page it shares, and what this side writes. */
+#define PEER_TEXT "peer-wrote-this"
+#define HERE_TEXT "dom0-wrote-this"
+#define HERE_OFFSET 2048
+/* An agent's answer to peer_cases_ask. */
+#define WIRE_ANSWER_MAX 128
 
 static int fd = -1;
 /*
@@ -732,6 +752,107 @@ static void sysctl_cases(domid_t peer)
 
 /* ------------------------------------------------------------------------ */
 
+/* Foreign memory (privcmd.c: privcmd_ioctl_mmap_batch, _mmap_resource) -- */
+
+/*
+ * MMAPBATCH_V2 of N gfns of DOM into a fresh mmap of the privcmd file (the
+ * driver wants the whole VMA, privcmd.c: privcmd_ioctl_mmap_batch).
+ * Returns the ioctl's result (errno set); *ADDR is the mapping, to munmap.
+ */
+static long mmapbatch(int file, domid_t dom, const xen_pfn_t *gfns,
+		      unsigned int n, int *errs, uint8_t **addr, int prot)
+{
+	privcmd_mmapbatch_v2_t m = { .num = n, .dom = dom, .arr = gfns,
+				     .err = errs };
+	void *p = mmap(NULL, n * PAGE, prot, MAP_SHARED, file, 0);
+
+	if (p == MAP_FAILED)
+		fatal("mmap /dev/xen/privcmd");
+	*addr = p;
+	m.addr = PTR(p);
+	for (unsigned int i = 0; i < n; i++)
+		errs[i] = 1;	/* not written: printed as "unset" */
+	return ioctl(file, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
+}
+
+/* KEY "errno=X" or "ok errs=E,E...": the ioctl, then each page's error. */
+static void say_mmapbatch(const char *key, long rc, const int *errs,
+			  unsigned int n)
+{
+	char buf[160] = "";
+	size_t len = 0;
+
+	if (rc < 0) {
+		say_rc(key, rc);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					i ? "," : "",
+					errs[i] == 1 ? "unset" :
+					errs[i] == 0 ? "0" :
+					errno_name(-errs[i]));
+	say(key, "ok errs=%s", buf);
+}
+
+/* One MMAPBATCH_V2 case of a single gfn, its mapping undone. */
+static void mmapbatch_case(const char *key, domid_t dom, xen_pfn_t gfn)
+{
+	uint8_t *addr;
+	int err;
+	/* read-only: on a real PV dom0 DOMID_SELF's frame is machine memory */
+	long rc = mmapbatch(fd, dom, &gfn, 1, &err, &addr, PROT_READ);
+
+	say_mmapbatch(key, rc, &err, 1);
+	munmap(addr, PAGE);
+}
+
+/*
+ * MMAP_RESOURCE's size query (addr 0, num 0) of DOM's grant table: the
+ * driver asks Xen with a null frame list and copies nr_frames back
+ * (privcmd.c: privcmd_ioctl_mmap_resource; xen/common/memory.c:
+ * acquire_resource).  Prints the frame count only when WITH_NUM.
+ */
+static void resource_size_case(const char *key, domid_t dom, bool with_num)
+{
+	privcmd_mmap_resource_t r = {
+		.dom = dom, .type = XENMEM_resource_grant_table,
+		.id = XENMEM_resource_grant_table_id_shared,
+	};
+	long rc = ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &r);
+
+	if (rc < 0 || !with_num)
+		say_rc(key, rc);
+	else
+		say(key, "ok num=%llu", (unsigned long long)r.num);
+}
+
+/*
+ * The cases every domain runs on its own: its own domain, DOMID_SELF and
+ * a missing one.  Linux checks the file's restriction first (a domU's is
+ * DOMID_IDLE: EPERM, privcmd.c: init_restrict); then Xen answers per page
+ * for MMAPBATCH (the ioctl itself is 0, privcmd.c: mmap_return_errors)
+ * and for the whole call for MMAP_RESOURCE.  The per-page answers of a PV
+ * caller (mmu_update: get_pg_owner, get_page_from_l1e, xen/arch/x86/mm.c)
+ * and a translated one (p2m_add_foreign, xen/arch/x86/mm/p2m.c) differ:
+ * reference/known-differences.
+ */
+static void foreign_own_cases(domid_t self)
+{
+	mmapbatch_case("privcmd.foreign.mmapbatch.own_domain", self,
+		       SMALL_GFN);
+	mmapbatch_case("privcmd.foreign.mmapbatch.domid_self", DOMID_SELF,
+		       SMALL_GFN);
+	mmapbatch_case("privcmd.foreign.mmapbatch.missing_domain",
+		       ABSENT_DOMID, SMALL_GFN);
+	resource_size_case("privcmd.foreign.mmap_resource.size.own_domain",
+			   self, true);
+	resource_size_case("privcmd.foreign.mmap_resource.size.domid_self",
+			   DOMID_SELF, true);
+	resource_size_case("privcmd.foreign.mmap_resource.size.missing_domain",
+			   ABSENT_DOMID, true);
+}
+
 /*
  * Every case, in domain SELF; PEER is the other domain of a two-domain
  * run (DOMID_INVALID: none), whose info the caller may ask for.
@@ -746,7 +867,139 @@ static void all_cases(domid_t self, domid_t peer)
 	ioctl_cases(self);
 	domctl_cases(self, peer);
 	sysctl_cases(peer);
+	foreign_own_cases(self);
 	close(fd);
+}
+
+/* The peer's page ---------------------------------------------------------- */
+
+/*
+ * The agent's requests besides "cases" (peer_cases.h), kept in the agent
+ * itself so that the page stays shared until the stream ends:
+ *   share DOMID   grants one page to DOMID, writable (gntalloc), with
+ *                 PEER_TEXT at its start; answers its grant ref
+ *   read          answers the text at HERE_OFFSET of that page
+ */
+static struct share peer_page;
+
+static bool peer_request(const char *request, char *answer, size_t size)
+{
+	unsigned int to;
+
+	if (sscanf(request, "share %u", &to) == 1 && to <= 0xffff &&
+	    !peer_page.addr) {
+		if (share_alloc(&peer_page, dev_open("gntalloc"), (domid_t)to,
+				1, true) < 0 ||
+		    share_mmap(&peer_page) < 0) {
+			snprintf(answer, size, "%s", errno_name(errno));
+			return false;
+		}
+		memset(peer_page.addr, 0, PAGE);
+		strcpy((char *)peer_page.addr, PEER_TEXT);
+		snprintf(answer, size, "%u", peer_page.refs[0]);
+		return true;
+	}
+	if (strcmp(request, "read") == 0 && peer_page.addr) {
+		snprintf(answer, size, "%.63s",
+			 (const char *)peer_page.addr + HERE_OFFSET);
+		return true;
+	}
+	snprintf(answer, size, "unknown request '%s'", request);
+	return false;
+}
+
+/*
+ * Maps the grant-table frame that holds REF of PEER, read-only
+ * (MMAP_RESOURCE of one frame: Xen's acquire_resource gives the frame
+ * itself, gnttab_acquire_resource), and prints that entry's flags and
+ * whether its domid is SELF's; the frame field is the page's gfn to the granting kernel (a PV
+ * one's machine frame), which the caller gets in *FRAME.  Returns false
+ * when the frame could not be mapped.
+ */
+static bool grant_entry_case(domid_t self, domid_t peer, uint32_t ref,
+			     uint64_t *frame)
+{
+	const uint32_t per_frame = PAGE / sizeof(grant_entry_v1_t);
+	privcmd_mmap_resource_t r = {
+		.dom = peer, .type = XENMEM_resource_grant_table,
+		.id = XENMEM_resource_grant_table_id_shared,
+		.idx = ref / per_frame, .num = 1,
+	};
+	const volatile grant_entry_v1_t *e;
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	long rc;
+
+	if (p == MAP_FAILED)
+		fatal("mmap /dev/xen/privcmd");
+	r.addr = PTR(p);
+	rc = ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &r);
+	say_rc("privcmd.foreign.of_peer.mmap_resource.map_frame", rc);
+	if (rc == 0) {
+		e = (const volatile grant_entry_v1_t *)p + ref % per_frame;
+		/*
+		 * gntalloc's add_grefs: gnttab_grant_foreign_access(to,
+		 * pfn_to_gfn, writable) writes GTF_permit_access and our
+		 * domain (gnttab_update_entry_v1).
+		 */
+		say("privcmd.foreign.of_peer.mmap_resource.entry",
+		    "flags=%#x domid=%s", e->flags,
+		    e->domid == self ? "ours" : "other");
+		*frame = e->frame;
+	}
+	munmap(p, PAGE);
+	return rc == 0;
+}
+
+/*
+ * Two-domain mode, in the program's domain SELF: its agent in PEER shares
+ * a page with it, and this side maps it by the frame the peer's kernel
+ * wrote in its grant entry: the gfn of an auto-translated granter (hvsim)
+ * and the machine frame of a PV one (the reference domU), which is what
+ * MMAPBATCH takes for a PV foreign domain (mmu_update of a foreign
+ * frame).  A second gfn far beyond the peer's memory fails alone.
+ */
+static void foreign_peer_cases(domid_t self, domid_t peer, const char *fds)
+{
+	char req[64], answer[WIRE_ANSWER_MAX];
+	xen_pfn_t gfns[2];
+	uint64_t frame = FAR_GFN;
+	uint8_t *addr;
+	uint32_t ref;
+	bool mapped;
+	int errs[2];
+	long rc;
+
+	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		fatal("open /dev/xen/privcmd");
+	snprintf(req, sizeof(req), "share %u", self);
+	if (!peer_cases_ask(fds, req, answer, sizeof(answer))) {
+		fprintf(stderr, "conf-privcmd: the peer could not share: %s\n",
+			answer);
+		exit(2);
+	}
+	ref = (uint32_t)strtoul(answer, NULL, 10);
+	resource_size_case("privcmd.foreign.of_peer.mmap_resource.size", peer,
+			   true);
+	mapped = grant_entry_case(self, peer, ref, &frame);
+
+	gfns[0] = frame;
+	gfns[1] = FAR_GFN;
+	rc = mmapbatch(fd, peer, gfns, 2, errs, &addr, PROT_READ | PROT_WRITE);
+	say_mmapbatch("privcmd.foreign.of_peer.mmapbatch.granted_and_far", rc,
+		      errs, 2);
+	if (mapped && rc == 0 && errs[0] == 0) {
+		say("privcmd.foreign.of_peer.mmapbatch.reads_peer_text", "%s",
+		    strcmp((const char *)addr, PEER_TEXT) == 0 ? "yes" : "no");
+		strcpy((char *)addr + HERE_OFFSET, HERE_TEXT);
+		if (!peer_cases_ask(fds, "read", answer, sizeof(answer)))
+			fatal("the peer's read");
+		say("privcmd.foreign.of_peer.mmapbatch.peer_reads_our_text",
+		    "%s", strcmp(answer, HERE_TEXT) == 0 ? "yes" : "no");
+	}
+	munmap(addr, 2 * PAGE);
+	close(fd);
+	fd = -1;
 }
 
 /* The cases as the peer runs them (peer_cases.h). */
@@ -778,7 +1031,7 @@ int main(int argc, char **argv)
 			rest[nrest++] = argv[i];
 	}
 	if (agent_fds)
-		peer_cases_serve(agent_fds, peer_side_cases);
+		peer_cases_serve(agent_fds, peer_side_cases, peer_request);
 	conf_init(nrest, rest);
 	free(rest);
 	if (!remote_fds) {
@@ -790,6 +1043,8 @@ int main(int argc, char **argv)
 	if (self == DOMID_INVALID)
 		self = 0;
 	all_cases(self, conf_peer());
+	if (conf_peer() != self)
+		foreign_peer_cases(self, conf_peer(), remote_fds);
 	peer_cases_request(remote_fds, conf_peer(), "privcmd.",
 			   "privcmd.peer.");
 	return 0;
