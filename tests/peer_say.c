@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,4 +44,16 @@ noreturn void die_sys(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vdie(err, fmt, ap);
+}
+
+uint32_t parse_u32(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > UINT32_MAX)
+		die("bad %s '%s'", what, s);
+	return (uint32_t)v;
 }

@@ -37,18 +37,6 @@ static const struct subcommand {
 	{ "bench-pong", "PEER PORT ROUNDS", "the other end of bench-ping", bench_pong_main },
 };
 
-uint32_t parse_u32(const char *s, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v > UINT32_MAX)
-		die("bad %s '%s'", what, s);
-	return (uint32_t)v;
-}
-
 uint32_t *parse_refs(int n, char **argv)
 {
 	uint32_t *refs = calloc(n > 0 ? (size_t)n : 1, sizeof(*refs));

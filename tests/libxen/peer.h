@@ -25,7 +25,6 @@
 
 #include "peer_say.h"
 
-uint32_t parse_u32(const char *s, const char *what);
 /* Parses argv[0..n-1] as grant refs into a malloc'd array. */
 uint32_t *parse_refs(int n, char **argv);
 /* "gref R0 R1 ..." */

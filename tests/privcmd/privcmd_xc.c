@@ -48,18 +48,6 @@ const char *result(long rc, int err)
 	return buf;
 }
 
-uint32_t parse_u32(const char *s, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v > UINT32_MAX)
-		die("bad %s '%s'", what, s);
-	return (uint32_t)v;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: privcmd-xc SUBCOMMAND ARGS\n");

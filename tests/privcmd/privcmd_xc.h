@@ -23,7 +23,6 @@ const char *errno_name(int err);
 /* A call's result as the lines show it: "-1 ENAME" when rc < 0, else rc. */
 const char *result(long rc, int err);
 
-uint32_t parse_u32(const char *s, const char *what);
 
 /* The subcommands (privcmd_xc.c's table says what each does). */
 int query_main(int argc, char **argv);
