@@ -24,6 +24,18 @@ DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev libc6-dev xen-ut
 
 PKGS        := json-c
 CHECK_PKG   := check
+PKG_CONFIG  ?= pkg-config
+# The command that makes sure DEPS_PKGS are installed (installs as root).
+DEPS        ?= ci/deps
+
+# The packages must be there before pkg-config is asked below and in the
+# boxes' build.mk: on a fresh machine, a first `make run` installs them
+# here, while the Makefile is read, and then builds with their flags.
+# (`make deps` runs the same step alone; `make clean` needs none of it.)
+ifeq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(shell $(DEPS) --quiet $(DEPS_PKGS) >&2; echo $$?),0)
+$(error some Debian packages the build needs are missing (see above))
+endif
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
@@ -31,10 +43,10 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -fPIC
 ifneq ($(SAN),)
 SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags $(CHECK_PKG) 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs $(CHECK_PKG) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CHECK_PKG) 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs $(CHECK_PKG) 2>/dev/null)
 
 ALL_CFLAGS  = $(BASE_CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
@@ -66,15 +78,10 @@ include tests/build.mk
 # Each test family and the scenarios keep their own rules.
 include $(sort $(wildcard tests/*/build.mk)) $(wildcard scenarios/build.mk)
 
-all: deps-ok $(ALL)
+all: $(ALL)
 
 deps:
-	@ci/deps $(DEPS_PKGS)
-
-# Cheap check that runs before every build; installs or explains.
-.PHONY: deps-ok
-deps-ok:
-	@ci/deps --quiet $(DEPS_PKGS)
+	@$(DEPS) $(DEPS_PKGS)
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,7 +97,7 @@ run: all
 test: all $(TESTS)
 	@tests/run-tests $(O) $(TESTS)
 
-check: deps-ok
+check:
 	$(MAKE) --no-print-directory O=build SAN= test
 	$(MAKE) --no-print-directory O=build SAN= reference-check
 	$(MAKE) --no-print-directory O=build/asan SAN=address test

@@ -27,8 +27,8 @@ CONF_COMMON := $(addprefix tests/conformance/,conformance.c devices.c side.c \
 		remote.c agent.c wire.c)
 # conf-privcmd runs its cases in the peer domain too (peer_cases.h).
 CONF_PEER_CASES := tests/conformance/peer_cases.c
-CONF_LIBS        := $(shell pkg-config --libs xengnttab xenevtchn 2>/dev/null)
-CONF_STATIC_LIBS := $(shell pkg-config --static --libs xengnttab xenevtchn 2>/dev/null)
+CONF_LIBS        := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn 2>/dev/null)
+CONF_STATIC_LIBS := $(shell $(PKG_CONFIG) --static --libs xengnttab xenevtchn 2>/dev/null)
 
 # Host builds, dynamically linked: what the emulator will run, under its
 # LD_PRELOAD interposer (which cannot reach into a static binary).

@@ -14,7 +14,7 @@
 # interposer, and so does the program it starts (docs/userlib.md).
 XSB_SRCS := reference/xsbridge/main.c reference/xsbridge/pump.c \
 	reference/xsbridge/stream.c
-XSB_LIBS := $(shell pkg-config --libs xenstore 2>/dev/null)
+XSB_LIBS := $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null)
 XSB_BIN  := $(BIN)/xsbridge
 $(XSB_BIN): $(XSB_SRCS:%.c=$(REF_OBJ)/%.o)
 	@mkdir -p $(dir $@)

@@ -2,8 +2,8 @@
 # `hvsim scenario` execs), the agent that runs steps inside a domain, the
 # scenario library and its test.
 
-SCN_XEN_CFLAGS := $(shell pkg-config --cflags xengnttab xenevtchn xenvchan xenstore 2>/dev/null)
-SCN_XEN_LIBS   := $(shell pkg-config --libs xengnttab xenevtchn xenvchan xenstore 2>/dev/null || \
+SCN_XEN_CFLAGS := $(shell $(PKG_CONFIG) --cflags xengnttab xenevtchn xenvchan xenstore 2>/dev/null)
+SCN_XEN_LIBS   := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn xenvchan xenstore 2>/dev/null || \
 			echo -lxengnttab -lxenevtchn -lxenvchan -lxenstore)
 
 $(OBJ)/scenarios/%.o: ALL_CFLAGS += -Iuserlib -Iscenarios

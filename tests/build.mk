@@ -26,7 +26,7 @@ TESTS += $(O)/tests/cpu-follow-test
 endif
 
 # xenstore through Debian's own libxenstore (libxen-dev)
-XENSTORE_LIBS := $(shell pkg-config --libs xenstore 2>/dev/null || echo -lxenstore)
+XENSTORE_LIBS := $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
 $(O)/tests/xs-integration-test: $(OBJ)/tests/integration/xs_test.o $(HARNESS_OBJS) \
 		$(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim
 	@mkdir -p $(dir $@)

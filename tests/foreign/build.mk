@@ -3,8 +3,8 @@
 # IOCTL_PRIVCMD_MMAPBATCH_V2) and its grant table (IOCTL_PRIVCMD_MMAP_RESOURCE),
 # and a domU is refused.
 
-FOREIGN_CFLAGS := $(shell pkg-config --cflags xenforeignmemory xengnttab 2>/dev/null)
-FOREIGN_LIBS   := $(shell pkg-config --libs xenforeignmemory xengnttab 2>/dev/null || \
+FOREIGN_CFLAGS := $(shell $(PKG_CONFIG) --cflags xenforeignmemory xengnttab 2>/dev/null)
+FOREIGN_LIBS   := $(shell $(PKG_CONFIG) --libs xenforeignmemory xengnttab 2>/dev/null || \
 			echo -lxenforeignmemory -lxengnttab)
 
 # foreign-peer runs under the interposer, so never with a sanitizer.

@@ -2,8 +2,8 @@
 # simulated domains: libxen-peer, the program that runs there; the test
 # and the benchmark that drive two of them.
 
-LIBXEN_CFLAGS := $(shell pkg-config --cflags xengnttab xenevtchn 2>/dev/null)
-LIBXEN_LIBS   := $(shell pkg-config --libs xengnttab xenevtchn 2>/dev/null || \
+LIBXEN_CFLAGS := $(shell $(PKG_CONFIG) --cflags xengnttab xenevtchn 2>/dev/null)
+LIBXEN_LIBS   := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn 2>/dev/null || \
 			echo -lxengnttab -lxenevtchn)
 
 # libxen-peer runs under the interposer, so never with a sanitizer: its

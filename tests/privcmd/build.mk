@@ -2,8 +2,8 @@
 # privcmd-xc, a program on Debian's libxenctrl and raw privcmd ioctls that
 # runs there, and privcmd-test, which starts hvsimd, domains and it.
 
-PRIVCMD_XC_CFLAGS := $(shell pkg-config --cflags xencontrol xenevtchn 2>/dev/null)
-PRIVCMD_XC_LIBS   := $(shell pkg-config --libs xencontrol xenevtchn 2>/dev/null || \
+PRIVCMD_XC_CFLAGS := $(shell $(PKG_CONFIG) --cflags xencontrol xenevtchn 2>/dev/null)
+PRIVCMD_XC_LIBS   := $(shell $(PKG_CONFIG) --libs xencontrol xenevtchn 2>/dev/null || \
 			echo -lxenctrl -lxenevtchn)
 
 # privcmd-xc runs under the interposer, so never with a sanitizer: its

@@ -2,7 +2,7 @@
 
 ifneq ($(NO_KMOD),1)
 RUN_PROBES := $(O)/tests/run/run-probe $(O)/tests/run/static-probe
-RUN_PROBE_LIBS := $(shell pkg-config --libs xenstore xenevtchn 2>/dev/null || \
+RUN_PROBE_LIBS := $(shell $(PKG_CONFIG) --libs xenstore xenevtchn 2>/dev/null || \
 		  echo -lxenstore -lxenevtchn)
 
 # The probes run under the interposer: no sanitizer runtime in them.

@@ -1,7 +1,7 @@
 # tests/vchan/: vchan between two domains through Debian's libxenvchan
 # (docs/vchan.md): two programs, their test, their benchmark.
 
-VCHAN_LIBS := $(shell pkg-config --libs xenvchan xenstore 2>/dev/null || echo -lxenvchan -lxenstore)
+VCHAN_LIBS := $(shell $(PKG_CONFIG) --libs xenvchan xenstore 2>/dev/null || echo -lxenvchan -lxenstore)
 VCHAN_POBJ := $(OBJ)/tests/vchan/prog
 VCHAN_PROG_OBJS := $(addprefix $(VCHAN_POBJ)/,stream.o vchan_link.o vchan_xfer.o vchan_modes.o)
 
