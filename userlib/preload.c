@@ -43,6 +43,8 @@ int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
 ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen);
 #define DEV_PREFIX "/dev/xen/"
+/* the kernel's O_LARGEFILE on x86-64 (asm-generic/fcntl.h) */
+#define KERNEL_O_LARGEFILE 0100000
 
 static struct {
 	int (*open)(const char *, int, ...);
@@ -500,11 +502,16 @@ static int device_fcntl(struct entry *e, int fd, int cmd, uintptr_t arg)
 	case F_DUPFD_CLOEXEC:
 		return entry_copy(fd, real.fcntl(fd, cmd, (int)arg));
 	case F_GETFL:
-		/* The descriptor keeps O_NONBLOCK; the access mode is the open's. */
+		/*
+		 * The descriptor keeps O_NONBLOCK; the access mode is the open's;
+		 * and Linux on x86-64 opens every file O_LARGEFILE
+		 * (force_o_largefile), which glibc's headers spell 0 there.
+		 */
 		fl = real.fcntl(fd, F_GETFL);
 		if (fl < 0)
 			return fl;
-		return (fl & ~O_ACCMODE) | (hvsim_dev_open_flags(e->dev) & O_ACCMODE);
+		return (fl & ~O_ACCMODE) | (hvsim_dev_open_flags(e->dev) & O_ACCMODE) |
+		       KERNEL_O_LARGEFILE;
 	case F_SETFL:
 		fl = (int)set_errno(hvsim_dev_setfl(e->dev, (int)arg));
 		if (fl == 0)

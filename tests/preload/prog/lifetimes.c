@@ -82,7 +82,8 @@ int scenario_dup(int argc, char **argv)
 		volatile char *p;
 		int fl = fcntl(copy[i], F_GETFL);
 
-		if (fl < 0 || (fl & O_ACCMODE) != O_RDWR)
+		/* the open's access mode, and O_LARGEFILE as x86-64 Linux adds it */
+		if (fl < 0 || (fl & O_ACCMODE) != O_RDWR || !(fl & 0100000))
 			die("F_GETFL of copy %d: %#x", i, fl);
 		g[i] = grant_page(copy[i], peer);
 		p = map_grant(copy[i], &g[i]);
