@@ -140,16 +140,48 @@ static int cmd_up(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The live domains of the running hvsimd, "Domain-0, web" (empty when none
+ * answers): what `hvsim down` is about to stop.
+ */
+static void live_domain_names(char *buf, size_t size)
+{
+	struct json_object *r = NULL, *doms;
+	struct hvsim_ctl *c;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (hvsim_ctl_open(NULL, &c))
+		return;
+	if (hvsim_ctl_call(c, request("list", NULL), &r) == 0 &&
+	    json_object_object_get_ex(r, "domains", &doms)) {
+		for (size_t i = 0; i < json_object_array_length(doms); i++) {
+			struct json_object *d = json_object_array_get_idx(doms, i);
+			int n;
+
+			if (!strcmp(get_str(d, "state"), "dead") || len >= size)
+				continue;
+			n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+				     get_str(d, "name"));
+			len += n > 0 ? (size_t)n : 0;
+		}
+	}
+	json_object_put(r);
+	hvsim_ctl_close(c);
+}
+
 static int cmd_down(int argc, char **argv)
 {
+	char names[1024];
 	int rc;
 
 	if (wants_help(argc, argv)) {
-		printf("usage: hvsim down\nStops hvsimd and every domain.\n");
+		printf("usage: hvsim down\nStops hvsimd and every domain, and says which.\n");
 		return 0;
 	}
 	if (argc > 1)
 		return usage(2);
+	live_domain_names(names, sizeof(names));
 	rc = hvsim_down(NULL);
 	if (rc == -ESRCH) {
 		printf("no hvsimd runs in %s\n", hvsim_dir());
@@ -159,6 +191,8 @@ static int cmd_down(int argc, char **argv)
 		fprintf(stderr, "hvsim: stopping hvsimd: %s\n", strerror(-rc));
 		return 1;
 	}
+	printf("hvsimd in %s stopped%s%s\n", hvsim_dir(),
+	       *names ? ", with its domains " : "", names);
 	return 0;
 }
 

@@ -645,12 +645,29 @@ START_TEST(cli_commands)
 }
 END_TEST
 
+/* `hvsim down` says what it stopped: hvsimd's directory and its live domains. */
+START_TEST(down_says_what_it_stopped)
+{
+	char *out;
+
+	harness_domain("web");
+	ck_assert_int_eq(harness_sh(&out, "'%s' down", harness_exe("hvsim")), 0);
+	ck_assert_msg(strstr(out, harness_dir()) &&
+		      strstr(out, " stopped, with its domains Domain-0, web\n"), "%s", out);
+	free(out);
+	ck_assert_int_eq(harness_sh(&out, "'%s' down", harness_exe("hvsim")), 0);
+	ck_assert_msg(strstr(out, "no hvsimd runs in "), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *hv_suite(void)
 {
 	Suite *s = suite_create("hv-integration");
 	TCase *tc = tcase_create("system");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, down_says_what_it_stopped);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, share_page_both_ways);
 	tcase_add_test(tc, destroy_while_mapped_leaves_a_zombie);
