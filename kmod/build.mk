@@ -47,7 +47,7 @@ KMOD_SHIM_WARN := $(WARN)
 KMOD_LINUX_SRCS := drivers/xen/gntdev.c drivers/xen/gntalloc.c drivers/xen/evtchn.c \
 	drivers/xen/privcmd.c drivers/xen/privcmd-buf.c drivers/xen/xlate_mmu.c \
 	drivers/xen/features.c \
-	lib/rbtree.c lib/kstrtox.c lib/ctype.c
+	lib/rbtree.c lib/kstrtox.c lib/ctype.c lib/sort.c
 KMOD_DRV_OBJS := $(addprefix $(OBJ)/kmod/drivers/,$(notdir $(KMOD_LINUX_SRCS:.c=.o)))
 kmod_modname = $(or $(KMOD_MODNAME_$(1)),$(1))
 KMOD_MODNAME_gntdev      := xen_gntdev

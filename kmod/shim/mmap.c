@@ -19,6 +19,8 @@
 #include <linux/sched/mm.h>
 #include <linux/string.h>
 
+#include <linux/sort.h>
+
 #include "hostif.h"
 #include "shim.h"
 
@@ -745,18 +747,19 @@ static void pte_changes_drop(int pid)
 		pte_changes_free(c);
 }
 
-/* Address order, duplicates out: mostly sorted already (pages in order). */
+static int cmp_addr(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Address order (Linux's own sort), duplicates out. */
 static unsigned long sort_unique(unsigned long *a, unsigned long n)
 {
-	unsigned long i, j, out;
+	unsigned long i, out;
 
-	for (i = 1; i < n; i++) {
-		unsigned long v = a[i];
-
-		for (j = i; j > 0 && a[j - 1] > v; j--)
-			a[j] = a[j - 1];
-		a[j] = v;
-	}
+	sort(a, n, sizeof(*a), cmp_addr, NULL);
 	for (i = 0, out = 0; i < n; i++)
 		if (!out || a[out - 1] != a[i])
 			a[out++] = a[i];
@@ -821,7 +824,6 @@ long kmod_mm_take_changes(int pid, struct kmod_pte_change **out)
 void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
-
 	struct page **slot, *page;
 
 	*ptep = pte;

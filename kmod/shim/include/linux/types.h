@@ -99,6 +99,12 @@ typedef struct {
 
 typedef atomic64_t atomic_long_t;
 
+/* The comparison and swap functions sort() takes (lib/sort.c). */
+typedef void (*swap_r_func_t)(void *a, void *b, int size, const void *priv);
+typedef void (*swap_func_t)(void *a, void *b, int size);
+typedef int (*cmp_r_func_t)(const void *a, const void *b, const void *priv);
+typedef int (*cmp_func_t)(const void *a, const void *b);
+
 struct list_head {
 	struct list_head *next, *prev;
 };
