@@ -22,7 +22,9 @@ static bool range_ok(uint64_t addr, size_t len)
 	return addr + len >= addr && addr + len <= (uint64_t)UINTPTR_MAX;
 }
 
-static int pid_read(const struct guest_mem *m, uint64_t addr, void *buf, size_t len)
+/* One copy between hvsimd's buf and the process's memory at addr. */
+static int pid_copy(const struct guest_mem *m, uint64_t addr, void *buf, size_t len,
+		    bool to_guest)
 {
 	struct iovec local = { .iov_base = buf, .iov_len = len };
 	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
@@ -33,26 +35,21 @@ static int pid_read(const struct guest_mem *m, uint64_t addr, void *buf, size_t 
 	if (!range_ok(addr, len))
 		return -EFAULT;
 	do
-		n = process_vm_readv(ctx_pid(m), &local, 1, &remote, 1, 0);
+		n = to_guest ? process_vm_writev(ctx_pid(m), &local, 1, &remote, 1, 0) :
+			       process_vm_readv(ctx_pid(m), &local, 1, &remote, 1, 0);
 	while (n < 0 && errno == EINTR);
-	/* a fault, a process gone (ESRCH) or not ours to read (EPERM) */
+	/* a fault, a process gone (ESRCH) or not ours to reach (EPERM) */
 	return n == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int pid_read(const struct guest_mem *m, uint64_t addr, void *buf, size_t len)
+{
+	return pid_copy(m, addr, buf, len, false);
 }
 
 static int pid_write(const struct guest_mem *m, uint64_t addr, const void *buf, size_t len)
 {
-	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
-	ssize_t n;
-
-	if (!len)
-		return 0;
-	if (!range_ok(addr, len))
-		return -EFAULT;
-	do
-		n = process_vm_writev(ctx_pid(m), &local, 1, &remote, 1, 0);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)len ? 0 : -EFAULT;
+	return pid_copy(m, addr, (void *)buf, len, true);
 }
 
 struct guest_mem guest_mem_of_pid(pid_t pid)
