@@ -14,12 +14,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "hvsim/hypercall_wire.h"
 #include "hvsim/paths.h"
+#include "hvsim/xen.h"
+#include <xen/version.h>
 #include "hvsim_guest.h"
 
 #define GRANT_REF   8         /* the first ref not reserved */
@@ -561,6 +564,72 @@ static int control_raw(const char *line, char *reply, size_t cap)
 	return (int)n;
 }
 
+/*
+ * Raw hypercalls (privcmd's: argument registers and the pid whose memory
+ * the handles point into): a message of the wrong shape gets -EINVAL and
+ * the connection stays; one from an unattached connection -ENOTCONN; a
+ * handle in no memory -EFAULT, a process gone -EFAULT; an unknown
+ * hypercall -ENOSYS.
+ */
+START_TEST(malformed_raw_hypercalls_get_error_replies)
+{
+	struct {
+		struct hvsim_msg_hdr h;
+		struct hvsim_raw_hypercall raw;
+		uint8_t by_value[64];
+	} m;
+	struct hvsim_attach_req ar = { .version = HVSIM_WIRE_VERSION };
+	int fd = raw_connect();
+	pid_t gone = fork();
+
+	if (gone == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(gone, NULL, 0), gone);
+	ar.domid = harness_domain("raw");
+	memset(&m, 0, sizeof(m));
+	m.h = (struct hvsim_msg_hdr){ .type = HVSIM_MSG_RAW_HYPERCALL, .count = 1,
+				      .op = __HYPERVISOR_xen_version };
+	m.raw = (struct hvsim_raw_hypercall){ .arg = { XENVER_pagesize }, .pid = getpid() };
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), -ENOTCONN);
+
+	m.h.type = HVSIM_MSG_ATTACH;
+	memcpy(&m.raw, &ar, sizeof(ar));
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(ar)), 0);
+	memset(&m.raw, 0, sizeof(m.raw));
+	m.h = (struct hvsim_msg_hdr){ .type = HVSIM_MSG_RAW_HYPERCALL, .count = 1,
+				      .op = __HYPERVISOR_xen_version };
+	m.raw = (struct hvsim_raw_hypercall){ .arg = { XENVER_pagesize }, .pid = getpid() };
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), 4096);
+	/* the wrong shape: no struct, a short one, by-value bytes not there, too many */
+	m.h.count = 0;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h)), -EINVAL);
+	m.h.count = 1;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw) - 1), -EINVAL);
+	m.h.inline_len = sizeof(m.by_value);
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), -EINVAL);
+	m.h.inline_len = HVSIM_RAW_INLINE_MAX + 1;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m)), -EINVAL);
+	m.h.inline_len = 0;
+	/* handles in no memory, or in a process that is gone */
+	m.raw.arg[0] = XENVER_extraversion;
+	m.raw.arg[1] = 0;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), -EFAULT);
+	m.raw.arg[1] = (uintptr_t)&m.by_value;
+	m.raw.pid = (uint32_t)gone;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), -EFAULT);
+	/* an unknown hypercall */
+	m.h.op = 4242;
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), -ENOSYS);
+	/* the connection stayed: a good call still works */
+	m.h.op = __HYPERVISOR_xen_version;
+	m.raw.arg[0] = XENVER_pagesize;
+	m.raw.arg[1] = 0;
+	m.raw.pid = getpid();
+	ck_assert_int_eq(raw_call(fd, &m, sizeof(m.h) + sizeof(m.raw)), 4096);
+	close(fd);
+}
+END_TEST
+
 START_TEST(control_rejects_garbage)
 {
 	char reply[4096];
@@ -676,6 +745,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(tc, pending_while_masked_is_delivered_on_unmask);
 	tcase_add_test(tc, bind_ipi_vcpu_pirq_get_xens_answers);
 	tcase_add_test(tc, malformed_messages_get_error_replies);
+	tcase_add_test(tc, malformed_raw_hypercalls_get_error_replies);
 	tcase_add_test(tc, control_rejects_garbage);
 	tcase_add_test(tc, cli_commands);
 	suite_add_tcase(s, tc);
