@@ -69,7 +69,9 @@ $(OBJ)/kmod/shim/%.o: kmod/shim/%.c $(KMOD_STAGE)/.stamp
 	$(CC) $(KMOD_KCFLAGS) $(KMOD_SHIM_WARN) -DKBUILD_MODNAME='"kernel"' \
 		-MMD -MP -c $< -o $@
 
-# The host side: glibc, the hypercall transport, the device socket.
+# The host side: glibc, the hypercall transport, the device socket, and
+# Debian's libxenstore for the kernel's own xenstore reads.
+KMOD_XENSTORE_LIBS := $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
 KMOD_HOST_SRCS := $(wildcard kmod/host/*.c)
 KMOD_HOST_OBJS := $(KMOD_HOST_SRCS:%.c=$(OBJ)/%.o)
 $(KMOD_HOST_OBJS): ALL_CFLAGS += -Ikmod -Ihv-sim/guest
@@ -79,7 +81,7 @@ $(BIN)/hvsim-kernel: $(KMOD_HOST_OBJS) $(KMOD_SHIM_OBJS) $(KMOD_DRV_OBJS) $(LIB)
 	@# Kernel code must not have reached a glibc header (see docs/kmod.md).
 	@! grep -l '/usr/include/' $(KMOD_SHIM_OBJS:.o=.d) $(KMOD_DRV_OBJS:.o=.d) || \
 		{ echo "kmod: glibc headers reached kernel code" >&2; exit 1; }
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(KMOD_XENSTORE_LIBS) -lpthread
 
 ALL += $(BIN)/hvsim-kernel
 INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
