@@ -1,7 +1,7 @@
 # hv-sim/: the hypervisor daemon and the guest side of its transport.
 
 # The semantic core: no sockets, unit-tested directly.
-HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c \
+HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c hv-sim/evtchn_fifo.c \
                hv-sim/trace.c hv-sim/gfn_map.c \
                hv-sim/xenstore.c hv-sim/xenstore_tree.c hv-sim/xenstore_watch.c
 # the toolstack hypercalls programs make through privcmd
@@ -33,7 +33,7 @@ ALL += $(BIN)/hvsimd $(LIB)/libhvsim-guest.a
 INSTALL_LIBEXEC += $(BIN)/hvsimd
 
 # Unit tests (check), next to what they test.
-HV_UNIT_TESTS := grant_table evtchn domain xenstore trace
+HV_UNIT_TESTS := grant_table evtchn evtchn_fifo domain xenstore trace
 HV_UNIT_TESTS += privcmd dm_op memory_op
 # the hypercall records' text is trace_abi.c's (hvsimd's, not libhvcore's)
 $(O)/tests/hv-trace-test: $(OBJ)/hv-sim/trace_abi.o

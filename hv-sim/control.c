@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "hvsim/kernel_params.h"
 #include "hvsim/listen.h"
 
 #include "control.h"
@@ -23,7 +24,6 @@
 #include "xenstore_server.h"
 
 #define CONTROL_LINE_MAX (1024 * 1024)
-#define CONTROL_MAX_PARAMS 32
 
 struct ctl_conn {
 	struct loop_watch w;
@@ -184,7 +184,7 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 	const char *name = get_string(req, "name");
 	struct json_object *v;
 	int64_t mem_mib = HVSIM_DEFAULT_MEM_MIB;
-	char *params[CONTROL_MAX_PARAMS];
+	char *params[HVSIM_MAX_KERNEL_PARAMS];
 	size_t nr_params = 0;
 	struct domain *d;
 	int err;
@@ -200,9 +200,9 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 	}
 	if (json_object_object_get_ex(req, "params", &v)) {
 		if (!json_object_is_type(v, json_type_array) ||
-		    json_object_array_length(v) > CONTROL_MAX_PARAMS)
+		    json_object_array_length(v) > HVSIM_MAX_KERNEL_PARAMS)
 			return control_error_reply(EINVAL, "\"params\" must be an array of at most %d "
-					   "\"module.param=value\" strings", CONTROL_MAX_PARAMS);
+					   "\"module.param=value\" strings", HVSIM_MAX_KERNEL_PARAMS);
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			struct json_object *p = json_object_array_get_idx(v, i);
 			const char *s = json_object_get_string(p);

@@ -190,6 +190,8 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 	}
 	d->ram_pages = mem_pages;
 	d->max_grant_frames = HVSIM_MAX_GRANT_FRAMES;
+	for (size_t i = 0; i < sizeof(d->shared_page_gfn) / sizeof(d->shared_page_gfn[0]); i++)
+		d->shared_page_gfn[i] = HVSIM_NO_GFN;
 
 	err = map_memfd("ram", name, mem_pages * XEN_PAGE_SIZE, &d->ram_fd, &d->ram);
 	if (err)
@@ -432,7 +434,8 @@ int domain_p2m_clear_foreign(struct domain *d, uint64_t gfn, domid_t granter,
 	struct gfn_entry *o = gfn_map_get(&d->p2m, gfn);
 	int err;
 
-	if (!o || o->domid != granter || o->frame != frame)
+	/* (a grant frame the domain placed is no foreign page: unhooked only) */
+	if (!o || o->domid != granter || o->frame != frame || domain_p2m_is_own_page(d, o))
 		return -EINVAL;
 	err = queue_update(d, gfn, d->domid, gfn, 0);
 	if (err)
@@ -472,6 +475,54 @@ int domain_p2m_map_shared(struct domain *d, uint64_t gfn, struct domain *owner,
 	if (!domain_shared_page_to_virt(owner, page))
 		return -EINVAL;
 	return map_foreign(d, gfn, owner, page, HVSIM_P2M_SHARED);
+}
+
+int domain_p2m_unhook_own_page(struct domain *d, uint64_t gfn)
+{
+	struct gfn_entry *o = gfn_map_get(&d->p2m, gfn);
+	uint64_t page;
+	int err;
+
+	if (!o || !domain_p2m_is_own_page(d, o))
+		return -EINVAL;
+	page = o->frame;
+	err = queue_update(d, gfn, d->domid, gfn, 0);
+	if (err)
+		return err;
+	gfn_map_clear(&d->p2m, gfn);
+	if (page < sizeof(d->shared_page_gfn) / sizeof(d->shared_page_gfn[0]))
+		d->shared_page_gfn[page] = HVSIM_NO_GFN;
+	return 0;
+}
+
+int domain_p2m_place_own_page(struct domain *d, uint64_t gfn, uint64_t page)
+{
+	struct gfn_entry *o;
+	uint64_t old;
+	int err;
+
+	if (!domain_shared_page_to_virt(d, page) ||
+	    page >= sizeof(d->shared_page_gfn) / sizeof(d->shared_page_gfn[0]))
+		return -EINVAL;
+	old = d->shared_page_gfn[page];
+	if (old == gfn)
+		return 0;
+	err = set_override(d, gfn, d->domid, page, HVSIM_P2M_SHARED);
+	if (err)
+		return err;
+	/* "Unmap from old location": that gfn shows its RAM again */
+	o = old != HVSIM_NO_GFN ? gfn_map_get(&d->p2m, old) : NULL;
+	if (o && domain_p2m_is_own_page(d, o) && o->frame == page) {
+		err = domain_p2m_unhook_own_page(d, old);
+		if (err) {
+			/* undone as if never made: the queued update goes too */
+			gfn_map_clear(&d->p2m, gfn);
+			d->nr_p2m_pending--;
+			return err;
+		}
+	}
+	d->shared_page_gfn[page] = gfn;
+	return 0;
 }
 
 /* Drops the reference a foreign mapping of (domid, frame) held. */
@@ -521,6 +572,8 @@ void domain_p2m_clear_all(struct domain *d)
 	}
 	gfn_map_clear_all(&d->p2m);
 	d->nr_p2m_pending = 0;
+	for (size_t i = 0; i < sizeof(d->shared_page_gfn) / sizeof(d->shared_page_gfn[0]); i++)
+		d->shared_page_gfn[i] = HVSIM_NO_GFN;
 }
 
 size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updates)

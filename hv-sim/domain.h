@@ -27,6 +27,7 @@
 #define HVSIM_MAX_MEM_MIB          (64 * 1024)
 #define HVSIM_MAX_GRANT_FRAMES     64    /* Xen 4.17's default gnttab_max_frames */
 #define HVSIM_MAX_DOMAINS          1024  /* domains in existence at once */
+#define HVSIM_NO_GFN               (~(uint64_t)0)
 
 enum domain_state {
 	DOMAIN_RUNNING,
@@ -74,6 +75,12 @@ struct domain {
 	 */
 	struct gfn_map foreign_gfns;
 	uint64_t foreign_refs;
+	/*
+	 * Where each page of the shared fd shows in this domain's own p2m (a
+	 * grant frame it placed with XENMAPSPACE_grant_table, memory_op.c),
+	 * as Xen's M2P records where those frames are; HVSIM_NO_GFN where none.
+	 */
+	uint64_t shared_page_gfn[HVSIM_GRANT_FRAME0_PAGE + HVSIM_MAX_GRANT_FRAMES];
 	struct hvsim_p2m_update *p2m_pending;
 	size_t nr_p2m_pending, p2m_pending_cap;
 
@@ -181,6 +188,22 @@ static inline bool domain_p2m_is_foreign_map(const struct domain *d, uint64_t gf
 {
 	return d->foreign_gfns.count && gfn_map_get(&d->foreign_gfns, gfn);
 }
+/*
+ * The domain's own shared pages in its p2m (XENMAPSPACE_grant_table,
+ * memory_op.c): gfn `gfn` of `d` shows page `page` of d's own shared fd
+ * (HVSIM_P2M_SHARED), with no reference (the domain's own memory).  The
+ * gfn must show RAM (the caller takes away what was there); the page
+ * leaves the gfn it showed before, which shows RAM again (Xen leaves a
+ * hole: hvsim has none).  -EINVAL for a gfn outside RAM or a page beyond
+ * the shared fd.  Both queue the p2m updates.
+ */
+int domain_p2m_place_own_page(struct domain *d, uint64_t gfn, uint64_t page);
+static inline bool domain_p2m_is_own_page(const struct domain *d, const struct gfn_entry *o)
+{
+	return o->shared && o->domid == d->domid;
+}
+/* Takes an own page off `gfn`, which shows RAM again; -EINVAL if none is there. */
+int domain_p2m_unhook_own_page(struct domain *d, uint64_t gfn);
 /*
  * Drops every override (domain death, dom0's kernel gone), with the
  * references its foreign mappings hold; queues nothing.

@@ -460,13 +460,15 @@ static int16_t remove_host_mapping(struct domain *ld, uint64_t host_addr,
 	 * The gfn shows the grant's page when its override names that very
 	 * page of rd, writable when the override is.  Without an override
 	 * there is nothing to remove (even if ld's own page there is the
-	 * granted one, ld having granted to itself).  One lookup: an unmap
-	 * batch makes 1024 of these.
+	 * granted one, ld having granted to itself).  Nor is a page of rd's
+	 * shared fd (a grant frame, acquired or placed by ld itself) or a
+	 * foreign mapping by gfn, whatever its frame number: neither is a
+	 * grant mapping.  One lookup: an unmap batch makes 1024 of these.
 	 */
 	const struct gfn_entry *o = gfn < ld->ram_pages ? gfn_map_get(&ld->p2m, gfn) : NULL;
 
-	if (!o || o->domid != rd->domid || o->frame != frame ||
-	    !domain_frame_to_virt(rd, frame))
+	if (!o || o->domid != rd->domid || o->frame != frame || o->shared ||
+	    domain_p2m_is_foreign_map(ld, gfn) || !domain_frame_to_virt(rd, frame))
 		return GNTST_general_error;
 	if (!o->readonly != maps_writable(gntmap))
 		return GNTST_general_error;

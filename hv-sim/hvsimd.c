@@ -2,7 +2,7 @@
 /*
  * hvsimd: the simulated hypervisor.  Normally started by `hvsim up`.
  *
- *   hvsimd --dir STATEDIR [--ready-fd N] [--dom0-mem MIB]
+ *   hvsimd --dir STATEDIR [--ready-fd N] [--dom0-mem MIB] [--dom0-param M.P=V]...
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +23,7 @@
 #include "control.h"
 #include "domain.h"
 #include "hooks.h"
+#include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
 #include "hypercall.h"
 #include "kernel_proc.h"
@@ -99,7 +100,9 @@ static void dom0_ready(struct domain *d, int err, void *arg)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hvsimd [--dir STATEDIR] [--ready-fd N] [--dom0-mem MIB]\n"
-		"The simulated Xen hypervisor; normally started by 'hvsim up'.\n");
+		"              [--dom0-param MODULE.PARAM=VALUE]...\n"
+		"The simulated Xen hypervisor; normally started by 'hvsim up'.\n"
+		"--dom0-param sets a parameter of Domain-0's kernel (xen.fifo_events=0).\n");
 }
 
 static int join(char *buf, size_t n, const char *dir, const char *file)
@@ -113,17 +116,20 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "dom0-mem", required_argument, NULL, 'm' },
+		{ "dom0-param", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	char dir[PATH_MAX - 32], path[PATH_MAX], pid[32];
 	long dom0_mib = HVSIM_DEFAULT_MEM_MIB;
+	char *dom0_params[HVSIM_MAX_KERNEL_PARAMS];
+	size_t nr_dom0_params = 0;
 	struct domain *dom0;
 	sigset_t mask;
 	int c, lock_fd, err;
 
 	hvsim_state_dir(dir, sizeof(dir));
-	while ((c = getopt_long(argc, argv, "d:r:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:r:m:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			snprintf(dir, sizeof(dir), "%s", optarg);
@@ -138,6 +144,14 @@ int main(int argc, char **argv)
 					HVSIM_MAX_MEM_MIB);
 				return 2;
 			}
+			break;
+		case 'p':
+			if (nr_dom0_params == HVSIM_MAX_KERNEL_PARAMS) {
+				fprintf(stderr, "hvsimd: at most %d --dom0-param\n",
+					HVSIM_MAX_KERNEL_PARAMS);
+				return 2;
+			}
+			dom0_params[nr_dom0_params++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -194,7 +208,7 @@ int main(int argc, char **argv)
 		goto fail;
 
 	if (kernel_path()) {
-		if ((err = kernel_start(dom0, NULL, 0, dom0_ready, NULL)) < 0)
+		if ((err = kernel_start(dom0, dom0_params, nr_dom0_params, dom0_ready, NULL)) < 0)
 			goto fail;
 	} else {
 		say_ready();

@@ -24,6 +24,7 @@
 static int add_foreign(struct domain *cur, struct domain *tdom, uint64_t fgfn,
 		       uint64_t gpfn, domid_t foreigndom)
 {
+	struct gfn_entry *src, *prev;
 	struct domain *fdom;
 	int err;
 
@@ -56,31 +57,94 @@ static int add_foreign(struct domain *cur, struct domain *tdom, uint64_t fgfn,
 	 * one that shows a foreign page itself (grant or foreign map, not RAM
 	 * types), and the pages of a dying domain (relinquished by
 	 * domain_kill, hvsim's zombies keep them only for existing mappings)
-	 * are -EINVAL.
+	 * are -EINVAL.  A gfn where fdom placed one of its grant frames is
+	 * RAM to Xen (p2m_ram_rw, a page fdom owns): that frame is mapped.
 	 */
-	if (fdom->state != DOMAIN_RUNNING || fgfn >= fdom->ram_pages ||
-	    gfn_map_get(&fdom->p2m, fgfn))
+	if (fdom->state != DOMAIN_RUNNING || fgfn >= fdom->ram_pages)
+		return -EINVAL;
+	src = gfn_map_get(&fdom->p2m, fgfn);
+	if (src && !domain_p2m_is_own_page(fdom, src))
 		return -EINVAL;
 	/*
 	 * "Remove previously mapped page if it is present": an earlier foreign
-	 * mapping at gpfn goes (its reference too).  hvsim's p2m has RAM only
-	 * up to ram_pages, so a gpfn beyond is -EINVAL (Xen would place it),
-	 * and a gfn that shows a grant mapping is -EBUSY (Xen would remove
-	 * that page too; Linux never asks, its pages for privcmd are its own).
+	 * mapping at gpfn goes (its reference too), and a grant frame tdom
+	 * placed there is unhooked (a special page).  hvsim's p2m has RAM
+	 * only up to ram_pages, so a gpfn beyond is -EINVAL (Xen would place
+	 * it), and a gfn that shows a grant mapping is -EBUSY (Xen would
+	 * remove that page too; Linux never asks, its pages for privcmd are
+	 * its own).
 	 */
-	if (domain_p2m_is_foreign_map(tdom, gpfn)) {
+	if (domain_p2m_is_foreign_map(tdom, gpfn))
 		err = domain_p2m_unmap_foreign(tdom, gpfn);
-		if (err)
-			return err;
-	}
+	else if (gpfn < tdom->ram_pages && (prev = gfn_map_get(&tdom->p2m, gpfn)) &&
+		 domain_p2m_is_own_page(tdom, prev))
+		err = domain_p2m_unhook_own_page(tdom, gpfn);
+	else
+		err = 0;
+	if (err)
+		return err;
+	if (src)
+		return domain_p2m_map_shared(tdom, gpfn, fdom, src->frame);
 	return domain_p2m_map_foreign(tdom, gpfn, fdom, fgfn);
 }
 
 /*
+ * xenmem_add_to_physmap_one, XENMAPSPACE_grant_table (xen/arch/x86/mm/p2m.c,
+ * and gnttab_map_frame): `d`'s gfn `gpfn` shows its shared grant frame
+ * `idx`, as a PVH or HVM guest's Linux places its table (gnttab_map).
+ */
+static int add_grant_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
+{
+	/*
+	 * gnttab_get_shared_frame_mfn takes the index as an unsigned int (the
+	 * upper bits are dropped).  The table is v1, so
+	 * XENMAPIDX_grant_table_status is no flag here, only a frame beyond
+	 * the limit.  The frame is made to exist, growing the table to
+	 * idx + 1 frames, or -EINVAL past max_grant_frames.
+	 */
+	unsigned int frame = (unsigned int)idx;
+	uint64_t page = HVSIM_GRANT_FRAME0_PAGE + (uint64_t)frame;
+	struct gfn_entry *prev;
+	int err;
+
+	err = grant_table_shared_frame(d, frame);
+	if (err)
+		return err;
+	/* get_page(pg, d) fails once domain_kill relinquished d's pages */
+	if (d->state != DOMAIN_RUNNING)
+		return -EBUSY;
+	/* hvsim's p2m has RAM only up to ram_pages: it cannot place a gfn beyond */
+	if (gpfn >= d->ram_pages)
+		return -EINVAL;
+	/*
+	 * "Remove previously mapped page if it was present": RAM is freed
+	 * (hvsim keeps it underneath: it has no holes), a special page (a
+	 * grant frame: d's own, or another domain's it acquired) is
+	 * unhooked, and a page d does not own (a foreign RAM page, a grant
+	 * mapping) fails guest_remove_page's get_page: -ENXIO.  The frame
+	 * already there is left as it is.
+	 */
+	prev = gfn_map_get(&d->p2m, gpfn);
+	if (prev && domain_p2m_is_own_page(d, prev)) {
+		if (prev->frame == page)
+			return 0;
+		err = domain_p2m_unhook_own_page(d, gpfn);
+	} else if (prev && prev->shared && domain_p2m_is_foreign_map(d, gpfn)) {
+		err = domain_p2m_unmap_foreign(d, gpfn);
+	} else if (prev) {
+		err = -ENXIO;
+	}
+	if (err)
+		return err;
+	/* the frame leaves the gfn it showed before, and shows here */
+	return domain_p2m_place_own_page(d, gpfn, page);
+}
+
+/*
  * xen/arch/x86/mm/p2m.c: xenmem_add_to_physmap_one, for one entry.  The
- * spaces hvsim does not model (shared_info, grant_table, gmfn: a guest
- * moving its own pages) are -EOPNOTSUPP, hvsim's; an unknown space and
- * dev_mmio (ARM's) are -EINVAL, Xen's (no mfn found).
+ * spaces hvsim does not model (shared_info, gmfn: a guest moving its own
+ * pages) are -EOPNOTSUPP, hvsim's; an unknown space and dev_mmio (ARM's)
+ * are -EINVAL, Xen's (no mfn found).
  */
 static int add_to_physmap_one(struct domain *cur, struct domain *d, unsigned int space,
 			      domid_t foreign_domid, uint64_t idx, uint64_t gpfn)
@@ -88,8 +152,9 @@ static int add_to_physmap_one(struct domain *cur, struct domain *d, unsigned int
 	switch (space) {
 	case XENMAPSPACE_gmfn_foreign:
 		return add_foreign(cur, d, idx, gpfn, foreign_domid);
-	case XENMAPSPACE_shared_info:
 	case XENMAPSPACE_grant_table:
+		return add_grant_frame(d, idx, gpfn);
+	case XENMAPSPACE_shared_info:
 	case XENMAPSPACE_gmfn:
 		return -EOPNOTSUPP;
 	}
@@ -136,12 +201,56 @@ static long add_to_physmap_batch(struct domain *cur, struct domain *d,
 	return 0;
 }
 
+/*
+ * xatp_permission_check, for `cur` acting on `d` (every hvsim domain is
+ * translated): dev_mmio only for the hardware domain into itself; then
+ * xsm_add_to_physmap(XSM_TARGET, current, d).
+ */
+static long xatp_permission_check(struct domain *cur, struct domain *d, unsigned int space)
+{
+	if (space == XENMAPSPACE_dev_mmio && (!hvsim_is_control_domain(d) || d != cur))
+		return -EACCES;
+	if (!domain_may_act_on(cur, d))
+		return -EPERM;
+	return 0;
+}
+
+/* do_memory_op, case XENMEM_add_to_physmap, and xenmem_add_to_physmap. */
+static long add_to_physmap_op(struct domain *cur, uint64_t start_extent, uint64_t arg,
+			      const struct guest_mem *m)
+{
+	struct xen_add_to_physmap x;
+	struct domain *d;
+	long rc;
+
+	if (start_extent != (uint16_t)start_extent)
+		return -EDOM;
+	if (guest_mem_read(m, arg, &x, sizeof(x)))
+		return -EFAULT;
+	/* "Foreign mapping is only possible via add_to_physmap_batch." */
+	if (x.space == XENMAPSPACE_gmfn_foreign)
+		return -ENOSYS;
+	d = domain_by_any_id(cur, x.domid);
+	if (!d)
+		return -ESRCH;
+	rc = xatp_permission_check(cur, d, x.space);
+	if (rc)
+		return rc;
+	if (x.gpfn == HVSIM_INVALID_GFN)
+		return -EINVAL;
+	/* a range of the guest's own gmfns moved elsewhere: not modelled */
+	if (x.space == XENMAPSPACE_gmfn_range)
+		return -EOPNOTSUPP;
+	return add_to_physmap_one(cur, d, x.space, DOMID_INVALID, x.idx, x.gpfn);
+}
+
 /* do_memory_op, case XENMEM_add_to_physmap_batch. */
 static long add_to_physmap_batch_op(struct domain *cur, uint64_t start_extent,
 				    uint64_t arg, const struct guest_mem *m)
 {
 	struct xen_add_to_physmap_batch b;
 	struct domain *d;
+	long rc;
 
 	if (start_extent != (uint16_t)start_extent)
 		return -EDOM;
@@ -152,15 +261,9 @@ static long add_to_physmap_batch_op(struct domain *cur, uint64_t start_extent,
 	d = domain_by_any_id(cur, b.domid);
 	if (!d)
 		return -ESRCH;
-	/*
-	 * xatp_permission_check: every hvsim domain is translated; dev_mmio
-	 * only for the hardware domain into itself; then
-	 * xsm_add_to_physmap(XSM_TARGET, current, d).
-	 */
-	if (b.space == XENMAPSPACE_dev_mmio && (!hvsim_is_control_domain(d) || d != cur))
-		return -EACCES;
-	if (!domain_may_act_on(cur, d))
-		return -EPERM;
+	rc = xatp_permission_check(cur, d, b.space);
+	if (rc)
+		return rc;
 	return add_to_physmap_batch(cur, d, &b, (unsigned int)start_extent, m);
 }
 
@@ -169,6 +272,7 @@ static long remove_from_physmap_op(struct domain *cur, uint64_t start_extent,
 				   uint64_t arg, const struct guest_mem *m)
 {
 	struct xen_remove_from_physmap r;
+	struct gfn_entry *o;
 	struct domain *d;
 
 	if (start_extent)
@@ -187,13 +291,17 @@ static long remove_from_physmap_op(struct domain *cur, uint64_t start_extent,
 	/* guest_physmap_remove_page: a foreign mapping goes, its reference too */
 	if (domain_p2m_is_foreign_map(d, r.gpfn))
 		return domain_p2m_unmap_foreign(d, r.gpfn);
+	/* so does a grant frame the domain placed there (then RAM shows again) */
+	o = gfn_map_get(&d->p2m, r.gpfn);
+	if (o && domain_p2m_is_own_page(d, o))
+		return domain_p2m_unhook_own_page(d, r.gpfn);
 	/*
 	 * A gfn that shows the domain's own RAM: Xen would take the page out
 	 * (a hole).  hvsim has no holes and keeps it, answering Xen's 0 (Linux
 	 * asks this only of gfns it had given to foreign mappings).  One that
 	 * shows a grant mapping is left to GNTTABOP_unmap_grant_ref: -EBUSY.
 	 */
-	if (gfn_map_get(&d->p2m, r.gpfn))
+	if (o)
 		return -EBUSY;
 	return 0;
 }
@@ -285,6 +393,7 @@ static int map_resource_frame(struct domain *cur, struct domain *d, uint64_t gfn
 			      uint64_t page)
 {
 	struct gfn_entry *o;
+	int err;
 
 	/* hvsim's p2m has RAM only up to ram_pages: it cannot place a gfn beyond */
 	if (gfn >= cur->ram_pages)
@@ -299,7 +408,12 @@ static int map_resource_frame(struct domain *cur, struct domain *d, uint64_t gfn
 		if (domain_p2m_is_foreign_map(cur, gfn) && o->shared && o->domid == d->domid &&
 		    o->frame == page)
 			return 0;
-		return -EPERM;
+		/*
+		 * A grant frame cur placed there itself is RAM to Xen's p2m
+		 * (p2m_ram_rw): replaced, the frame unhooked.
+		 */
+		if (!domain_p2m_is_own_page(cur, o))
+			return -EPERM;
 	}
 	/*
 	 * p2m_entry_modify: page_get_owner_and_reference fails for the frames
@@ -308,6 +422,11 @@ static int map_resource_frame(struct domain *cur, struct domain *d, uint64_t gfn
 	 */
 	if (d->state != DOMAIN_RUNNING)
 		return -EBUSY;
+	if (o) {
+		err = domain_p2m_unhook_own_page(cur, gfn);
+		if (err)
+			return err;
+	}
 	return domain_p2m_map_shared(cur, gfn, d, page);
 }
 
@@ -395,6 +514,8 @@ long memory_op(struct domain *cur, uint64_t cmd, uint64_t arg, const struct gues
 	uint64_t start_extent = cmd >> MEMOP_EXTENT_SHIFT;
 
 	switch (op) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap_op(cur, start_extent, arg, m);
 	case XENMEM_add_to_physmap_batch:
 		return add_to_physmap_batch_op(cur, start_extent, arg, m);
 	case XENMEM_remove_from_physmap:

@@ -3,6 +3,8 @@
  * memory_op: foreign mappings by gfn (XENMEM_add_to_physmap_batch with
  * XENMAPSPACE_gmfn_foreign, XENMEM_remove_from_physmap) as the control
  * domain's kernel makes them for privcmd, and as a domU is refused them;
+ * a guest's own grant frames placed in its p2m (XENMEM_add_to_physmap
+ * with XENMAPSPACE_grant_table, Linux's gnttab_map);
  * the p2m overrides and updates they make, and the owner's memory they
  * keep after its death.  Every expectation cites Xen 4.17's code.
  *
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grant_table.h"
 #include "guest_mem.h"
 #include "memory_op.h"
 #include "test_support.h"
@@ -517,6 +520,305 @@ START_TEST(grant_frames_keep_a_dead_owner)
 }
 END_TEST
 
+
+/* XENMAPSPACE_grant_table ------------------------------------------------ */
+
+/* XENMEM_add_to_physmap (one entry) as Linux's gnttab_map makes it. */
+static long add_one(struct domain *cur, domid_t domid, unsigned int space, uint64_t idx,
+		    uint64_t gpfn, uint64_t extent)
+{
+	struct xen_add_to_physmap x = {
+		.domid = domid, .space = space, .idx = idx, .gpfn = gpfn,
+	};
+
+	memcpy(scratch, &x, sizeof(x));
+	return memory_op(cur, XENMEM_add_to_physmap | (extent << 6), G(0), &gm.mem);
+}
+
+static long place_frame(struct domain *cur, uint64_t idx, uint64_t gpfn)
+{
+	return add_one(cur, DOMID_SELF, XENMAPSPACE_grant_table, idx, gpfn, 0);
+}
+
+/* The table's size now, as GNTTABOP_query_size says it. */
+static unsigned int nr_grant_frames(struct domain *d)
+{
+	struct gnttab_query_size q = { .dom = DOMID_SELF };
+
+	ck_assert_int_eq(gnttab_query_size_op(d, &q), 0);
+	ck_assert_int_eq(q.status, GNTST_okay);
+	return q.nr_frames;
+}
+
+/* The one p2m update queued for d: its gfn shows `frame` of `domid` (flags). */
+static void expect_update(struct domain *d, uint64_t gfn, domid_t domid, uint64_t frame,
+			  uint16_t flags)
+{
+	struct hvsim_p2m_update *u;
+
+	ck_assert_uint_eq(domain_p2m_take_updates(d, &u), 1);
+	ck_assert_uint_eq(u[0].gfn, gfn);
+	ck_assert_uint_eq(u[0].domid, domid);
+	ck_assert_uint_eq(u[0].frame, frame);
+	ck_assert_uint_eq(u[0].flags, flags);
+	free(u);
+}
+
+/*
+ * Linux's gnttab_map for an auto-translated guest: frames placed backwards
+ * from the last, so the first call grows the table (gnttab_map_frame,
+ * gnttab_get_shared_frame_mfn: to idx + 1 frames) and the others find
+ * their frame.  The gfn then shows the frame itself, both ways, with no
+ * reference (the domain's own memory) and an update for its kernel.
+ */
+START_TEST(grant_frames_placed_as_linux_does)
+{
+	grant_entry_v1_t *view;
+
+	ck_assert_uint_eq(nr_grant_frames(alice), 1);
+	ck_assert_int_eq(place_frame(alice, 2, 502), 0);
+	ck_assert_uint_eq(nr_grant_frames(alice), 3);
+	expect_update(alice, 502, alice->domid, HVSIM_GRANT_FRAME0_PAGE + 2, HVSIM_P2M_SHARED);
+	ck_assert_int_eq(place_frame(alice, 1, 501), 0);
+	ck_assert_int_eq(place_frame(alice, 0, 500), 0);
+	ck_assert_uint_eq(nr_grant_frames(alice), 3);
+	drop_updates(alice);
+	for (unsigned int i = 0; i < 3; i++)
+		ck_assert_ptr_eq(domain_gfn_to_virt(alice, 500 + i, true),
+				 domain_grant_frame(alice, i));
+	/* what the kernel writes there is the table hvsimd reads */
+	view = domain_gfn_to_virt(alice, 501, true);
+	view[3].frame = 0x4321;
+	ck_assert_uint_eq(hvtest_gnttab_entry(alice, 512 + 3)->frame, 0x4321);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_uint_eq(alice->foreign_gfns.count, 0);
+	/* RAM underneath is kept (hvsim has no holes) */
+	ck_assert_ptr_ne(domain_gfn_to_virt(alice, 500, false), domain_frame_to_virt(alice, 500));
+}
+END_TEST
+
+/*
+ * gnttab_get_shared_frame_mfn: up to max_grant_frames; one beyond is
+ * -EINVAL and grows nothing.  The index is an unsigned int there: its
+ * upper 32 bits are dropped.  A v1 table has no status frames, so
+ * XENMAPIDX_grant_table_status is only a large index.
+ */
+START_TEST(grant_frame_limits)
+{
+	ck_assert_int_eq(place_frame(alice, HVSIM_MAX_GRANT_FRAMES, 500), -EINVAL);
+	ck_assert_uint_eq(nr_grant_frames(alice), 1);
+	ck_assert_int_eq(place_frame(alice, 0xffffffffULL, 500), -EINVAL);
+	ck_assert_int_eq(place_frame(alice, XENMAPIDX_grant_table_status | 1, 500), -EINVAL);
+	ck_assert_uint_eq(alice->p2m.count, 0);
+	ck_assert_int_eq(place_frame(alice, (1ULL << 32) | 1, 500), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 500, false), domain_grant_frame(alice, 1));
+	ck_assert_int_eq(place_frame(alice, HVSIM_MAX_GRANT_FRAMES - 1, 501), 0);
+	ck_assert_uint_eq(nr_grant_frames(alice), HVSIM_MAX_GRANT_FRAMES);
+	/* the same frame at the same gfn again: nothing changes */
+	drop_updates(alice);
+	ck_assert_int_eq(place_frame(alice, 1, 500), 0);
+	ck_assert_uint_eq(domain_p2m_take_updates(alice, &(struct hvsim_p2m_update *){ NULL }), 0);
+}
+END_TEST
+
+/*
+ * xenmem_add_to_physmap_one: "Unmap from old location" (the frame's old
+ * gfn is removed: RAM again, where Xen leaves a hole) and "Remove
+ * previously mapped page" (another grant frame is unhooked: it is then
+ * nowhere).
+ */
+START_TEST(grant_frame_moves_and_replaces)
+{
+	ck_assert_int_eq(place_frame(alice, 0, 500), 0);
+	drop_updates(alice);
+	ck_assert_int_eq(place_frame(alice, 0, 600), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 600, false), domain_grant_frame(alice, 0));
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 500, false), domain_frame_to_virt(alice, 500));
+	{
+		struct hvsim_p2m_update *u;
+
+		ck_assert_uint_eq(domain_p2m_take_updates(alice, &u), 2);
+		ck_assert_uint_eq(u[0].gfn, 600);
+		ck_assert_uint_eq(u[0].flags, HVSIM_P2M_SHARED);
+		ck_assert_uint_eq(u[1].gfn, 500);
+		ck_assert_uint_eq(u[1].domid, alice->domid);
+		ck_assert_uint_eq(u[1].frame, 500);
+		ck_assert_uint_eq(u[1].flags, 0);
+		free(u);
+	}
+	/* frame 1 over frame 0: frame 0 is nowhere now */
+	ck_assert_int_eq(place_frame(alice, 1, 600), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 600, false), domain_grant_frame(alice, 1));
+	ck_assert_uint_eq(alice->p2m.count, 1);
+	drop_updates(alice);
+	/* so placing frame 0 again takes nothing away */
+	ck_assert_int_eq(place_frame(alice, 0, 700), 0);
+	expect_update(alice, 700, alice->domid, HVSIM_GRANT_FRAME0_PAGE, HVSIM_P2M_SHARED);
+	ck_assert_uint_eq(alice->p2m.count, 2);
+}
+END_TEST
+
+/*
+ * What the gfn showed decides (xenmem_add_to_physmap_one's removal): a
+ * grant frame of another domain acquired there (a special page) is
+ * unhooked, its reference dropped; a page the domain does not own (a
+ * foreign RAM page, a grant mapping) fails guest_remove_page's get_page
+ * with -ENXIO, after the table has grown.
+ */
+START_TEST(grant_frame_over_other_mappings)
+{
+	set_gfns(300, 1);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+	drop_updates(dom0);
+	ck_assert_int_eq(place_frame(dom0, 0, 300), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	ck_assert_uint_eq(dom0->foreign_gfns.count, 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 300, false), domain_grant_frame(dom0, 0));
+	{
+		struct hvsim_p2m_update *u;
+
+		/* the acquired frame goes, then dom0's own shows */
+		ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 2);
+		ck_assert_uint_eq(u[1].gfn, 300);
+		ck_assert_uint_eq(u[1].domid, dom0->domid);
+		ck_assert_uint_eq(u[1].frame, HVSIM_GRANT_FRAME0_PAGE);
+		ck_assert_uint_eq(u[1].flags, HVSIM_P2M_SHARED);
+		free(u);
+	}
+
+	ck_assert_int_eq(map_one(dom0, alice->domid, 5, 100), 0);
+	drop_updates(dom0);
+	ck_assert_int_eq(place_frame(dom0, 3, 100), -ENXIO);
+	ck_assert_uint_eq(nr_grant_frames(dom0), 4);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 100, false), domain_frame_to_virt(alice, 5));
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+
+	ck_assert_int_eq(domain_p2m_set_foreign(bob, 40, alice->domid, 6, false), 0);
+	drop_updates(bob);
+	ck_assert_int_eq(place_frame(bob, 0, 40), -ENXIO);
+	ck_assert_ptr_eq(domain_gfn_to_virt(bob, 40, false), domain_frame_to_virt(alice, 6));
+	ck_assert_uint_eq(domain_p2m_take_updates(bob, &(struct hvsim_p2m_update *){ NULL }), 0);
+	/* and a grant unmap naming a placed frame's gfn finds no grant there */
+	ck_assert_int_eq(place_frame(bob, 0, 41), 0);
+	ck_assert_int_eq(domain_p2m_clear_foreign(bob, 41, bob->domid, HVSIM_GRANT_FRAME0_PAGE),
+			 -EINVAL);
+}
+END_TEST
+
+/*
+ * do_memory_op's XENMEM_add_to_physmap checks, in order, then
+ * xenmem_add_to_physmap's; the control domain may place another domain's
+ * frames in that domain's p2m (XSM_TARGET), a domU may not.
+ */
+START_TEST(add_to_physmap_checks)
+{
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_grant_table, 0, 500, 0x10000),
+			 -EDOM);
+	ck_assert_int_eq(memory_op(alice, XENMEM_add_to_physmap, WILD, &gm.mem), -EFAULT);
+	/* "Foreign mapping is only possible via add_to_physmap_batch." */
+	ck_assert_int_eq(add_one(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 500, 0), -ENOSYS);
+	ck_assert_int_eq(add_one(alice, 555, XENMAPSPACE_grant_table, 0, 500, 0), -ESRCH);
+	ck_assert_int_eq(add_one(alice, bob->domid, XENMAPSPACE_grant_table, 0, 500, 0), -EPERM);
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_dev_mmio, 0, 500, 0), -EACCES);
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_grant_table, 0, ~0ULL, 0), -EINVAL);
+	/* hvsim's p2m ends with RAM */
+	ck_assert_int_eq(place_frame(alice, 0, 1024), -EINVAL);
+	/* not modelled: a guest moving its own pages, the shared_info page */
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_gmfn_range, 0, 500, 0),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_gmfn, 0, 500, 0), -EOPNOTSUPP);
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, XENMAPSPACE_shared_info, 0, 500, 0),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(add_one(alice, DOMID_SELF, 42, 0, 500, 0), -EINVAL);
+	ck_assert_uint_eq(alice->p2m.count, 0);
+	/* the control domain on alice's p2m: alice's kernel is told */
+	ck_assert_int_eq(add_one(dom0, alice->domid, XENMAPSPACE_grant_table, 1, 500, 0), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 500, false), domain_grant_frame(alice, 1));
+	expect_update(alice, 500, alice->domid, HVSIM_GRANT_FRAME0_PAGE + 1, HVSIM_P2M_SHARED);
+	ck_assert_uint_eq(dom0->p2m.count, 0);
+	/* the batch takes the same space, entry by entry */
+	{
+		uint64_t idx[] = { 2, 64 }, gpfn[] = { 502, 503 };
+
+		ck_assert_int_eq(add_batch(alice, DOMID_SELF, XENMAPSPACE_grant_table, 0,
+					   idx, gpfn, 2, 0), 0);
+		ck_assert_int_eq(errs()[0], 0);
+		ck_assert_int_eq(errs()[1], -EINVAL);
+		ck_assert_ptr_eq(domain_gfn_to_virt(alice, 502, false), domain_grant_frame(alice, 2));
+	}
+}
+END_TEST
+
+/*
+ * A dying domain: its frames are relinquished, gnttab_map_frame's get_page
+ * fails (-EBUSY).
+ */
+START_TEST(grant_frame_of_a_dying_domain)
+{
+	*(uint32_t *)domain_frame_to_virt(alice, 6) = 1;
+	ck_assert_int_eq(map_one(dom0, alice->domid, 6, 100), 0);
+	ck_assert_int_eq(domain_destroy(alice), 0);
+	ck_assert_int_eq(alice->state, DOMAIN_DYING);
+	ck_assert_int_eq(add_one(dom0, alice->domid, XENMAPSPACE_grant_table, 0, 500, 0), -EBUSY);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 100, 0), 0);
+}
+END_TEST
+
+/*
+ * A placed frame is RAM to the rest of the p2m: remove_from_physmap takes
+ * it away (RAM again), the control domain foreign-maps it by the owner's
+ * gfn (it sees the frame), acquire_resource over it replaces it, and the
+ * kernel's end (domain_p2m_clear_all) forgets where every frame was.
+ */
+START_TEST(placed_frames_and_the_rest_of_the_p2m)
+{
+	struct hvsim_p2m_update *u;
+
+	ck_assert_int_eq(place_frame(alice, 0, 500), 0);
+	drop_updates(alice);
+	ck_assert_int_eq(remove_one(alice, DOMID_SELF, 500, 0), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(alice, 500, false), domain_frame_to_virt(alice, 500));
+	expect_update(alice, 500, alice->domid, 500, 0);
+	ck_assert_int_eq(place_frame(alice, 0, 501), 0);
+	expect_update(alice, 501, alice->domid, HVSIM_GRANT_FRAME0_PAGE, HVSIM_P2M_SHARED);
+
+	/* p2m_add_foreign: get_page_from_gfn finds alice's frame, RAM to Xen */
+	hvtest_gnttab_entry(alice, 9)->frame = 0x99;
+	ck_assert_int_eq(map_one(dom0, alice->domid, 501, 100), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	ck_assert_uint_eq(((grant_entry_v1_t *)domain_gfn_to_virt(dom0, 100, false))[9].frame,
+			  0x99);
+	expect_update(dom0, 100, alice->domid, HVSIM_GRANT_FRAME0_PAGE, HVSIM_P2M_SHARED);
+	ck_assert_uint_eq(alice->foreign_refs, 1);
+	ck_assert_int_eq(remove_one(dom0, DOMID_SELF, 100, 0), 0);
+	ck_assert_uint_eq(alice->foreign_refs, 0);
+	drop_updates(dom0);
+
+	/* dom0's own frame at 300, then alice's frame acquired over it */
+	ck_assert_int_eq(place_frame(dom0, 0, 300), 0);
+	drop_updates(dom0);
+	set_gfns(300, 1);
+	ck_assert_int_eq(acquire_table(dom0, alice->domid, 0, 1), 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 300, false), domain_grant_frame(alice, 0));
+	ck_assert_uint_eq(domain_p2m_take_updates(dom0, &u), 2);
+	ck_assert_uint_eq(u[1].gfn, 300);
+	ck_assert_uint_eq(u[1].domid, alice->domid);
+	free(u);
+	/* and a foreign map over a placed frame unhooks it too */
+	ck_assert_int_eq(place_frame(dom0, 1, 301), 0);
+	ck_assert_int_eq(map_one(dom0, alice->domid, 7, 301), 0);
+	ck_assert_int_eq(errs()[0], 0);
+	ck_assert_ptr_eq(domain_gfn_to_virt(dom0, 301, false), domain_frame_to_virt(alice, 7));
+	drop_updates(dom0);
+
+	/* alice's kernel gone: where its frames were is forgotten */
+	domain_p2m_clear_all(alice);
+	ck_assert_int_eq(place_frame(alice, 0, 502), 0);
+	expect_update(alice, 502, alice->domid, HVSIM_GRANT_FRAME0_PAGE, HVSIM_P2M_SHARED);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("memory_op");
@@ -534,6 +836,13 @@ int main(void)
 	tcase_add_test(tc, acquire_checks);
 	tcase_add_test(tc, acquire_frame_errors);
 	tcase_add_test(tc, grant_frames_keep_a_dead_owner);
+	tcase_add_test(tc, grant_frames_placed_as_linux_does);
+	tcase_add_test(tc, grant_frame_limits);
+	tcase_add_test(tc, grant_frame_moves_and_replaces);
+	tcase_add_test(tc, grant_frame_over_other_mappings);
+	tcase_add_test(tc, add_to_physmap_checks);
+	tcase_add_test(tc, grant_frame_of_a_dying_domain);
+	tcase_add_test(tc, placed_frames_and_the_rest_of_the_p2m);
 	suite_add_tcase(s, tc);
 	return hvtest_run(s);
 }

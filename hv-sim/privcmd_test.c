@@ -821,11 +821,20 @@ START_TEST(event_channel_ops)
 	/* unknown sub-ops: -ENOSYS before anything is read */
 	ck_assert_int_eq(hc(alice, __HYPERVISOR_event_channel_op, 99, 0, 0), -ENOSYS);
 	ck_assert_int_eq(hc(alice, __HYPERVISOR_event_channel_op, (uint64_t)-1, WILD, 0), -ENOSYS);
-	/* the FIFO ABI: read first, then refused */
+	/* the FIFO ABI: read first, checked, copied back only on success */
 	ck_assert_int_eq(hc(alice, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, WILD, 0),
 			 -EFAULT);
+	struct evtchn_init_control *ic = at(G(128));
+
+	*ic = (struct evtchn_init_control){ .control_gfn = 5, .vcpu = 1, .link_bits = 0x55 };
 	ck_assert_int_eq(hc(alice, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, G(128), 0),
-			 -ENOSYS);
+			 -ENOENT);
+	ck_assert_uint_eq(ic->link_bits, 0x55);
+	ic->vcpu = 0;
+	ck_assert_int_eq(hc(alice, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, G(128), 0),
+			 0);
+	ck_assert_uint_eq(ic->link_bits, EVTCHN_FIFO_LINK_BITS);
+	ck_assert(evtchn_is_fifo(alice));
 }
 END_TEST
 

@@ -181,7 +181,8 @@ const char *trace_cmd_name(unsigned int op, unsigned int cmd)
 		       cmd == XEN_SYSCTL_sched_id ? "sched_id" :
 		       cmd == XEN_SYSCTL_cpupool_op ? "cpupool_op" : NULL;
 	if (op == __HYPERVISOR_memory_op)
-		return cmd == XENMEM_add_to_physmap_batch ? "add_to_physmap_batch" :
+		return cmd == XENMEM_add_to_physmap ? "add_to_physmap" :
+		       cmd == XENMEM_add_to_physmap_batch ? "add_to_physmap_batch" :
 		       cmd == XENMEM_remove_from_physmap ? "remove_from_physmap" :
 		       cmd == XENMEM_acquire_resource ? "acquire_resource" : NULL;
 	return NULL;
@@ -358,6 +359,25 @@ static void evtchn_one(struct trace_buf *b, unsigned int cmd, const void *p)
 		const struct evtchn_reset *o = p;
 
 		buf_printf(b, "{\"dom\":%u}", o->dom);
+		break;
+	}
+	case EVTCHNOP_init_control: {
+		const struct evtchn_init_control *o = p;
+
+		buf_printf(b, "{\"control_gfn\":%llu,\"offset\":%u,\"vcpu\":%u,\"link_bits\":%u}",
+			   (unsigned long long)o->control_gfn, o->offset, o->vcpu, o->link_bits);
+		break;
+	}
+	case EVTCHNOP_expand_array: {
+		const struct evtchn_expand_array *o = p;
+
+		buf_printf(b, "{\"array_gfn\":%llu}", (unsigned long long)o->array_gfn);
+		break;
+	}
+	case EVTCHNOP_set_priority: {
+		const struct evtchn_set_priority *o = p;
+
+		buf_printf(b, "{\"port\":%u,\"priority\":%u}", o->port, o->priority);
 		break;
 	}
 	default:

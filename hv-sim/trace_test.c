@@ -221,6 +221,38 @@ START_TEST(rare_and_unknown_records)
 }
 END_TEST
 
+/* The FIFO ABI's three ops: every field of their structs. */
+START_TEST(fifo_records)
+{
+	struct evtchn_init_control ic = { .control_gfn = 0x1234, .offset = 64, .vcpu = 0,
+					  .link_bits = EVTCHN_FIFO_LINK_BITS };
+	struct evtchn_expand_array ea = { .array_gfn = ~0ULL };
+	struct evtchn_set_priority sp = { .port = 4097, .priority = 15 };
+	char **lines;
+	size_t n;
+
+	trace_hypercall(2, __HYPERVISOR_event_channel_op, EVTCHNOP_init_control, &ic, 1, 0);
+	trace_hypercall(2, __HYPERVISOR_event_channel_op, EVTCHNOP_expand_array, &ea, 1, -EINVAL);
+	trace_hypercall(2, __HYPERVISOR_event_channel_op, EVTCHNOP_set_priority, &sp, 1, 0);
+	trace_sync();
+	lines = read_lines(&n);
+	ck_assert_uint_eq(n, 3);
+	check_line(lines[0], 1,
+		   "\"dom\":2,\"kind\":\"hypercall\",\"op\":\"event_channel_op\","
+		   "\"cmd\":\"init_control\",\"count\":1,\"rc\":0,\"ops\":["
+		   "{\"control_gfn\":4660,\"offset\":64,\"vcpu\":0,\"link_bits\":17}]");
+	check_line(lines[1], 2,
+		   "\"dom\":2,\"kind\":\"hypercall\",\"op\":\"event_channel_op\","
+		   "\"cmd\":\"expand_array\",\"count\":1,\"rc\":-22,\"ops\":["
+		   "{\"array_gfn\":18446744073709551615}]");
+	check_line(lines[2], 3,
+		   "\"dom\":2,\"kind\":\"hypercall\",\"op\":\"event_channel_op\","
+		   "\"cmd\":\"set_priority\",\"count\":1,\"rc\":0,\"ops\":["
+		   "{\"port\":4097,\"priority\":15}]");
+	free_lines(lines);
+}
+END_TEST
+
 static void format_nothing(const void *data, size_t len, struct trace_buf *out)
 {
 }
@@ -354,6 +386,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, map_grant_ref_record);
 	tcase_add_test(tc, unmap_and_copy_records);
 	tcase_add_test(tc, rare_and_unknown_records);
+	tcase_add_test(tc, fifo_records);
 	tcase_add_test(tc, event_and_empty_records);
 	tcase_add_test(tc, order_across_batches);
 	tcase_add_test(tc, sync_and_no_sync);

@@ -43,24 +43,34 @@ KMOD_SHIM_WARN := $(WARN)
 # Linux's own files, compiled as they are: the drivers, and what they need
 # of drivers/xen and lib/ (kmod/ksrc/files.txt stages them).  Each is
 # compiled with the KBUILD_MODNAME Kbuild gives it: its module's name, or
-# its own for built-in code.
+# its own for built-in code ("-" becomes "_", as Kbuild's name-fix does:
+# grant-table.c is "grant_table", so its parameter is grant_table.version).
+# Objects keep the tree's paths: drivers/xen/ and arch/x86/xen/ both have a
+# grant-table.c.
 KMOD_LINUX_SRCS := drivers/xen/gntdev.c drivers/xen/gntalloc.c drivers/xen/evtchn.c \
 	drivers/xen/privcmd.c drivers/xen/privcmd-buf.c drivers/xen/xlate_mmu.c \
-	drivers/xen/features.c \
+	drivers/xen/features.c drivers/xen/grant-table.c arch/x86/xen/grant-table.c \
+	drivers/xen/events/events_base.c drivers/xen/events/events_2l.c \
+	drivers/xen/events/events_fifo.c \
 	lib/rbtree.c lib/kstrtox.c lib/ctype.c lib/sort.c
-KMOD_DRV_OBJS := $(addprefix $(OBJ)/kmod/drivers/,$(notdir $(KMOD_LINUX_SRCS:.c=.o)))
-kmod_modname = $(or $(KMOD_MODNAME_$(1)),$(1))
+KMOD_DRV_OBJS := $(KMOD_LINUX_SRCS:%.c=$(OBJ)/kmod/linux/%.o)
+kmod_modname = $(or $(KMOD_MODNAME_$(1)),$(subst -,_,$(1)))
 KMOD_MODNAME_gntdev      := xen_gntdev
 KMOD_MODNAME_gntalloc    := xen_gntalloc
 KMOD_MODNAME_evtchn      := xen_evtchn
 KMOD_MODNAME_privcmd     := xen_privcmd
 KMOD_MODNAME_privcmd-buf := xen_privcmd
+# drivers/xen/events/ is one built-in object, events.o.
+KMOD_MODNAME_events_base := events
+KMOD_MODNAME_events_2l   := events
+KMOD_MODNAME_events_fifo := events
 
 # (Static patterns: an implicit one would also "make" the .d files.)
-$(KMOD_DRV_OBJS): $(OBJ)/kmod/drivers/%.o: $(KMOD_STAGE)/.stamp
+$(KMOD_DRV_OBJS): $(OBJ)/kmod/linux/%.o: $(KMOD_STAGE)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) -DKBUILD_MODNAME='"$(call kmod_modname,$*)"' \
-		-MMD -MP -c $(filter %/$*.c,$(KMOD_LINUX_SRCS:%=$(KMOD_STAGE)/%)) -o $@
+	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) \
+		-DKBUILD_MODNAME='"$(call kmod_modname,$(notdir $*))"' \
+		-MMD -MP -c $(KMOD_STAGE)/$*.c -o $@
 
 KMOD_SHIM_SRCS := $(wildcard kmod/shim/*.c)
 KMOD_SHIM_OBJS := $(KMOD_SHIM_SRCS:%.c=$(OBJ)/%.o)

@@ -69,11 +69,16 @@ void hostk_unwatch_process(int pid);
 /* The hypervisor (libhvsim-guest underneath). */
 void *hostk_ram(unsigned long *nr_pages);
 void *hostk_shared_info(void);
-void *hostk_grant_table(unsigned int *max_frames);
 unsigned int hostk_domid(void);
 int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
 			 unsigned long long *frames);
 int hostk_event_channel_op(unsigned int cmd, void *arg);
+/*
+ * Waits until the upcalls this thread's event-channel ops raised in this
+ * domain have been handled, as Xen delivers them before the vCPU runs on
+ * with interrupts enabled (a no-op on the vCPU thread itself).
+ */
+void hostk_wait_own_upcalls(void);
 /*
  * Hypercall `op` with its argument registers, whose guest handles are
  * addresses in program `pid`'s memory (0: this kernel's own); `by_value`
@@ -96,10 +101,6 @@ int hostk_hv_alive(void);
  * reads the news.
  */
 int hostk_domain_destroyed(void);
-void hostk_evtchn_mask(unsigned int port);
-void hostk_evtchn_clear(unsigned int port);
-int hostk_evtchn_unmask(unsigned int port);
-int hostk_evtchn_test_pending(unsigned int port);
 
 /* ---- kernel entry points ---------------------------------------------- */
 
@@ -110,8 +111,8 @@ int kmod_boot(void);
 /* Runs every module_exit, and reports what the slab still holds (count). */
 long kmod_shutdown(void);
 
-/* A vCPU upcall found `port` pending and unmasked. */
-void kmod_handle_event(unsigned int port);
+/* The vCPU thread's upcall: Linux's xen_evtchn_do_upcall(), interrupts off. */
+void kmod_upcall(void);
 
 /*
  * Open files.  Calls run on the thread serving the file, in the context

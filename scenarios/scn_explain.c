@@ -205,6 +205,16 @@ static void say_evtchn_op(const char *cmd, struct json_object *op, int64_t rc,
 			dom_name(snap, trace_int(op, "remote_dom")));
 	else if (!strcmp(cmd, "bind_virq"))
 		fprintf(out, "bind_virq %lld", (long long)trace_int(op, "virq"));
+	else if (!strcmp(cmd, "init_control"))
+		fprintf(out, "init_control: FIFO control block at gfn %#llx + %lld for vCPU %lld",
+			(unsigned long long)trace_int(op, "control_gfn"),
+			(long long)trace_int(op, "offset"), (long long)trace_int(op, "vcpu"));
+	else if (!strcmp(cmd, "expand_array"))
+		fprintf(out, "expand_array: gfn %#llx as the next event array page",
+			(unsigned long long)trace_int(op, "array_gfn"));
+	else if (!strcmp(cmd, "set_priority"))
+		fprintf(out, "set_priority port %lld to %lld", (long long)trace_int(op, "port"),
+			(long long)trace_int(op, "priority"));
 	else if (json_object_object_get_ex(op, "port", NULL) && json_object_object_length(op) == 1)
 		fprintf(out, "%s port %lld", cmd, (long long)trace_int(op, "port"));
 	else
@@ -262,6 +272,94 @@ static void say_hypercall(struct json_object *rec, struct json_object *snap, con
 		fprintf(out, " -> %lld\n", (long long)rc);
 }
 
+/* "PENDING|LINKED": the event word bits a FIFO set_pending set. */
+static void word_bits(struct json_object *rec, char *buf, size_t n)
+{
+	struct json_object *set = trace_get(rec, "set");
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; set && i < json_object_array_length(set) && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "|" : "",
+					json_object_get_string(json_object_array_get_idx(set, i)));
+	if (!len)
+		snprintf(buf, n, "none");
+}
+
+/* The FIFO ABI's steps: which queue, which word bits, which READY bit, which upcall. */
+static bool say_fifo_event(struct json_object *rec, const char *what, const char *who,
+			   FILE *out)
+{
+	long long port = (long long)trace_int(rec, "port");
+
+	if (!strcmp(what, "evtchn_pending")) {
+		long long q = (long long)trace_int(rec, "priority");
+		char bits[64];
+
+		if (json_object_get_boolean(trace_get(rec, "no_word"))) {
+			fprintf(out, "Xen: port %lld of %s is pending, but has no FIFO event word yet "
+				"(the event array does not reach it): kept until expand_array adds "
+				"its page\n", port, who);
+			return true;
+		}
+		word_bits(rec, bits, sizeof(bits));
+		fprintf(out, "Xen: port %lld of %s is pending (FIFO queue %lld): word bits %s set",
+			port, who, q, bits);
+		if (json_object_get_boolean(trace_get(rec, "masked"))) {
+			fprintf(out, ", but MASKED: not linked, no upcall until it is unmasked\n");
+			return true;
+		}
+		if (json_object_object_get_ex(rec, "moved_from", NULL))
+			fprintf(out, "; moved from queue %lld", (long long)trace_int(rec, "moved_from"));
+		if (json_object_object_get_ex(rec, "after", NULL))
+			fprintf(out, "; linked after port %lld, the queue's tail",
+				(long long)trace_int(rec, "after"));
+		else if (json_object_get_boolean(trace_get(rec, "head")))
+			fprintf(out, "; it is the head of queue %lld", q);
+		else
+			fprintf(out, " (it was on a queue already)");
+		if (json_object_get_boolean(trace_get(rec, "link_gave_up")))
+			fprintf(out, "; the guest kept changing the tail's word, so Xen gave up "
+				"linking it: the event is lost");
+		if (json_object_get_boolean(trace_get(rec, "upcall")))
+			fprintf(out, "; READY bit %lld and upcall_pending set, %s's vCPU kicked\n",
+				q, who);
+		else if (json_object_get_boolean(trace_get(rec, "ready")))
+			fprintf(out, "; READY bit %lld set (an upcall was pending already)\n", q);
+		else
+			fputc('\n', out);
+	} else if (!strcmp(what, "evtchn_unmask")) {
+		fprintf(out, "Xen: port %lld of %s unmasked (FIFO: MASKED cleared)%s\n", port, who,
+			json_object_get_boolean(trace_get(rec, "pending")) ?
+			"; it is pending, so Xen links it" : "");
+	} else if (!strcmp(what, "evtchn_fifo_init")) {
+		fprintf(out, "Xen: %s switches to the FIFO event ABI: control block at gfn %#llx "
+			"+ %lld; %lld bound ports carried over (%lld pending, kept until their event "
+			"words exist)\n", who, (unsigned long long)trace_int(rec, "control_gfn"),
+			(long long)trace_int(rec, "offset"), (long long)trace_int(rec, "ports"),
+			(long long)trace_int(rec, "saved_pending"));
+	} else if (!strcmp(what, "evtchn_fifo_expand")) {
+		long long pages = (long long)trace_int(rec, "pages");
+
+		fprintf(out, "Xen: %s's event array is now %lld page%s (gfn %#llx added): ports "
+			"below %lld have event words\n", who, pages, pages == 1 ? "" : "s",
+			(unsigned long long)trace_int(rec, "array_gfn"),
+			(long long)trace_int(rec, "ports"));
+	} else if (!strcmp(what, "evtchn_priority")) {
+		fprintf(out, "Xen: port %lld of %s now goes to FIFO queue %lld (was %lld)%s\n", port,
+			who, (long long)trace_int(rec, "priority"), (long long)trace_int(rec, "was"),
+			json_object_get_boolean(trace_get(rec, "linked")) ?
+			"; the event already linked stays on the old queue" : "");
+	} else if (!strcmp(what, "evtchn_fifo_destroy")) {
+		fprintf(out, "Xen: %s is back to the 2-level event ABI (%s)\n", who,
+			!strcmp(trace_str(rec, "by"), "reset") ? "EVTCHNOP_reset" :
+			"all its ports were closed");
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void say_event(struct json_object *rec, struct json_object *snap, const char *indent,
 		      FILE *out)
 {
@@ -270,6 +368,11 @@ static void say_event(struct json_object *rec, struct json_object *snap, const c
 	const char *who = dom_name(snap, dom);
 
 	fputs(indent, out);
+	if (!strcmp(trace_str(rec, "abi"), "fifo") || !strncmp(what, "evtchn_fifo_", 12) ||
+	    !strcmp(what, "evtchn_priority")) {
+		if (say_fifo_event(rec, what, who, out))
+			return;
+	}
 	if (!strcmp(what, "evtchn_pending")) {
 		fprintf(out, "Xen: port %lld of %s is pending", (long long)trace_int(rec, "port"), who);
 		if (json_object_get_boolean(trace_get(rec, "masked")))
@@ -300,6 +403,9 @@ static void say_event(struct json_object *rec, struct json_object *snap, const c
 			fprintf(out, "; port %lld of %s is back to unbound, not notified",
 				(long long)trace_int(rec, "peer_port"),
 				dom_name(snap, trace_int(rec, "peer_dom")));
+		if (json_object_get_boolean(trace_get(rec, "linked")))
+			fprintf(out, "; its FIFO event word is still linked on a queue, so the port "
+				"is not handed out again until the guest unlinks it");
 		fputc('\n', out);
 	} else if (!strcmp(what, "evtchn_unmask")) {
 		fprintf(out, "Xen: port %lld of %s unmasked%s\n", (long long)trace_int(rec, "port"), who,

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
 #include "daemon.h"
 #include "libhvsim.h"
@@ -34,7 +35,15 @@ static int ping(const char *dir)
 
 int hvsim_up(const char *dir, char *errbuf, size_t errlen)
 {
+	return hvsim_up_params(dir, NULL, 0, errbuf, errlen);
+}
+
+int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params,
+		    char *errbuf, size_t errlen)
+{
 	char exe[PATH_MAX], log[PATH_MAX], rfd[16];
+	const char *argv[7 + 2 * HVSIM_MAX_KERNEL_PARAMS];
+	size_t a = 0;
 	int pipefd[2], logfd, status;
 	struct pollfd p;
 	pid_t pid;
@@ -42,6 +51,12 @@ int hvsim_up(const char *dir, char *errbuf, size_t errlen)
 
 	if (!dir)
 		dir = hvsim_dir();
+	if (nr_params > HVSIM_MAX_KERNEL_PARAMS) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "at most %d kernel parameters",
+				 HVSIM_MAX_KERNEL_PARAMS);
+		return -E2BIG;
+	}
 	if (ping(dir) == 0)
 		return -EALREADY;
 	if (hvsim_find_exe("hvsimd", exe, sizeof(exe)) < 0) {
@@ -84,7 +99,17 @@ int hvsim_up(const char *dir, char *errbuf, size_t errlen)
 		int w = dup(pipefd[1]);
 
 		snprintf(rfd, sizeof(rfd), "%d", w);
-		execl(exe, "hvsimd", "--dir", dir, "--ready-fd", rfd, (char *)NULL);
+		argv[a++] = "hvsimd";
+		argv[a++] = "--dir";
+		argv[a++] = dir;
+		argv[a++] = "--ready-fd";
+		argv[a++] = rfd;
+		for (size_t i = 0; i < nr_params; i++) {
+			argv[a++] = "--dom0-param";
+			argv[a++] = params[i];
+		}
+		argv[a] = NULL;
+		execv(exe, (char *const *)argv);
 		_exit(127);
 	}
 	close(logfd);

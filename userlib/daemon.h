@@ -15,6 +15,12 @@
  * there already.  `err` (may be NULL) receives a message for people.
  */
 int hvsim_up(const char *dir, char *err, size_t errlen);
+/*
+ * The same, Domain-0's kernel started with `params` ("MODULE.PARAM=VALUE",
+ * at most HVSIM_MAX_KERNEL_PARAMS; more: -E2BIG).
+ */
+int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params,
+		    char *err, size_t errlen);
 /* Asks it to stop and waits until it has. -ESRCH if none runs. */
 int hvsim_down(const char *dir);
 

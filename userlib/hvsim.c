@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
 #include "daemon.h"
 #include "domain_env.h"
@@ -23,7 +24,7 @@
 static const char usage_text[] =
 	"usage: hvsim COMMAND [ARGS]\n"
 	"\n"
-	"  up                          start the hypervisor (hvsimd) with Domain-0\n"
+	"  up [--param M.P=V]...       start the hypervisor (hvsimd) with Domain-0\n"
 	"  down                        stop it and every domain\n"
 	"  domain create NAME [--mem MIB] [--param MODULE.PARAM=VALUE]...\n"
 	"                              create a domain; prints its domid\n"
@@ -117,17 +118,28 @@ static void print_json(struct json_object *o)
 
 static int cmd_up(int argc, char **argv)
 {
+	const char *params[HVSIM_MAX_KERNEL_PARAMS];
+	size_t nr_params = 0;
 	char err[512] = "";
 	int rc;
 
 	if (wants_help(argc, argv)) {
-		printf("usage: hvsim up\nStarts hvsimd with Domain-0 in the state directory "
-		       "(%s)\nand returns once it serves.\n", hvsim_dir());
+		printf("usage: hvsim up [--param MODULE.PARAM=VALUE]...\n"
+		       "Starts hvsimd with Domain-0 in the state directory (%s)\n"
+		       "and returns once it serves.  --param sets a parameter of Domain-0's\n"
+		       "kernel, e.g. xen.fifo_events=0 (the 2-level event ABI).\n", hvsim_dir());
 		return 0;
 	}
-	if (argc > 1)
-		return usage(2);
-	rc = hvsim_up(NULL, err, sizeof(err));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--param") || i + 1 == argc)
+			return usage(2);
+		if (nr_params == HVSIM_MAX_KERNEL_PARAMS) {
+			fprintf(stderr, "hvsim: at most %d --param\n", HVSIM_MAX_KERNEL_PARAMS);
+			return 2;
+		}
+		params[nr_params++] = argv[++i];
+	}
+	rc = hvsim_up_params(NULL, params, nr_params, err, sizeof(err));
 	if (rc == -EALREADY) {
 		printf("hvsimd already runs in %s\n", hvsim_dir());
 		return 0;
@@ -204,7 +216,7 @@ static int cmd_domain_create(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *params[32];
+	const char *params[HVSIM_MAX_KERNEL_PARAMS];
 	size_t nr_params = 0;
 	unsigned long mem = 0;
 	struct hvsim_ctl *c;
@@ -391,16 +403,29 @@ static void print_evtchn(struct json_object *r)
 
 	json_object_object_get_ex(r, "domain", &dom);
 	json_object_object_get_ex(r, "evtchn", &ev);
-	printf("event channels of %s (domain %d), upcall %s\n", get_str(dom, "name"),
-	       get_int(dom, "domid"),
+	bool fifo = !strcmp(get_str(ev, "abi"), "fifo");
+
+	printf("event channels of %s (domain %d), %s ABI, upcall %s\n", get_str(dom, "name"),
+	       get_int(dom, "domid"), fifo ? "FIFO" : "2-level",
 	       json_object_object_get_ex(ev, "upcall_pending", &v) &&
 	       json_object_get_boolean(v) ? "pending" : "idle");
+	if (fifo) {
+		struct json_object *pages = NULL;
+
+		size_t n = json_object_object_get_ex(ev, "event_array", &pages) ?
+			   json_object_array_length(pages) : 0;
+
+		printf("  control block at gfn %#x + %d, READY %#x; %zu event array page%s "
+		       "(ports below %d)\n", get_int(ev, "control_gfn"), get_int(ev, "control_offset"),
+		       get_int(ev, "ready"), n, n == 1 ? "" : "s", get_int(ev, "nr_words"));
+	}
 	if (!json_object_object_get_ex(ev, "ports", &ports) ||
 	    !json_object_array_length(ports)) {
 		printf("  no ports in use\n");
 		return;
 	}
-	printf("%6s  %-12s %-18s %-8s %s\n", "port", "state", "remote", "pending", "masked");
+	printf("%6s  %-12s %-18s %-8s %s%s\n", "port", "state", "remote", "pending", "masked",
+	       fifo ? "  priority linked" : "");
 	for (size_t i = 0; i < json_object_array_length(ports); i++) {
 		struct json_object *p = json_object_array_get_idx(ports, i), *b;
 		const char *st = get_str(p, "state");
@@ -416,8 +441,13 @@ static void print_evtchn(struct json_object *r)
 		printf("%6d  %-12s %-18s ", get_int(p, "port"), st, remote);
 		printf("%-8s ", json_object_object_get_ex(p, "pending", &b) &&
 		       json_object_get_boolean(b) ? "yes" : "no");
-		printf("%s\n", json_object_object_get_ex(p, "masked", &b) &&
+		printf(fifo ? "%-6s" : "%s", json_object_object_get_ex(p, "masked", &b) &&
 		       json_object_get_boolean(b) ? "yes" : "no");
+		if (fifo && json_object_object_get_ex(p, "linked", &b) && json_object_get_boolean(b))
+			printf("  %8d yes, next %d", get_int(p, "priority"), get_int(p, "link"));
+		else if (fifo)
+			printf("  %8d no", get_int(p, "priority"));
+		putchar('\n');
 	}
 }
 
@@ -432,7 +462,9 @@ static int cmd_dump(int argc, char **argv, bool grants)
 			       "read-only/read-write), and the mappings it holds.\n");
 		else
 			printf("usage: hvsim evtchn DOMAIN [--json]\nThe domain's event channel "
-			       "ports: state, peer, pending, masked.\n");
+			       "ABI (2-level or FIFO) and ports: state, peer, pending,\n"
+			       "masked; under FIFO also each port's priority and whether it is\n"
+			       "linked on a queue, and the control block and event array.\n");
 		return 0;
 	}
 	if (argc < 2 || argc > 3 || (argc == 3 && !json)) {

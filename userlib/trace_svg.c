@@ -243,10 +243,26 @@ static void event_rows(struct diagram *d, struct json_object *rec)
 	if (!strcmp(what, "evtchn_pending")) {
 		bool masked = json_object_object_get_ex(rec, "masked", &v) && json_object_get_boolean(v);
 		bool upcall = json_object_object_get_ex(rec, "upcall", &v) && json_object_get_boolean(v);
+		char queue[32] = "";
 
-		add_row(d, ROW_EVENT, XEN, dom, ORANGE, "event: port %lld pending%s",
-			(long long)trace_int(rec, "port"),
+		/* FIFO: the queue it went to */
+		if (json_object_object_get_ex(rec, "priority", NULL))
+			snprintf(queue, sizeof(queue), " on queue %lld",
+				 (long long)trace_int(rec, "priority"));
+		add_row(d, ROW_EVENT, XEN, dom, ORANGE, "event: port %lld pending%s%s",
+			(long long)trace_int(rec, "port"), queue,
 			masked ? " (masked)" : upcall ? ", upcall" : "");
+	} else if (!strcmp(what, "evtchn_fifo_init")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "FIFO event ABI, control block gfn %#llx",
+			(unsigned long long)trace_int(rec, "control_gfn"));
+	} else if (!strcmp(what, "evtchn_fifo_expand")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "event array: %lld page%s",
+			(long long)trace_int(rec, "pages"), trace_int(rec, "pages") == 1 ? "" : "s");
+	} else if (!strcmp(what, "evtchn_fifo_destroy")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "2-level event ABI again");
+	} else if (!strcmp(what, "evtchn_priority")) {
+		add_row(d, ROW_STATE, dom, dom, GREY, "port %lld: priority %lld",
+			(long long)trace_int(rec, "port"), (long long)trace_int(rec, "priority"));
 	} else if (!strcmp(what, "evtchn_open")) {
 		const char *state = trace_str(rec, "state");
 

@@ -148,6 +148,34 @@ START_TEST(too_many_records_are_left_out)
 }
 END_TEST
 
+/* A FIFO domain's steps: the switch, the array, and which queue an event went to. */
+START_TEST(fifo_steps)
+{
+	static const char fifo_text[] =
+		"{\"seq\":1,\"t\":0.001,\"dom\":1,\"kind\":\"event\",\"what\":\"domain_create\",\"name\":\"alice\",\"ram_pages\":4096}\n"
+		"{\"seq\":2,\"t\":0.100,\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_fifo_init\",\"abi\":\"fifo\",\"control_gfn\":16,\"offset\":0,\"ports\":0,\"saved_pending\":0}\n"
+		"{\"seq\":3,\"t\":0.100010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"init_control\",\"count\":1,\"rc\":0,\"ops\":[{\"control_gfn\":16,\"offset\":0,\"vcpu\":0,\"link_bits\":17}]}\n"
+		"{\"seq\":4,\"t\":0.200,\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_fifo_expand\",\"array_gfn\":17,\"pages\":1,\"ports\":1024}\n"
+		"{\"seq\":5,\"t\":0.200010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"expand_array\",\"count\":1,\"rc\":0,\"ops\":[{\"array_gfn\":17}]}\n"
+		"{\"seq\":6,\"t\":0.300,\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_pending\",\"port\":3,\"abi\":\"fifo\",\"priority\":7,\"set\":[\"PENDING\",\"LINKED\"],\"masked\":false,\"head\":true,\"ready\":true,\"upcall\":true}\n"
+		"{\"seq\":7,\"t\":0.300010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"send\",\"count\":1,\"rc\":0,\"ops\":[{\"port\":3}]}\n";
+	char path[] = "/tmp/trace-svg-fifo-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *mem;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, fifo_text, sizeof(fifo_text) - 1), (ssize_t)sizeof(fifo_text) - 1);
+	close(fd);
+	mem = open_memstream(&svg, &svg_len);
+	ck_assert_int_eq(trace_svg_write(path, mem, NULL), 0);
+	fclose(mem);
+	unlink(path);
+	find("FIFO event ABI, control block gfn 0x10");
+	find("event array: 1 page<");
+	find("event: port 3 pending on queue 7, upcall");
+}
+END_TEST
+
 START_TEST(html_page_and_files)
 {
 	char out[] = "/tmp/trace-svg-test-out-XXXXXX.html";
@@ -183,6 +211,7 @@ int main(void)
 	tcase_add_test(tc, notes_range_and_escaping);
 	tcase_add_test(tc, too_many_records_are_left_out);
 	tcase_add_test(tc, html_page_and_files);
+	tcase_add_test(tc, fifo_steps);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

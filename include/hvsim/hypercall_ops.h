@@ -9,8 +9,8 @@
  * Size 0 means "not carried": the guest library sends such a call with no
  * struct, and hvsimd answers it with -ENOSYS, as Xen answers a hypercall
  * or sub-op it does not have.  An op listed here whose handler refuses it
- * (the FIFO event-channel ops) still has its size, so that its answer is
- * the handler's, not the transport's.
+ * still has its size, so that its answer is the handler's, not the
+ * transport's.
  *
  * To carry a new hypercall: add a function giving the size of each of its
  * sub-ops below, a case for it in hvsim_hypercall_op_size, and a dispatcher

@@ -40,11 +40,6 @@ void *hostk_shared_info(void)
 	return hvsim_guest_shared_info(guest);
 }
 
-void *hostk_grant_table(unsigned int *max_frames)
-{
-	return hvsim_guest_grant_table(guest, max_frames);
-}
-
 unsigned int hostk_domid(void)
 {
 	return hvsim_guest_domid(guest);
@@ -88,9 +83,10 @@ static void wait_for_own_upcalls(void)
 }
 
 /*
- * An event-channel op that raised events in this domain (a send on a
- * loopback channel or an IPI, a bind, which sets its own port pending)
- * returns once this vCPU has handled them, as Xen delivers a vCPU's
+ * After an event-channel op that raised events in this domain (a send on
+ * a loopback channel or an IPI, a bind, which sets its own port pending)
+ * the kernel waits, once its interrupts are on, until this vCPU has
+ * handled them (hostk_wait_own_upcalls), as Xen delivers a vCPU's
  * pending upcall before returning from its hypercall.  A send to another
  * domain returns once hvsimd has set the event pending there; that
  * domain's vCPU takes it when it runs.  (Posting sends without waiting for
@@ -100,11 +96,13 @@ static void wait_for_own_upcalls(void)
  */
 int hostk_event_channel_op(unsigned int cmd, void *arg)
 {
-	int rc = hvsim_guest_event_channel_op(guest, cmd, arg);
+	return hvsim_guest_event_channel_op(guest, cmd, arg);
+}
 
-	if (rc == 0 && !on_vcpu)
+void hostk_wait_own_upcalls(void)
+{
+	if (!on_vcpu)
 		wait_for_own_upcalls();
-	return rc;
 }
 
 long hostk_hypercall_raw(unsigned int op, const unsigned long args[5], int pid,
@@ -134,31 +132,6 @@ int hostk_domain_destroyed(void)
 	return hypercalls_domain_destroyed();
 }
 
-void hostk_evtchn_mask(unsigned int port)
-{
-	hvsim_guest_evtchn_mask(guest, port);
-}
-
-void hostk_evtchn_clear(unsigned int port)
-{
-	hvsim_guest_evtchn_clear(guest, port);
-}
-
-int hostk_evtchn_unmask(unsigned int port)
-{
-	return hvsim_guest_evtchn_unmask(guest, port);
-}
-
-int hostk_evtchn_test_pending(unsigned int port)
-{
-	return hvsim_guest_evtchn_test_pending(guest, port);
-}
-
-static void handle_port(evtchn_port_t port, void *arg)
-{
-	kmod_handle_event(port);
-}
-
 /*
  * The vCPU: upcalls in, handlers run.  It also notices the domain's end
  * (the hypercall connection hung up or said HVSIM_MSG_SHUTDOWN) and tells
@@ -186,7 +159,7 @@ static void vcpu_thread(void *arg)
 			pthread_mutex_lock(&vcpu_lock);
 			scans_started++;
 			pthread_mutex_unlock(&vcpu_lock);
-			hvsim_guest_scan_events(guest, handle_port, NULL);
+			kmod_upcall();
 			pthread_mutex_lock(&vcpu_lock);
 			scans_done++;
 			pthread_cond_broadcast(&vcpu_idle);

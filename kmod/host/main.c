@@ -12,7 +12,9 @@
  * is destroyed (the hypercall connection ends) or SIGTERM/SIGINT.  Then it
  * hangs up on its programs, releases their files, runs the module_exits
  * and reports any slab leak; with HVSIM_KERNEL_STRICT=1 a leak makes the
- * exit status 3.
+ * exit status 3.  HVSIM_KERNEL_PARAMS ("MOD.PARAM=VALUE ...", separated by
+ * blanks) sets parameters of every domain's kernel before its own --param
+ * (say xen.fifo_events=0 for the 2-level event ABI everywhere).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +60,26 @@ static int set_param(const char *spec)
 	if (err)
 		fprintf(stderr, "hvsim-kernel: --param %s: %s\n", spec,
 			err == -ENOENT ? "no such module parameter" : "bad value");
+	return err;
+}
+
+/* HVSIM_KERNEL_PARAMS: the defaults of every kernel hvsimd starts. */
+static int set_env_params(void)
+{
+	const char *v = getenv("HVSIM_KERNEL_PARAMS");
+	char *copy, *tok, *save = NULL;
+	int err = 0;
+
+	if (!v || !*v)
+		return 0;
+	copy = strdup(v);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, " \t", &save); tok && !err; tok = strtok_r(NULL, " \t", &save))
+		err = set_param(tok);
+	if (err)
+		fprintf(stderr, "hvsim-kernel: in HVSIM_KERNEL_PARAMS\n");
+	free(copy);
 	return err;
 }
 
@@ -110,6 +132,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
+	if (set_env_params())
+		return 2;
 	for (int i = 0; i < nr_params; i++)
 		if (set_param(params[i]))
 			return 2;

@@ -13,6 +13,9 @@
 #include <xen/interface/hvm/dm_op.h>
 #include <linux/sched.h>
 #include <linux/percpu.h>
+#include <linux/cpumask.h>
+#include <linux/irqflags.h>
+#include <xen/events.h>
 #include <xen/xen-ops.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/hypercall.h>
@@ -22,11 +25,20 @@
 #include "shim.h"
 
 enum xen_domain_type xen_domain_type = XEN_NATIVE;
+/* A PVH guest, as xen_prepare_pvh() says (arch/x86/xen/enlighten_pvh.c). */
+bool xen_pvh;
 uint32_t xen_start_flags;
 struct shared_info *HYPERVISOR_shared_info;
 struct start_info *xen_start_info;
-/* The one vCPU's Xen vcpu id (xen_vcpu_nr(), xen-ops.h). */
+/* The one vCPU's Xen vcpu id (xen_vcpu_nr(), xen-ops.h) and vcpu_info. */
 DEFINE_PER_CPU(uint32_t, xen_vcpu_id);
+DEFINE_PER_CPU(struct vcpu_info *, xen_vcpu);
+/* Upcalls come to the vCPU thread, not by a vector (asm/xen/events.h). */
+bool xen_have_vector_callback;
+bool xen_percpu_upcall;
+const struct cpumask __cpu_one_mask = { { 1 } };
+/* This thread made an event-channel op with interrupts off. */
+static __thread bool upcall_owed;
 
 /*
  * What Linux's xen_hvm_guest_init() sets up before the features: an
@@ -38,10 +50,45 @@ DEFINE_PER_CPU(uint32_t, xen_vcpu_id);
 void xen_guest_init(void)
 {
 	xen_domain_type = XEN_HVM_DOMAIN;
+	/*
+	 * PVH: no emulated platform, so Linux's grant table sets itself up
+	 * at core_initcall, in ballooned pages it places its frames at
+	 * (arch/x86/xen/grant-table.c), rather than waiting for the Xen
+	 * platform PCI device of a PV-on-HVM guest.
+	 */
+	xen_pvh = true;
 	/* dom0 is the initial and control domain (xen_initial_domain()). */
 	if (hostk_domid() == 0)
 		xen_start_flags |= SIF_INITDOMAIN | SIF_PRIVILEGED;
 	HYPERVISOR_shared_info = hostk_shared_info();
+	this_cpu_write(xen_vcpu, &HYPERVISOR_shared_info->vcpu_info[0]);
+}
+
+/*
+ * Linux's upcall, as the vCPU thread runs it: with interrupts off, as an
+ * interrupt handler would be entered.
+ */
+void kmod_upcall(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	xen_evtchn_do_upcall();
+	local_irq_restore(flags);
+}
+
+/* Only with a vector callback, which this kernel never has. */
+int xen_set_callback_via(uint64_t via)
+{
+	return -ENOSYS;
+}
+
+void xen_irqs_enabled(void)
+{
+	if (upcall_owed) {
+		upcall_owed = false;
+		hostk_wait_own_upcalls();
+	}
 }
 
 int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
@@ -57,9 +104,21 @@ int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
 	return hostk_grant_table_op(cmd, uop, count, frames);
 }
 
+/*
+ * Events the op raised in this domain are handled before the caller goes
+ * on with interrupts enabled: now, or when it enables them.
+ */
 int HYPERVISOR_event_channel_op(int cmd, void *arg)
 {
-	return hostk_event_channel_op(cmd, arg);
+	int rc = hostk_event_channel_op(cmd, arg);
+
+	if (rc == 0) {
+		if (irqs_disabled())
+			upcall_owed = true;
+		else
+			hostk_wait_own_upcalls();
+	}
+	return rc;
 }
 
 long privcmd_call(unsigned int call, unsigned long a1, unsigned long a2,
@@ -85,6 +144,36 @@ int HYPERVISOR_memory_op(unsigned int cmd, void *arg)
 	unsigned long args[5] = { cmd, (unsigned long)arg };
 
 	return hostk_hypercall_raw(__HYPERVISOR_memory_op, args, 0, NULL, 0);
+}
+
+/* Raw, in this kernel's memory; hvsimd answers those it serves. */
+int HYPERVISOR_hvm_op(int op, void *arg)
+{
+	unsigned long args[5] = { (unsigned int)op, (unsigned long)arg };
+
+	return hostk_hypercall_raw(__HYPERVISOR_hvm_op, args, 0, NULL, 0);
+}
+
+int HYPERVISOR_physdev_op(int cmd, void *arg)
+{
+	unsigned long args[5] = { (unsigned int)cmd, (unsigned long)arg };
+
+	return hostk_hypercall_raw(__HYPERVISOR_physdev_op, args, 0, NULL, 0);
+}
+
+int HYPERVISOR_sched_op(int cmd, void *arg)
+{
+	unsigned long args[5] = { (unsigned int)cmd, (unsigned long)arg };
+
+	return hostk_hypercall_raw(__HYPERVISOR_sched_op, args, 0, NULL, 0);
+}
+
+int HYPERVISOR_vcpu_op(int cmd, int vcpuid, void *extra_args)
+{
+	unsigned long args[5] = { (unsigned int)cmd, (unsigned int)vcpuid,
+				  (unsigned long)extra_args };
+
+	return hostk_hypercall_raw(__HYPERVISOR_vcpu_op, args, 0, NULL, 0);
 }
 
 /* The buffer array goes by value; the buffers stay in the program. */

@@ -27,6 +27,18 @@
 static LIST_HEAD(mm_list);
 static DEFINE_MUTEX(mm_list_lock);
 
+/*
+ * The kernel's own address space.  Its RAM is mapped flat by the host and
+ * it has no VMAs, so apply_to_page_range over it finds nothing (-EFAULT);
+ * only a PV guest's grant frames (arch/x86/xen/grant-table.c) would ask.
+ */
+struct mm_struct init_mm = {
+	.mmap_list	= LIST_HEAD_INIT(init_mm.mmap_list),
+	.mmap_lock	= __RWSEM_INITIALIZER(init_mm.mmap_lock),
+	.mm_node	= LIST_HEAD_INIT(init_mm.mm_node),
+	.mm_count	= REFCOUNT_INIT(1),
+};
+
 static void pte_changes_drop(int pid);
 
 static struct mm_struct *mm_find_locked(int pid)

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <xen/events.h>
 
 #include "hostif.h"
 #include "shim.h"
@@ -16,12 +17,18 @@
 extern const struct kmod_param __start_kmod_param[], __stop_kmod_param[];
 extern const struct kmod_initcall __start_kmod_initcall[], __stop_kmod_initcall[];
 
-/* "gntalloc" names the module xen_gntalloc too, as modprobe's alias would. */
-static bool module_matches(const char *modname, const char *want)
+/*
+ * Whether `want` names the parameter prefix ("xen_gntalloc."): "gntalloc"
+ * names the module xen_gntalloc too, as modprobe's alias would.
+ */
+static bool module_matches(const char *prefix, const char *want)
 {
-	if (!strcmp(modname, want))
+	size_t len = strlen(prefix) - 1;	/* without the dot */
+
+	if (strlen(want) == len && !strncmp(prefix, want, len))
 		return true;
-	return !strncmp(modname, "xen_", 4) && !strcmp(modname + 4, want);
+	return !strncmp(prefix, "xen_", 4) && strlen(want) == len - 4 &&
+	       !strncmp(prefix + 4, want, len - 4);
 }
 
 static int parse_ull(const char *s, unsigned long long *out, bool *neg)
@@ -113,9 +120,39 @@ int kmod_param_set(const char *module, const char *name, const char *value)
 	const struct kmod_param *p;
 
 	for (p = __start_kmod_param; p < __stop_kmod_param; p++)
-		if (module_matches(p->modname, module) && !strcmp(p->name, name))
+		if (module_matches(p->prefix, module) && !strcmp(p->name, name))
 			return param_store(p, value);
 	return -ENOENT;
+}
+
+/*
+ * Built-in code's core initcalls (linux/init.h), by level.  The sections
+ * exist only if some object has such a call: hence weak.
+ */
+extern const struct kmod_initcall __start_kmod_initcall_core[] __weak;
+extern const struct kmod_initcall __stop_kmod_initcall_core[] __weak;
+extern const struct kmod_initcall __start_kmod_initcall_core_sync[] __weak;
+extern const struct kmod_initcall __stop_kmod_initcall_core_sync[] __weak;
+
+/*
+ * Linux logs a failed initcall and goes on; here boot stops, as for a
+ * failed module_init: what follows (the grant table's users) would find
+ * the subsystem missing.
+ */
+static int run_initcalls(const struct kmod_initcall *start,
+			 const struct kmod_initcall *stop)
+{
+	const struct kmod_initcall *c;
+	int err;
+
+	for (c = start; c && c < stop; c++) {
+		err = c->init();
+		if (err) {
+			pr_err("initcall in %s failed: %d\n", c->modname, err);
+			return err;
+		}
+	}
+	return 0;
 }
 
 int modules_init(void)
@@ -156,20 +193,22 @@ int kmod_boot(void)
 	err = workqueue_init();
 	if (err)
 		return err;
-	err = xen_events_init();
+	xen_init_IRQ();
+	/* Linux's grant table: xen_pvh_gnttab_setup, then __gnttab_init */
+	err = run_initcalls(__start_kmod_initcall_core, __stop_kmod_initcall_core);
+	if (!err)
+		err = run_initcalls(__start_kmod_initcall_core_sync,
+				    __stop_kmod_initcall_core_sync);
 	if (err)
 		return err;
-	err = gnttab_init();
-	if (err)
-		return err;
+	/* What built-in code keeps for the kernel's life is no leak. */
+	slab_keep_live_objects();
 	return modules_init();
 }
 
 long kmod_shutdown(void)
 {
 	modules_exit();
-	gnttab_stop_deferred();
 	workqueue_stop();
-	gnttab_exit();
 	return slab_report_leaks();
 }

@@ -12,12 +12,15 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/memblock.h>
 
 #include "hostif.h"
 #include "shim.h"
 
 unsigned long page_offset_base;
 unsigned long max_pfn;
+/* RAM never grows (no memory hotplug): the most there can be is max_pfn. */
+unsigned long long max_possible_pfn;
 struct page *mem_map;
 
 static unsigned long *free_bitmap;	/* bit set: page is allocated */
@@ -33,6 +36,7 @@ int page_alloc_init(void)
 	if (!page_offset_base || !nr_pages)
 		return -ENOMEM;
 	max_pfn = nr_pages;
+	max_possible_pfn = nr_pages;
 	mem_map = hostk_map_anon(nr_pages * sizeof(struct page));
 	free_bitmap = hostk_map_anon(DIV_ROUND_UP(nr_pages, BITS_PER_LONG) *
 				     sizeof(unsigned long));
@@ -156,5 +160,15 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
 }
 
 void vunmap(const void *addr)
+{
+}
+
+/* No kernel page tables to reserve a range in (linux/vmalloc.h). */
+struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
+{
+	return NULL;
+}
+
+void free_vm_area(struct vm_struct *area)
 {
 }

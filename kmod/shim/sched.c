@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/delay.h>
 #include <linux/string.h>
 
@@ -136,6 +137,11 @@ long schedule_timeout_uninterruptible(long timeout)
 {
 	__set_current_state(TASK_UNINTERRUPTIBLE);
 	return schedule_timeout(timeout);
+}
+
+ktime_t ktime_get(void)
+{
+	return hostk_clock_ns();
 }
 
 u64 get_jiffies_64(void)

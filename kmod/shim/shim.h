@@ -18,6 +18,8 @@ void task_leave_call(void);
 
 /* slab.c: live objects left (each one logged). */
 long slab_report_leaks(void);
+/* slab.c: the objects alive now are the kernel's own for its life (boot's). */
+void slab_keep_live_objects(void);
 
 /* page_alloc.c */
 int page_alloc_init(void);
@@ -36,12 +38,9 @@ void exit_mmap(struct mm_struct *mm);
 int workqueue_init(void);
 void workqueue_stop(void);
 
-/* grant-table.c, events.c, enlighten.c */
-int gnttab_init(void);
-void gnttab_exit(void);
-void gnttab_stop_deferred(void);
-unsigned int gnttab_deferred_count(void);
-int xen_events_init(void);
+/* irq.c, enlighten.c: this thread enabled interrupts again. */
+void xen_irqs_enabled(void);
+/* enlighten.c */
 void xen_guest_init(void);
 void xen_setup_features(void);	/* Linux's features.c */
 

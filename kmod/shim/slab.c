@@ -20,10 +20,12 @@ struct slab_header {
 	const char *site;
 	size_t size;
 	unsigned int magic;
-	unsigned int pad;
+	unsigned int kept;	/* on kept_objects: not counted as a leak */
 } __aligned(16);
 
 static LIST_HEAD(slab_objects);
+/* What boot allocated for the kernel's life (slab_keep_live_objects). */
+static LIST_HEAD(kept_objects);
 static DEFINE_SPINLOCK(slab_lock);
 static long slab_live;
 
@@ -39,6 +41,7 @@ void *__kmalloc_track(size_t size, gfp_t flags, const char *site)
 	h->site = site;
 	h->size = size;
 	h->magic = SLAB_MAGIC;
+	h->kept = 0;
 	if (flags & __GFP_ZERO)
 		memset(h + 1, 0, size);
 	spin_lock(&slab_lock);
@@ -66,7 +69,8 @@ void kfree(const void *objp)
 	h = slab_header_of(objp);
 	spin_lock(&slab_lock);
 	list_del(&h->node);
-	slab_live--;
+	if (!h->kept)
+		slab_live--;
 	spin_unlock(&slab_lock);
 	h->magic = 0;
 	hostk_free(h);
@@ -99,6 +103,24 @@ void *kmemdup(const void *src, size_t len, gfp_t gfp)
 char *kstrdup(const char *s, gfp_t gfp)
 {
 	return s ? kmemdup(s, strlen(s) + 1, gfp) : NULL;
+}
+
+/*
+ * Built-in code never frees what its initcalls set up (the grant table's
+ * free list and bitmap, its frames' pfns): Linux keeps them until power
+ * off.  Called once boot's core initcalls ran, this takes every object
+ * alive off the leak report; they can still be freed.
+ */
+void slab_keep_live_objects(void)
+{
+	struct slab_header *h;
+
+	spin_lock(&slab_lock);
+	list_for_each_entry(h, &slab_objects, node)
+		h->kept = 1;
+	list_splice_tail_init(&slab_objects, &kept_objects);
+	slab_live = 0;
+	spin_unlock(&slab_lock);
 }
 
 long slab_report_leaks(void)

@@ -112,12 +112,11 @@ void finish_wait(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_en
 	}
 }
 
-void __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr_exclusive,
-	       void *key)
+static void __wake_up_common(struct wait_queue_head *wq_head, unsigned int mode,
+			     int nr_exclusive, void *key)
 {
 	struct wait_queue_entry *curr, *next;
 
-	spin_lock(&wq_head->lock);
 	wq_lazy_init(wq_head);
 	list_for_each_entry_safe(curr, next, &wq_head->head, entry) {
 		unsigned int flags = curr->flags;
@@ -128,5 +127,18 @@ void __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr_exclus
 		if (ret && (flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive)
 			break;
 	}
+}
+
+void __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr_exclusive,
+	       void *key)
+{
+	spin_lock(&wq_head->lock);
+	__wake_up_common(wq_head, mode, nr_exclusive, key);
 	spin_unlock(&wq_head->lock);
+}
+
+/* With wq_head->lock held (complete() wakes so, see completion.h). */
+void __wake_up_locked(struct wait_queue_head *wq_head, unsigned int mode, int nr)
+{
+	__wake_up_common(wq_head, mode, nr, NULL);
 }

@@ -9,6 +9,7 @@
 #include <linux/timer.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
@@ -16,6 +17,7 @@
 #include "shim.h"
 
 #define WORK_PENDING 1UL
+#define WORK_AFTER_GP 2UL	/* queue_rcu_work: run after an RCU grace period */
 
 static DEFINE_SPINLOCK(wq_lock);
 static LIST_HEAD(timer_list_head);	/* armed timers, by expiry */
@@ -134,6 +136,55 @@ bool schedule_work(struct work_struct *work)
 	return true;
 }
 
+/* One worker serves every queue: system_wq is a name for it. */
+struct workqueue_struct {
+	const char *name;
+};
+static struct workqueue_struct system_workqueue = { "events" };
+struct workqueue_struct *system_wq = &system_workqueue;
+
+bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *rwork)
+{
+	struct work_struct *work = &rwork->work;
+
+	(void)wq;
+	spin_lock(&wq_lock);
+	if (work->data & WORK_PENDING) {
+		spin_unlock(&wq_lock);
+		return false;
+	}
+	work->data |= WORK_PENDING | WORK_AFTER_GP;
+	list_add_tail(&work->entry, &work_list_head);
+	spin_unlock(&wq_lock);
+	kworker_kick();
+	return true;
+}
+
+/* Queued or not, the work now runs `delay` jiffies from now. */
+bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork,
+			 unsigned long delay)
+{
+	struct work_struct *work = &dwork->work;
+	bool was_pending;
+
+	(void)cpu;
+	(void)wq;
+	spin_lock(&wq_lock);
+	was_pending = work->data & WORK_PENDING;
+	list_del_init(&dwork->timer.entry);
+	list_del_init(&work->entry);
+	work->data |= WORK_PENDING;
+	if (delay) {
+		dwork->timer.expires = jiffies + delay;
+		timer_enqueue(&dwork->timer);
+	} else {
+		list_add_tail(&work->entry, &work_list_head);
+	}
+	spin_unlock(&wq_lock);
+	kworker_kick();
+	return was_pending;
+}
+
 bool schedule_delayed_work(struct delayed_work *dwork, unsigned long delay)
 {
 	struct work_struct *work = &dwork->work;
@@ -206,6 +257,7 @@ static void kworker_run(void)
 {
 	struct timer_list *timer;
 	struct work_struct *work;
+	bool after_gp;
 
 	spin_lock(&wq_lock);
 	while (!list_empty(&timer_list_head)) {
@@ -223,9 +275,12 @@ static void kworker_run(void)
 	while (!list_empty(&work_list_head)) {
 		work = list_first_entry(&work_list_head, struct work_struct, entry);
 		list_del_init(&work->entry);
-		work->data &= ~WORK_PENDING;
+		after_gp = work->data & WORK_AFTER_GP;
+		work->data &= ~(WORK_PENDING | WORK_AFTER_GP);
 		running_work = work;
 		spin_unlock(&wq_lock);
+		if (after_gp)
+			synchronize_rcu();
 		work->func(work);
 		spin_lock(&wq_lock);
 		running_work = NULL;

@@ -655,6 +655,41 @@ START_TEST(evtchn_errors)
 }
 END_TEST
 
+/*
+ * Linux picks the event ABI (xen.fifo_events, default FIFO).  evtchn.c
+ * bounds ports by xen_evtchn_nr_channels(): 4096 under 2-level, the event
+ * array so far (one page, 1024 ports) under FIFO, so unbinding port 3999,
+ * never bound, is EINVAL under FIFO and ENOTCONN under 2-level, as on a
+ * real Xen 4.17 dom0 booted each way.
+ */
+START_TEST(event_abi_is_linux_choice)
+{
+	const char *params[] = { "xen.fifo_events=0" };
+	struct ioctl_evtchn_unbind unbind = { .port = 3999 };
+	char sock[PATH_MAX];
+	uint16_t domid;
+	struct hvsim_dev *e;
+	/* the suite may run with 2-level everywhere (docs/evtchn.md) */
+	const char *defaults = getenv("HVSIM_KERNEL_PARAMS");
+	bool fifo = !defaults || !strstr(defaults, "xen.fifo_events=0");
+
+	e = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(e, IOCTL_EVTCHN_UNBIND, &unbind),
+			 fifo ? -EINVAL : -ENOTCONN);
+	hvsim_dev_close(e);
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "two-level", 16, params, 1, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	e = dev_open(sock, "/dev/xen/evtchn", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(e, IOCTL_EVTCHN_UNBIND, &unbind), -ENOTCONN);
+	hvsim_dev_close(e);
+
+	/* not a parameter Linux has */
+	params[0] = "xen.fifo_event=0";
+	ck_assert_int_lt(hvsim_domain_create(harness_ctl(), "typo", 16, params, 1, &domid), 0);
+}
+END_TEST
+
 /* ---- gntalloc's limit, bad arguments ------------------------------------- */
 
 START_TEST(gntalloc_limit_is_a_module_parameter)
@@ -686,6 +721,45 @@ START_TEST(gntalloc_limit_is_a_module_parameter)
 	a.op.count = 1025;
 	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTALLOC_ALLOC_GREF, &a), -ENOSPC);
 	hvsim_dev_close(d);
+}
+END_TEST
+
+/*
+ * grant_table.version=2 (Linux's own parameter: built-in grant-table.c's
+ * KBUILD_MODNAME is grant_table) makes Linux ask GNTTABOP_set_version(2).
+ * hvsimd's tables are v1 only, refused as Xen refuses with
+ * gnttab=max-ver:1 (-ENOSYS, version 1 written back), so Linux keeps the
+ * v1 layout ("Grant tables using version 1 layout") and its grants are
+ * mapped as anywhere else.  gnttab.version is no parameter Linux has.
+ */
+START_TEST(grant_table_version_2_keeps_v1)
+{
+	const char *params[] = { "grant_table.version=2" };
+	char sock[PATH_MAX];
+	uint16_t domid;
+	struct share s;
+	struct gmap m = { 0 };
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "gnttab-v2", 16, params, 1, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	share_pages(&s, sock, 0, 2);
+	/* v1 entries, the first free after the 8 reserved */
+	ck_assert_uint_eq(s.refs[0], 8);
+	ck_assert_uint_eq(s.refs[1], 9);
+	s.addr[0] = 0x5a;
+	s.addr[4096 + 1] = 0xa5;
+	ck_assert_int_eq(map_grants(&m, sock0, domid, s.refs, 2), 0);
+	ck_assert_uint_eq(m.addr[0], 0x5a);
+	ck_assert_uint_eq(m.addr[4096 + 1], 0xa5);
+	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 2 * 4096), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(m.dev, IOCTL_GNTDEV_UNMAP_GRANT_REF,
+		&(struct ioctl_gntdev_unmap_grant_ref){ .index = m.index, .count = 2 }), 0);
+	hvsim_dev_close(m.dev);
+	ck_assert_int_eq(hvsim_dev_munmap((void *)s.addr, 2 * 4096), 0);
+	hvsim_dev_close(s.dev);
+
+	params[0] = "gnttab.version=2";
+	ck_assert_int_lt(hvsim_domain_create(harness_ctl(), "gnttab-typo", 16, params, 1, &domid), 0);
 }
 END_TEST
 
@@ -869,7 +943,9 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, blocking_read_ends_with_eintr_on_a_signal);
 	tcase_add_test(tc, killing_a_blocked_reader_releases_its_file);
 	tcase_add_test(tc, evtchn_errors);
+	tcase_add_test(tc, event_abi_is_linux_choice);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
+	tcase_add_test(tc, grant_table_version_2_keeps_v1);
 	tcase_add_test(tc, bad_ioctls_and_pointers);
 	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
 	tcase_add_test(tc, forged_device_socket_requests);

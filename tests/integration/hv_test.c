@@ -444,6 +444,64 @@ START_TEST(bind_ipi_vcpu_pirq_get_xens_answers)
 }
 END_TEST
 
+/*
+ * The FIFO ABI through the transport: init_control and expand_array on
+ * pages of the guest's RAM, an event linked into the control block's
+ * queue, and `hvsim evtchn` saying which ABI the domain uses.
+ */
+START_TEST(fifo_abi_through_the_transport)
+{
+	const char *hvsim = harness_exe("hvsim");
+	uint16_t domid = harness_domain("fifo");
+	struct hvsim_guest *g;
+	char *out;
+
+	ck_assert_int_eq(hvsim_guest_attach(NULL, domid, &g), 0);
+	struct evtchn_fifo_control_block *cb = (void *)page(g, 30);
+	uint32_t *words = (uint32_t *)page(g, 31);
+	struct evtchn_init_control ic = { .control_gfn = 30, .offset = 0, .vcpu = 0 };
+	struct evtchn_expand_array ea = { .array_gfn = 31 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_init_control, &ic), 0);
+	ck_assert_uint_eq(ic.link_bits, EVTCHN_FIFO_LINK_BITS);
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_init_control, &ic), -EINVAL);
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_expand_array, &ea), 0);
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_bind_ipi, &ipi), 0);
+	struct evtchn_set_priority sp = { .port = ipi.port, .priority = 16 };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_set_priority, &sp), -EINVAL);
+	sp.priority = 2;
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_set_priority, &sp), 0);
+	hvsim_guest_take_upcall(g);
+	struct evtchn_send send = { .port = ipi.port };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_send, &send), 0);
+	ck_assert_int_eq(hvsim_guest_wait_upcall(g, 5000), 1);
+	ck_assert_uint_eq(__atomic_load_n(&words[ipi.port], __ATOMIC_SEQ_CST),
+			  (1u << EVTCHN_FIFO_PENDING) | (1u << EVTCHN_FIFO_LINKED));
+	ck_assert_uint_eq(__atomic_load_n(&cb->head[2], __ATOMIC_SEQ_CST), ipi.port);
+	ck_assert_uint_eq(__atomic_load_n(&cb->ready, __ATOMIC_SEQ_CST), 1u << 2);
+
+	ck_assert_int_eq(harness_sh(&out, "%s evtchn fifo", hvsim), 0);
+	ck_assert_msg(strstr(out, "FIFO ABI") && strstr(out, "control block at gfn 0x1e"), "%s", out);
+	ck_assert_msg(strstr(out, "2 yes, next 0"), "%s", out);
+	free(out);
+	ck_assert_int_eq(harness_sh(&out, "%s evtchn fifo --json", hvsim), 0);
+	ck_assert_msg(strstr(out, "\"abi\":\"fifo\"") || strstr(out, "\"abi\": \"fifo\""), "%s", out);
+	free(out);
+	ck_assert_int_eq(harness_sh(&out, "%s evtchn Domain-0", hvsim), 0);
+	ck_assert_ptr_nonnull(strstr(out, "2-level ABI"));
+	free(out);
+	/* reset: 2-level again */
+	struct evtchn_reset rs = { .dom = DOMID_SELF };
+
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_reset, &rs), 0);
+	ck_assert_int_eq(hvsim_guest_event_channel_op(g, EVTCHNOP_expand_array, &ea), -EOPNOTSUPP);
+	hvsim_guest_detach(g);
+}
+END_TEST
+
 /* Raw messages on the hypercall socket ---------------------------------- */
 
 static int raw_connect(void)
@@ -744,6 +802,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(tc, batch_of_1024_grants_is_one_round_trip);
 	tcase_add_test(tc, pending_while_masked_is_delivered_on_unmask);
 	tcase_add_test(tc, bind_ipi_vcpu_pirq_get_xens_answers);
+	tcase_add_test(tc, fifo_abi_through_the_transport);
 	tcase_add_test(tc, malformed_messages_get_error_replies);
 	tcase_add_test(tc, malformed_raw_hypercalls_get_error_replies);
 	tcase_add_test(tc, control_rejects_garbage);

@@ -23,6 +23,7 @@ extern unsigned long page_offset_base;
 extern unsigned long max_pfn;
 extern struct page *mem_map;
 
+#define clear_page(page)	__builtin_memset((page), 0, PAGE_SIZE)
 #define __va(x)		((void *)((unsigned long)(x) + page_offset_base))
 #define __pa(x)		((unsigned long)(x) - page_offset_base)
 #define virt_to_pfn(kaddr)	(__pa(kaddr) >> PAGE_SHIFT)

@@ -17,6 +17,7 @@ typedef struct { unsigned long pgprot; } pgprot_t;
 #define PAGE_KERNEL	((pgprot_t){ 0 })
 #define __pgprot(x)	((pgprot_t){ (x) })
 #define pgprot_val(x)	((x).pgprot)
+#define __pte(x)	((pte_t){ (x) })
 
 static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
 {

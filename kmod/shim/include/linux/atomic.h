@@ -56,6 +56,7 @@ static inline void atomic64_set(atomic64_t *v, s64 i) { __atomic_store_n(&v->cou
 static inline s64 atomic64_add_return(s64 i, atomic64_t *v) { return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 static inline void atomic64_inc(atomic64_t *v) { __atomic_fetch_add(&v->counter, 1, __ATOMIC_RELAXED); }
 static inline s64 atomic64_dec_return(atomic64_t *v) { return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_SEQ_CST); }
+static inline s64 atomic64_inc_return(atomic64_t *v) { return __atomic_add_fetch(&v->counter, 1, __ATOMIC_SEQ_CST); }
 #define atomic_long_read atomic64_read
 #define atomic_long_set atomic64_set
 #define atomic_long_inc atomic64_inc
@@ -64,13 +65,15 @@ static inline s64 atomic64_dec_return(atomic64_t *v) { return __atomic_sub_fetch
 #define atomic_long_dec_and_test(v) (atomic64_dec_return(v) == 0)
 
 #define xchg(ptr, v) __atomic_exchange_n((ptr), (v), __ATOMIC_SEQ_CST)
+/* The expected value is a plain copy even when *ptr is volatile. */
 #define cmpxchg(ptr, o, n) ({						\
-	typeof(*(ptr)) __old = (o);					\
+	__typeof__(({ __typeof__(*(ptr)) __v = *(ptr); __v; })) __old = (o); \
 	__atomic_compare_exchange_n((ptr), &__old, (n), false,		\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__old; })
 #define try_cmpxchg(ptr, po, n) \
 	__atomic_compare_exchange_n((ptr), (po), (n), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+#define xchg_acquire(ptr, v) __atomic_exchange_n((ptr), (v), __ATOMIC_ACQUIRE)
 #define sync_cmpxchg cmpxchg
 #define sync_try_cmpxchg try_cmpxchg
 

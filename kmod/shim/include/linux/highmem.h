@@ -9,4 +9,5 @@ static inline void *kmap_local_page(struct page *page) { return page_address(pag
 static inline void *kmap_atomic(struct page *page) { return page_address(page); }
 #define kunmap_local(addr) do { (void)(addr); } while (0)
 #define kunmap_atomic(addr) do { (void)(addr); } while (0)
+static inline void clear_highpage(struct page *page) { clear_page(page_address(page)); }
 #endif

@@ -21,10 +21,16 @@
  * auto-translated, so privcmd maps foreign pages through xlate_mmu.c. */
 #define CONFIG_XEN_DOM0 1
 #define CONFIG_XEN_AUTO_XLATE 1
+/* An HVM-style guest: Linux's events core takes its HVM paths. */
+#define CONFIG_XEN_PVHVM 1
+/* A PVH guest (xen_pvh): the grant table's frames are ballooned pages
+ * placed with XENMEM_add_to_physmap (arch/x86/xen/grant-table.c). */
+#define CONFIG_XEN_PVH 1
 #define CONFIG_HZ 100
 #define CONFIG_PAGE_OFFSET 0
 /* Not set: CONFIG_XEN_GNTDEV_DMABUF, CONFIG_XEN_GRANT_DMA_ALLOC,
- * CONFIG_XEN_PVH, CONFIG_XEN_PV, CONFIG_XEN_UNPOPULATED_ALLOC. */
+ * CONFIG_XEN_PV, CONFIG_XEN_UNPOPULATED_ALLOC (grant pages are ballooned
+ * ones, shim/balloon.c). */
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val

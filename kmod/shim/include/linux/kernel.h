@@ -16,6 +16,8 @@
 #include <linux/math.h>
 #include <linux/sprintf.h>
 #include <linux/container_of.h>
+#include <linux/cache.h>
+#include <linux/string.h>
 
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]) + __must_be_array(arr))
 

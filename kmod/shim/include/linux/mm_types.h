@@ -10,6 +10,7 @@
 #include <linux/atomic.h>
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
+#include <linux/completion.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
 
@@ -84,5 +85,8 @@ struct mm_struct {
 	/* What find_vma() returns for a mapping of the program's own. */
 	struct vm_area_struct	other_vma;
 };
+
+/* The kernel's own address space: it has no device mappings (mmap.c). */
+extern struct mm_struct init_mm;
 
 #endif

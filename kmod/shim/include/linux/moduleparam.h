@@ -18,8 +18,17 @@ enum kmod_param_type {
 	KMOD_PARAM_USHORT,
 };
 
+/*
+ * A parameter's full name is its prefix and its name, as on Linux's
+ * command line: "xen_gntalloc." "limit", or what the file sets instead
+ * ("xen." "fifo_events" for events_base.c).
+ */
+#ifndef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX KBUILD_MODNAME "."
+#endif
+
 struct kmod_param {
-	const char *modname;
+	const char *prefix;
 	const char *name;
 	enum kmod_param_type type;
 	void *arg;
@@ -45,7 +54,7 @@ struct kmod_param {
 	{ return &(value); }						\
 	static const struct kmod_param __used				\
 	__section("kmod_param") __aligned(8)				\
-	__kmod_param_##name = { KBUILD_MODNAME, #name,			\
+	__kmod_param_##name = { MODULE_PARAM_PREFIX, #name,			\
 				__kmod_param_type_##type, &(value), perm }
 #define module_param(name, type, perm) module_param_named(name, name, type, perm)
 #define MODULE_PARM_DESC(_parm, desc) struct __kmod_dummy_parm_desc_##_parm

@@ -10,6 +10,7 @@ enum pageflags {
 	PG_highmem,
 	PG_buddy,		/* free in the page allocator */
 	PG_bounce,		/* stands in for a program's page (gup.c) */
+	PG_private,		/* a page for grant maps (gnttab_pages_set_private) */
 };
 
 #define PAGEFLAG(uname, lname)						\
@@ -24,6 +25,7 @@ PAGEFLAG(Foreign, owner_priv_1)
 PAGEFLAG(Reserved, reserved)
 PAGEFLAG(Buddy, buddy)
 PAGEFLAG(Bounce, bounce)
+PAGEFLAG(Private, private)
 /* There is no highmem on 64-bit. */
 static inline int PageHighMem(const struct page *page) { return 0; }
 

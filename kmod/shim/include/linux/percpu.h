@@ -15,5 +15,7 @@
 #define this_cpu_write(var, val)	((var) = (val))
 #define __this_cpu_read(var)		(var)
 #define __this_cpu_write(var, val)	((var) = (val))
+#define __this_cpu_inc(var)		((var)++)
+#define this_cpu_inc(var)		((var)++)
 
 #endif

@@ -7,4 +7,12 @@
 #define rcu_dereference(p) READ_ONCE(p)
 #define rcu_dereference_raw(p) READ_ONCE(p)
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE(p, v)
+
+/*
+ * Read-side critical sections are counted (shim/rcu.c); a grace period
+ * ends once every section that had begun when it started has ended.
+ */
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+void synchronize_rcu(void);
 #endif

@@ -16,16 +16,14 @@ void spin_unlock(spinlock_t *lock);
 int spin_trylock(spinlock_t *lock);
 int spin_is_locked(spinlock_t *lock);
 
-/*
- * Interrupts here are upcalls on the vCPU thread, which takes the same
- * lock to run a handler: holding the lock is what keeps a handler out.
- */
-#define spin_lock_irq(l)		spin_lock(l)
-#define spin_unlock_irq(l)		spin_unlock(l)
+/* The _irq variants also mark this thread's interrupts off (linux/irqflags.h). */
+#define spin_lock_irq(l)		do { local_irq_disable(); spin_lock(l); } while (0)
+#define spin_unlock_irq(l)		do { spin_unlock(l); local_irq_enable(); } while (0)
 #define spin_lock_bh(l)			spin_lock(l)
 #define spin_unlock_bh(l)		spin_unlock(l)
-#define spin_lock_irqsave(l, flags)	do { (flags) = 0; spin_lock(l); } while (0)
-#define spin_unlock_irqrestore(l, flags) do { (void)(flags); spin_unlock(l); } while (0)
+#define spin_lock_irqsave(l, flags)	do { local_irq_save(flags); spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags) \
+	do { spin_unlock(l); local_irq_restore(flags); } while (0)
 #define raw_spin_lock_init		spin_lock_init
 #define raw_spin_lock			spin_lock
 #define raw_spin_unlock			spin_unlock

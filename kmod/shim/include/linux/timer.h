@@ -22,6 +22,13 @@ int del_timer(struct timer_list *timer);
 int del_timer_sync(struct timer_list *timer);
 int timer_pending(const struct timer_list *timer);
 
+/* A timer defined armed-ready (unarmed, its function set), as timer_setup makes it. */
+#define DEFINE_TIMER(_name, _function)					\
+	struct timer_list _name = {					\
+		.entry = LIST_HEAD_INIT(_name.entry),			\
+		.function = (_function),				\
+	}
+
 #define from_timer(var, callback_timer, timer_fieldname) \
 	container_of(callback_timer, typeof(*var), timer_fieldname)
 

@@ -49,6 +49,7 @@ typedef __u32 __be32;
 typedef __u64 __le64;
 typedef __u64 __be64;
 typedef __u64 __aligned_u64 __attribute__((aligned(8)));
+typedef __u64 aligned_u64 __attribute__((aligned(8)));
 
 typedef __SIZE_TYPE__		size_t;
 typedef long			ssize_t;

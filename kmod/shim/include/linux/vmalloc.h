@@ -17,4 +17,18 @@ struct page;
  */
 void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
 void vunmap(const void *addr);
+
+/*
+ * A reserved range of kernel virtual addresses, to be filled with ptes
+ * (arch/x86/xen/grant-table.c does so for a PV guest's grant frames).  The
+ * kernel has no page tables of its own to reserve them in: get_vm_area
+ * gives NULL, as when vmalloc space runs out.  (Only a PV guest asks.)
+ */
+#define VM_IOREMAP	0x00000001
+struct vm_struct {
+	void		*addr;
+	unsigned long	size;
+};
+struct vm_struct *get_vm_area(unsigned long size, unsigned long flags);
+void free_vm_area(struct vm_struct *area);
 #endif

@@ -34,6 +34,20 @@ static inline struct delayed_work *to_delayed_work(struct work_struct *work)
 	return container_of(work, struct delayed_work, work);
 }
 
+/* Work that runs once an RCU grace period has passed (shim/rcu.c). */
+struct rcu_work {
+	struct work_struct work;
+};
+#define INIT_RCU_WORK(_work, _func) INIT_WORK(&(_work)->work, (_func))
+static inline struct rcu_work *to_rcu_work(struct work_struct *work)
+{
+	return container_of(work, struct rcu_work, work);
+}
+extern struct workqueue_struct *system_wq;
+bool queue_rcu_work(struct workqueue_struct *wq, struct rcu_work *rwork);
+bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq, struct delayed_work *dwork,
+			 unsigned long delay);
+
 bool schedule_work(struct work_struct *work);
 bool schedule_delayed_work(struct delayed_work *dwork, unsigned long delay);
 bool cancel_work_sync(struct work_struct *work);

@@ -28,5 +28,10 @@ long privcmd_call(unsigned int call, unsigned long a1, unsigned long a2,
 		  unsigned long a3, unsigned long a4, unsigned long a5);
 int HYPERVISOR_memory_op(unsigned int cmd, void *arg);
 int HYPERVISOR_dm_op(domid_t dom, unsigned int nr_bufs, struct xen_dm_op_buf *bufs);
+/* Linux's Xen core names these; hvsimd answers what it serves of them. */
+int HYPERVISOR_hvm_op(int op, void *arg);
+int HYPERVISOR_physdev_op(int cmd, void *arg);
+int HYPERVISOR_sched_op(int cmd, void *arg);
+int HYPERVISOR_vcpu_op(int cmd, int vcpuid, void *extra_args);
 
 #endif

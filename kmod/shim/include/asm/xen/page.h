@@ -9,6 +9,7 @@
 #include <linux/init.h>
 #include <linux/types.h>
 #include <asm/page.h>
+#include <linux/mm_types.h>
 #include <asm/pgtable.h>
 #include <xen/interface/xen.h>
 
@@ -31,7 +32,13 @@ static inline unsigned long pfn_to_gfn(unsigned long pfn) { return pfn; }
 static inline unsigned long gfn_to_pfn(unsigned long gfn) { return gfn; }
 #define pfn_to_bfn pfn_to_gfn
 #define bfn_to_pfn gfn_to_pfn
+#define virt_to_gfn(v)	(pfn_to_gfn(virt_to_pfn(v)))
 #define gfn_to_virt(g)	(__va(gfn_to_pfn(g) << XEN_PAGE_SHIFT))
+/* A pte for a machine frame: a gfn, the guest being auto-translated. */
+static inline pte_t mfn_pte(unsigned long mfn, pgprot_t prot)
+{
+	return pfn_pte(mfn, prot);
+}
 
 xmaddr_t arbitrary_virt_to_machine(void *address);
 
