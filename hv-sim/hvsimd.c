@@ -49,9 +49,20 @@ void hv_log(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Exits once the kernels have stopped in order, served to the end (see
+ * kernel_stop_all_begin); a second request does not wait for them.
+ */
 void hvsimd_request_exit(void)
 {
-	loop_stop();
+	static bool requested;
+
+	if (requested) {
+		loop_stop();
+		return;
+	}
+	requested = true;
+	kernel_stop_all_begin(loop_stop);
 }
 
 static int on_create(struct domain *d)
@@ -72,7 +83,7 @@ static void signal_event(struct loop_watch *w, uint32_t events)
 
 	if (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
 		hv_log("signal %u: shutting down", si.ssi_signo);
-		loop_stop();
+		hvsimd_request_exit();
 	}
 }
 

@@ -37,6 +37,8 @@ static char state_dir[PATH_MAX];
 static struct kernel *kernels;
 static struct loop_watch sigchld_w = { .fd = -1 };
 static struct loop_watch timer_w = { .fd = -1 };
+/* kernel_stop_all_begin's callback, once no kernel is left */
+static void (*all_stopped)(void);
 
 static void report_ready(struct kernel *k, int err)
 {
@@ -92,6 +94,12 @@ static void sigchld_event(struct loop_watch *w, uint32_t events)
 			free(k);
 			break;
 		}
+	}
+	if (!kernels && all_stopped) {
+		void (*done)(void) = all_stopped;
+
+		all_stopped = NULL;
+		done();
 	}
 }
 
@@ -254,6 +262,25 @@ void kernel_domain_destroyed(struct domain *d)
 		clock_gettime(CLOCK_MONOTONIC, &k->kill_at);
 		k->kill_at.tv_sec += KILL_GRACE_SECONDS;
 		report_ready(k, -ESRCH);
+	}
+}
+
+void kernel_stop_all_begin(void (*done)(void))
+{
+	if (!kernels) {
+		done();
+		return;
+	}
+	all_stopped = done;
+	for (struct kernel *k = kernels; k; k = k->next) {
+		if (k->stopping)
+			continue;
+		/* nobody waits for a reply any more */
+		k->ready = NULL;
+		k->stopping = true;
+		kill(k->pid, SIGTERM);
+		clock_gettime(CLOCK_MONOTONIC, &k->kill_at);
+		k->kill_at.tv_sec += KILL_GRACE_SECONDS;
 	}
 }
 

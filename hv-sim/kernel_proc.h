@@ -31,7 +31,15 @@ int kernel_start(struct domain *d, char *const *params, size_t nr_params,
 /* d is being destroyed: SIGTERM now, SIGKILL two seconds later. */
 void kernel_domain_destroyed(struct domain *d);
 
-/* Stops every kernel (hvsimd exit) and waits for them. */
+/*
+ * hvsimd is about to exit: every kernel is told to stop (SIGTERM, SIGKILL
+ * after the grace period) while hvsimd still serves them, since a kernel
+ * shutting down in order releases its programs' files and Linux's release
+ * paths make hypercalls (closing their event channels).  `done` runs once
+ * the last has exited (at once if none runs).
+ */
+void kernel_stop_all_begin(void (*done)(void));
+/* Stops every kernel still running (hvsimd exit) and waits for them. */
 void kernel_stop_all(void);
 
 #endif

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,8 @@ static void *writer_main(void *arg)
 int trace_open(const char *path)
 {
 	pthread_condattr_t attr;
+	sigset_t all, old;
+	int err;
 
 	trace_close();
 	next_seq = 1;
@@ -243,7 +246,16 @@ int trace_open(const char *path)
 	stopping = false;
 	writer_state = WRITER_BUSY;
 	wake_sent = false;
-	if (pthread_create(&writer, NULL, writer_main, NULL) != 0) {
+	/*
+	 * The writer takes no signal: hvsimd's are read from signalfds, which
+	 * see only what no thread lets in (a SIGCHLD taken here was lost, and
+	 * a stopped kernel stayed a zombie hvsimd waited for).
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&writer, NULL, writer_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
 		pthread_cond_destroy(&queued);
 		close(trace_fd);
 		trace_fd = -1;

@@ -142,13 +142,16 @@ void harness_up(int with_kernel)
 }
 
 /*
- * A sanitizer report of hvsimd (or of a kernel it ran) lands in its log,
- * not in the test's output: fail the test with it.
+ * A sanitizer report of hvsimd (or of a kernel it ran), or a kernel's BUG
+ * or panic, lands in its log, not in the test's output: fail the test with
+ * it.  (A kernel's leak report is not one: a grant a peer still maps when
+ * the kernel stops stays allocated, as in Linux.)
  */
 static char *daemon_log_errors(void)
 {
 	static const char *const bad[] = {
 		"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+		"kernel BUG at", "Kernel panic",
 	};
 	char path[PATH_MAX], *log = NULL;
 	size_t cap = 0;

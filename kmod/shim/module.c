@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <xen/events.h>
 
 #include "hostif.h"
@@ -209,6 +210,8 @@ int kmod_boot(void)
 long kmod_shutdown(void)
 {
 	modules_exit();
+	/* What is queued still runs: irqs freed after a grace period, say. */
+	flush_scheduled_work();
 	workqueue_stop();
 	return slab_report_leaks();
 }
