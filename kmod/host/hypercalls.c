@@ -45,18 +45,34 @@ unsigned int hostk_domid(void)
 	return hvsim_guest_domid(guest);
 }
 
-int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
-			 unsigned long long *frames)
-{
-	return hvsim_guest_grant_table_op(guest, cmd, ops, count, (xen_pfn_t *)frames);
-}
-
 /* Upcall scans started and finished by the vCPU, under vcpu_lock. */
 static pthread_mutex_t vcpu_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vcpu_idle = PTHREAD_COND_INITIALIZER;
 static unsigned long scans_started, scans_done;
 /* Set on the vCPU thread: it must never wait for itself. */
 static __thread bool on_vcpu;
+
+/*
+ * A hypercall that found the domain destroyed does not return: on Xen a
+ * destroyed domain's vCPUs never run again, so Linux's code never sees a
+ * hypercall fail that way (and BUG()s where one cannot fail).  The thread
+ * stays here until the main thread, told of the end, exits the process.
+ * The vCPU thread returns, since it is the one that tells the main thread.
+ */
+static long unless_destroyed(long rc)
+{
+	if (rc == -ENOTCONN && !on_vcpu && hypercalls_domain_destroyed())
+		for (;;)
+			pause();
+	return rc;
+}
+
+int hostk_grant_table_op(unsigned int cmd, void *ops, unsigned int count,
+			 unsigned long long *frames)
+{
+	return unless_destroyed(hvsim_guest_grant_table_op(guest, cmd, ops, count,
+							   (xen_pfn_t *)frames));
+}
 
 /*
  * Waits (at most 200 ms: never a hang if a handler waits on the caller)
@@ -96,7 +112,7 @@ static void wait_for_own_upcalls(void)
  */
 int hostk_event_channel_op(unsigned int cmd, void *arg)
 {
-	return hvsim_guest_event_channel_op(guest, cmd, arg);
+	return unless_destroyed(hvsim_guest_event_channel_op(guest, cmd, arg));
 }
 
 void hostk_wait_own_upcalls(void)
@@ -112,8 +128,8 @@ long hostk_hypercall_raw(unsigned int op, const unsigned long args[5], int pid,
 
 	for (int i = 0; i < 5; i++)
 		regs[i] = args[i];
-	return hvsim_guest_raw_hypercall(guest, op, regs, pid ? pid : getpid(),
-					 by_value, len);
+	return unless_destroyed(hvsim_guest_raw_hypercall(guest, op, regs,
+							  pid ? pid : getpid(), by_value, len));
 }
 
 int hostk_hv_alive(void)

@@ -562,6 +562,50 @@ START_TEST(down_while_ports_are_bound_stops_kernels_in_order)
 }
 END_TEST
 
+/* Binds and unbinds until the kernel hangs up (its domain destroyed). */
+static int bind_unbind_forever(void *arg)
+{
+	const char *sock = arg;
+	struct hvsim_dev *e = NULL;
+
+	if (hvsim_dev_open(sock, "/dev/xen/evtchn", O_RDWR, &e))
+		return 1;
+	for (;;) {
+		struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = 0 };
+		long port = hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b);
+
+		if (port <= 0)
+			return 0;
+		if (hvsim_dev_ioctl(e, IOCTL_EVTCHN_UNBIND,
+				    &(struct ioctl_evtchn_unbind){ .port = (uint32_t)port }))
+			return 0;
+	}
+}
+
+/*
+ * A domain destroyed while a program's calls make hypercalls: those find
+ * the domain gone, and the kernel stops, as a destroyed domain's vCPUs do,
+ * instead of seeing xen_evtchn_close() fail and BUG() (the harness fails
+ * the test on a BUG in the log).
+ */
+START_TEST(destroy_during_hypercalls_is_no_bug)
+{
+	char sock[PATH_MAX];
+	uint16_t domid;
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "victim", 16, NULL, 0, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	pid = harness_spawn(bind_unbind_forever, sock);
+	usleep(300 * 1000);
+	ck_assert_int_eq(hvsim_domain_destroy(harness_ctl(), "victim"), 0);
+	/* hung up on, or killed with its domain (docs/kmod.md) */
+	status = harness_wait(pid);
+	ck_assert_msg(status == 0 || status == 128 + SIGKILL, "status %d", status);
+}
+END_TEST
+
 START_TEST(evtchn_ring_overflow_is_efbig)
 {
 	struct hvsim_dev *e0 = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
@@ -972,6 +1016,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, killing_a_blocked_reader_releases_its_file);
 	tcase_add_test(tc, evtchn_errors);
 	tcase_add_test(tc, down_while_ports_are_bound_stops_kernels_in_order);
+	tcase_add_test(tc, destroy_during_hypercalls_is_no_bug);
 	tcase_add_test(tc, event_abi_is_linux_choice);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
 	tcase_add_test(tc, grant_table_version_2_keeps_v1);
