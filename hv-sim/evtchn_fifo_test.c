@@ -256,23 +256,12 @@ static bool upcall_pending(struct domain *d)
 			       __ATOMIC_SEQ_CST);
 }
 
-static uint64_t kicks(struct domain *d)
-{
-	uint64_t n = 0;
-
-	if (read(d->upcall_fd, &n, sizeof(n)) != sizeof(n)) {
-		ck_assert_int_eq(errno, EAGAIN);
-		return 0;
-	}
-	return n;
-}
-
 static void quiesce(struct domain *d)
 {
 	__atomic_store_n(&d->shared_info->vcpu_info[0].evtchn_upcall_pending, 0,
 			 __ATOMIC_SEQ_CST);
 	__atomic_store_n(&d->shared_info->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-	kicks(d);
+	hvtest_take_kicks(d);
 }
 
 /* Ops ----------------------------------------------------------------------- */
@@ -577,19 +566,19 @@ START_TEST(set_pending_word_head_ready_upcall)
 	ck_assert_uint_eq(head(&ga, 7), a);
 	ck_assert_uint_eq(ready(&ga), 1u << 7);
 	ck_assert(upcall_pending(alice));
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 
 	/* the second goes after the tail: a's link; no new READY, no kick */
 	ck_assert_int_eq(ev_send(alice, b), 0);
 	ck_assert_uint_eq(wload(&ga, a), BIT(PENDING) | BIT(LINKED) | b);
 	ck_assert_uint_eq(wload(&ga, b), BIT(PENDING) | BIT(LINKED));
 	ck_assert_uint_eq(head(&ga, 7), a);
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 
 	/* already pending and linked: nothing changes */
 	ck_assert_int_eq(ev_send(alice, a), 0);
 	ck_assert_uint_eq(wload(&ga, a), BIT(PENDING) | BIT(LINKED) | b);
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 
 	/* the 2-level bitmaps are not touched */
 	ck_assert_uint_eq(alice->shared_info->evtchn_pending[0], 0);
@@ -614,7 +603,7 @@ START_TEST(queue_order_by_priority)
 	for (int i = 0; i < 6; i++)
 		ck_assert_int_eq(ev_send(alice, port[i]), 0);
 	ck_assert_uint_eq(ready(&ga), (1u << 15) | (1u << 7) | (1u << 0) | (1u << 3));
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 	n = consume(&ga, got, prio, 16);
 	ck_assert_uint_eq(n, 6);
 	/* priority 0 first, FIFO within a queue */
@@ -632,7 +621,7 @@ START_TEST(queue_order_by_priority)
 	ck_assert_int_eq(ev_send(alice, port[3]), 0);
 	ck_assert_uint_eq(head(&ga, 7), port[3]);
 	ck_assert_uint_eq(ready(&ga), 1u << 7);
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 }
 END_TEST
 
@@ -649,13 +638,13 @@ START_TEST(masked_until_unmask)
 	ck_assert_uint_eq(wload(&ga, lport), BIT(MASKED) | BIT(PENDING));
 	ck_assert_uint_eq(ready(&ga), 0);
 	ck_assert(!upcall_pending(alice));
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 	/* Linux's unmask: pending, so it asks Xen, which links it */
 	guest_unmask(&ga, lport);
 	ck_assert_uint_eq(wload(&ga, lport), BIT(PENDING) | BIT(LINKED));
 	ck_assert_uint_eq(head(&ga, 7), lport);
 	ck_assert_uint_eq(ready(&ga), 1u << 7);
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 	ck_assert_uint_eq(consume(&ga, got, NULL, 4), 1);
 	ck_assert_uint_eq(got[0], lport);
 	/* not masked any more: the next send is delivered at once */
@@ -780,7 +769,7 @@ START_TEST(busy_tail_unlinked_meanwhile)
 	ck_assert_uint_eq(wload(&ga, b), BIT(PENDING));          /* BUSY cleared */
 	ck_assert_uint_eq(head(&ga, 7), c);
 	ck_assert_uint_eq(ready(&ga), 1u << 7);
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 }
 END_TEST
 
@@ -1001,7 +990,7 @@ START_TEST(switch_keeps_pending_until_the_page_comes)
 	ck_assert_uint_eq(wload(&ga, plain), BIT(PENDING) | BIT(LINKED) | masked_port);
 	ck_assert_uint_eq(wload(&ga, masked_port), BIT(PENDING) | BIT(LINKED));
 	ck_assert_uint_eq(head(&ga, 7), plain);
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 }
 END_TEST
 

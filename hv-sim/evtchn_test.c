@@ -89,24 +89,12 @@ static void guest_ack_upcall(struct domain *d)
 	__atomic_store_n(&si(d)->vcpu_info[0].evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 }
 
-/* How many kicks the vCPU's eventfd holds (and consumes them). */
-static uint64_t kicks(struct domain *d)
-{
-	uint64_t n = 0;
-
-	if (read(d->upcall_fd, &n, sizeof(n)) != sizeof(n)) {
-		ck_assert_int_eq(errno, EAGAIN);
-		return 0;
-	}
-	return n;
-}
-
 /* Starts a test from a quiet state: nothing pending, no kick queued. */
 static void quiesce(struct domain *d)
 {
 	memset(si(d)->evtchn_pending, 0, sizeof(si(d)->evtchn_pending));
 	guest_ack_upcall(d);
-	kicks(d);
+	hvtest_take_kicks(d);
 }
 
 /* Ops ---------------------------------------------------------------- */
@@ -224,7 +212,7 @@ START_TEST(alloc_unbound_self)
 	/* a fresh port is neither pending nor masked, and nobody was kicked */
 	ck_assert(!is_pending(alice, p1));
 	ck_assert(!is_masked(alice, p1));
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 }
 END_TEST
 
@@ -305,11 +293,11 @@ START_TEST(bind_interdomain_connects_and_notifies)
 	ck_assert(is_pending(bob, lport));
 	ck_assert(selector(bob, lport));
 	ck_assert(upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 	/* and not the remote end */
 	ck_assert(!is_pending(alice, rport));
 	ck_assert(!upcall_pending(alice));
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 }
 END_TEST
 
@@ -395,7 +383,7 @@ START_TEST(global_virq_goes_to_dom0)
 	evtchn_port_t d0port, aport;
 
 	evtchn_send_global_virq(VIRQ_DOM_EXC);   /* unbound: nothing happens */
-	ck_assert_uint_eq(kicks(dom0), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(dom0), 0);
 	ck_assert(!upcall_pending(dom0));
 
 	ck_assert_int_eq(bind_virq(alice, VIRQ_DOM_EXC, 0, &aport), 0);
@@ -403,9 +391,9 @@ START_TEST(global_virq_goes_to_dom0)
 	evtchn_send_global_virq(VIRQ_DOM_EXC);
 	ck_assert(is_pending(dom0, d0port));
 	ck_assert(upcall_pending(dom0));
-	ck_assert_uint_eq(kicks(dom0), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(dom0), 1);
 	ck_assert(!is_pending(alice, aport));
-	ck_assert_uint_eq(kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
 	/* a per-vCPU or out-of-range VIRQ is not global */
 	evtchn_send_global_virq(VIRQ_TIMER);
 	evtchn_send_global_virq(NR_VIRQS);
@@ -429,7 +417,7 @@ START_TEST(close_returns_peer_to_unbound)
 	quiesce(bob);
 	ck_assert_int_eq(ev_send(alice, rport), 0);
 	ck_assert(!is_pending(bob, lport));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 	/* and bob can bind it again */
 	lport = must_bind(bob, alice->domid, rport);
 	expect_status(alice, rport, EVTCHNSTAT_interdomain, bob->domid, lport);
@@ -466,16 +454,16 @@ START_TEST(send_results)
 	ck_assert_int_eq(ev_send(alice, rport), 0);
 	ck_assert(is_pending(bob, lport));
 	ck_assert(!is_pending(alice, rport));
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 	ck_assert_int_eq(ev_send(bob, lport), 0);
 	ck_assert(is_pending(alice, rport));
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 
 	quiesce(alice);
 	ck_assert_int_eq(ev_send(alice, unbound), 0);   /* dropped */
 	ck_assert(!is_pending(alice, unbound));
-	ck_assert_uint_eq(kicks(alice), 0);
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 
 	ck_assert_int_eq(ev_send(alice, 0), -EINVAL);
 	ck_assert_int_eq(ev_send(alice, 30), -EINVAL);  /* free */
@@ -493,13 +481,13 @@ START_TEST(set_pending_order)
 	quiesce(bob);
 	/* already pending: nothing else is touched */
 	ck_assert_int_eq(ev_send(alice, rport), 0);
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 	guest_ack_upcall(bob);
 	ck_assert_int_eq(ev_send(alice, rport), 0);
 	ck_assert(is_pending(bob, lport));
 	ck_assert(!selector(bob, lport));
 	ck_assert(!upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 
 	/* masked: only the pending bit */
 	quiesce(bob);
@@ -508,7 +496,7 @@ START_TEST(set_pending_order)
 	ck_assert(is_pending(bob, lport));
 	ck_assert(!selector(bob, lport));
 	ck_assert(!upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 }
 END_TEST
 
@@ -529,19 +517,19 @@ START_TEST(set_pending_selector_and_upcall_already_set)
 	ck_assert_int_eq(ev_send(alice, r1), 0);
 	ck_assert(selector(bob, l1));
 	ck_assert(!selector(bob, l2));
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 	/* the upcall is still pending (guest has not scanned): the selector
 	 * bit is set, but no second kick */
 	ck_assert_int_eq(ev_send(alice, r2), 0);
 	ck_assert(selector(bob, l2));
 	ck_assert(upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 	/* selector already set, upcall cleared by the guest: no upcall either */
 	__atomic_store_n(&si(bob)->vcpu_info[0].evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
 	guest_clear_pending(bob, l2);
 	ck_assert_int_eq(ev_send(alice, r2), 0);
 	ck_assert(!upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 }
 END_TEST
 
@@ -555,13 +543,13 @@ START_TEST(unmask_pending_raises_upcall)
 	quiesce(bob);
 	guest_mask(bob, lport);
 	ck_assert_int_eq(ev_send(alice, rport), 0);
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 	ck_assert_int_eq(ev_unmask(bob, lport), 0);
 	ck_assert(!is_masked(bob, lport));
 	ck_assert(is_pending(bob, lport));
 	ck_assert(selector(bob, lport));
 	ck_assert(upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 }
 END_TEST
 
@@ -578,7 +566,7 @@ START_TEST(unmask_without_delivery)
 	ck_assert(!is_masked(bob, lport));
 	ck_assert(!selector(bob, lport));
 	ck_assert(!upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 
 	/* pending but not masked: Xen only acts on a mask bit it cleared */
 	__atomic_fetch_or(&si(bob)->evtchn_pending[0], (xen_ulong_t)1 << lport,
@@ -586,7 +574,7 @@ START_TEST(unmask_without_delivery)
 	ck_assert_int_eq(ev_unmask(bob, lport), 0);
 	ck_assert(!selector(bob, lport));
 	ck_assert(!upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 
 	/* a free port's mask bit is left alone; beyond the buckets, -EINVAL */
 	guest_mask(bob, free_port);
@@ -618,7 +606,7 @@ START_TEST(unmask_linux_hvm_protocol)
 	guest_mask(bob, lport);
 	ck_assert_int_eq(ev_unmask(bob, lport), 0);
 	ck_assert(upcall_pending(bob));
-	ck_assert_uint_eq(kicks(bob), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 1);
 }
 END_TEST
 
@@ -730,7 +718,7 @@ START_TEST(ipi_vcpu_pirq)
 	quiesce(alice);
 	ck_assert_int_eq(ev_send(alice, ipi.port), 0);
 	ck_assert(is_pending(alice, ipi.port));
-	ck_assert_uint_eq(kicks(alice), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(alice), 1);
 
 	ck_assert_int_eq(evtchn_op(alice, EVTCHNOP_bind_pirq, &pirq), -EINVAL);
 
@@ -776,12 +764,12 @@ START_TEST(domain_death_closes_ports)
 	expect_status(bob, b_port, EVTCHNSTAT_unbound, alice_id, 0);
 	/* peers are not notified; dom0 hears of it through VIRQ_DOM_EXC */
 	ck_assert(!is_pending(bob, b_port));
-	ck_assert_uint_eq(kicks(bob), 0);
+	ck_assert_uint_eq(hvtest_take_kicks(bob), 0);
 	ck_assert(!is_pending(dom0, d0_for_alice));
 	ck_assert(is_pending(dom0, exc));
 	ck_assert(selector(dom0, exc));
 	ck_assert(upcall_pending(dom0));
-	ck_assert_uint_eq(kicks(dom0), 1);
+	ck_assert_uint_eq(hvtest_take_kicks(dom0), 1);
 	/* sending on the orphaned port is dropped */
 	ck_assert_int_eq(ev_send(bob, b_port), 0);
 	/* the dead domain is gone from every op */

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <unistd.h>
+
 #include <check.h>
 
 #include "test_support.h"
@@ -47,4 +50,15 @@ int hvtest_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;
+}
+
+uint64_t hvtest_take_kicks(struct domain *d)
+{
+	uint64_t n = 0;
+
+	if (read(d->upcall_fd, &n, sizeof(n)) != sizeof(n)) {
+		ck_assert_int_eq(errno, EAGAIN);
+		return 0;
+	}
+	return n;
 }

@@ -21,6 +21,9 @@ grant_entry_v1_t *hvtest_gnttab_entry(struct domain *d, grant_ref_t ref);
 void hvtest_grant(struct domain *granter, grant_ref_t ref, domid_t to,
 		  uint64_t frame, bool readonly);
 
+/* How many kicks the domain's vCPU eventfd holds (and consumes them). */
+uint64_t hvtest_take_kicks(struct domain *d);
+
 /* Runs a check suite; the exit status for main(): 0 when every test passed. */
 int hvtest_run(Suite *s);
 
