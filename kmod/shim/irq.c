@@ -7,9 +7,10 @@
  * descriptor marked in progress so that synchronize_irq() elsewhere waits
  * for it.
  *
- * Descriptors live in a two-level table (rows of 256 allocated on first
- * use) so that the vCPU thread can look one up without a lock while
- * others are allocated.
+ * Descriptors are pointers in one static table, as many as FIFO has ports
+ * (1 MiB of zero pages that stay untouched, so not resident, until irqs
+ * that high are used), so that the vCPU thread looks one up without a
+ * lock while others are allocated.
  */
 #include <linux/kernel.h>
 #include <linux/irq.h>
@@ -20,13 +21,14 @@
 
 #include "shim.h"
 
-#define IRQ_ROW_SIZE	256
-#define IRQ_ROWS	(128 * 1024 / IRQ_ROW_SIZE)
+#define NR_IRQS		(128 * 1024)
 
-unsigned int nr_irqs = IRQ_ROWS * IRQ_ROW_SIZE;
+unsigned int nr_irqs = NR_IRQS;
 
-static struct irq_desc *irq_rows[IRQ_ROWS][IRQ_ROW_SIZE];
+static struct irq_desc *irq_descs[NR_IRQS];
 static DEFINE_MUTEX(irq_alloc_lock);
+/* No irq below this is free (under irq_alloc_lock): binding port after port stays linear. */
+static unsigned int lowest_free = 1;
 /* synchronize_irq() waits here for a handler to finish. */
 static DECLARE_WAIT_QUEUE_HEAD(irq_done_wq);
 
@@ -60,7 +62,7 @@ struct irq_desc *irq_to_desc(unsigned int irq)
 {
 	if (irq >= nr_irqs)
 		return NULL;
-	return READ_ONCE(irq_rows[irq / IRQ_ROW_SIZE][irq % IRQ_ROW_SIZE]);
+	return READ_ONCE(irq_descs[irq]);
 }
 
 static struct irq_desc *alloc_desc(unsigned int irq)
@@ -92,9 +94,11 @@ int irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node)
 		return -EINVAL;
 	if (irq >= 0)
 		from = irq;
+	mutex_lock(&irq_alloc_lock);
+	if (from < lowest_free && irq < 0)
+		from = lowest_free;
 	if (from == 0)
 		from = 1;
-	mutex_lock(&irq_alloc_lock);
 	for (start = from; start + cnt <= nr_irqs; start++) {
 		for (i = 0; i < cnt && !irq_to_desc(start + i); i++)
 			;
@@ -112,14 +116,17 @@ int irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node)
 		struct irq_desc *desc = alloc_desc(start + i);
 
 		if (!desc) {
-			while (i--)
-				irq_free_descs(start + i, 1);
+			while (i--) {
+				kfree(irq_descs[start + i]);
+				WRITE_ONCE(irq_descs[start + i], NULL);
+			}
 			ret = -ENOMEM;
 			goto out;
 		}
-		WRITE_ONCE(irq_rows[(start + i) / IRQ_ROW_SIZE][(start + i) % IRQ_ROW_SIZE],
-			   desc);
+		WRITE_ONCE(irq_descs[start + i], desc);
 	}
+	if (start == lowest_free)
+		lowest_free = start + cnt;
 	ret = start;
 out:
 	mutex_unlock(&irq_alloc_lock);
@@ -137,8 +144,10 @@ void irq_free_descs(unsigned int irq, unsigned int cnt)
 		if (!desc)
 			continue;
 		WARN(desc->action, "irq %u freed with a handler installed\n", i);
-		WRITE_ONCE(irq_rows[i / IRQ_ROW_SIZE][i % IRQ_ROW_SIZE], NULL);
+		WRITE_ONCE(irq_descs[i], NULL);
 		kfree(desc);
+		if (i < lowest_free)
+			lowest_free = i;
 	}
 	mutex_unlock(&irq_alloc_lock);
 }
