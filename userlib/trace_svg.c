@@ -231,6 +231,20 @@ static void evtchn_return(struct diagram *d, struct json_object *rec, int dom)
 		add_row(d, ROW_RETURN, XEN, dom, GREEN, "%lld", (long long)rc);
 }
 
+/* Any other hypercall (xen_version, memory_op, a privcmd one): its name and result. */
+static void other_call(struct diagram *d, struct json_object *rec, int dom)
+{
+	const char *cmd = trace_str(rec, "cmd");
+	int64_t rc = trace_int(rec, "rc");
+
+	add_row(d, ROW_CALL, dom, XEN, BLUE, "%s%s%s", trace_str(rec, "op"), *cmd ? " " : "", cmd);
+	if (rc < 0)
+		add_row(d, ROW_RETURN, XEN, dom, RED, "-%s", strerrorname_np((int)-rc) ?
+			strerrorname_np((int)-rc) : "error");
+	else
+		add_row(d, ROW_RETURN, XEN, dom, GREEN, "%lld", (long long)rc);
+}
+
 /* Events ------------------------------------------------------------------------ */
 
 static void event_rows(struct diagram *d, struct json_object *rec)
@@ -411,9 +425,11 @@ static void build(struct diagram *d, struct json_object *recs, const struct trac
 		}
 		if (!strcmp(trace_str(rec, "op"), "grant_table_op")) {
 			grant_call(d, rec, dom);
-		} else {
+		} else if (!strcmp(trace_str(rec, "op"), "event_channel_op")) {
 			evtchn_call(d, rec, dom);
 			evtchn_return(d, rec, dom);
+		} else {
+			other_call(d, rec, dom);
 		}
 		/* the effects go between the call and its return */
 		struct row ret = d->rows[--d->nrows];

@@ -158,7 +158,9 @@ START_TEST(fifo_steps)
 		"{\"seq\":4,\"t\":0.200,\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_fifo_expand\",\"array_gfn\":17,\"pages\":1,\"ports\":1024}\n"
 		"{\"seq\":5,\"t\":0.200010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"expand_array\",\"count\":1,\"rc\":0,\"ops\":[{\"array_gfn\":17}]}\n"
 		"{\"seq\":6,\"t\":0.300,\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_pending\",\"port\":3,\"abi\":\"fifo\",\"priority\":7,\"set\":[\"PENDING\",\"LINKED\"],\"masked\":false,\"head\":true,\"ready\":true,\"upcall\":true}\n"
-		"{\"seq\":7,\"t\":0.300010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"send\",\"count\":1,\"rc\":0,\"ops\":[{\"port\":3}]}\n";
+		"{\"seq\":7,\"t\":0.300010,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"event_channel_op\",\"cmd\":\"send\",\"count\":1,\"rc\":0,\"ops\":[{\"port\":3}]}\n"
+		"{\"seq\":8,\"t\":0.400,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"memory_op\",\"cmd\":\"add_to_physmap\",\"rc\":0}\n"
+		"{\"seq\":9,\"t\":0.500,\"dom\":1,\"kind\":\"hypercall\",\"op\":\"xen_version\",\"cmd\":\"get_features\",\"rc\":-38}\n";
 	char path[] = "/tmp/trace-svg-fifo-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *mem;
@@ -173,6 +175,11 @@ START_TEST(fifo_steps)
 	find("FIFO event ABI, control block gfn 0x10");
 	find("event array: 1 page<");
 	find("event: port 3 pending on queue 7, upcall");
+	/* other hypercalls by their own names, not as event-channel ops */
+	find("memory_op add_to_physmap<");
+	find("xen_version get_features<");
+	find("-ENOSYS<");
+	ck_assert_ptr_null(strstr(svg, "EVTCHNOP_add_to_physmap"));
 }
 END_TEST
 
