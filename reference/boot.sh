@@ -4,9 +4,13 @@
 # writes their lines to OUT.  The whole console goes to OUT.console, the
 # VM's diagnostics block to OUT.diag.
 # Usage: reference/boot.sh ROOT INITRD OUT
+#   REF_EVENTS      the event-channel ABI Linux uses: fifo (its default,
+#                   the default here) or 2l (xen.fifo_events=0 added to
+#                   dom0's command line; init-2dom passes it on to the
+#                   domU); the VM's kernels must say they use it
 #   REF_TIMEOUT     seconds before the VM is given up on (default 150)
 #   REF_XEN_ARGS    Xen's command line
-#   REF_DOM0_ARGS   dom0 kernel's command line
+#   REF_DOM0_ARGS   dom0 kernel's command line, less REF_EVENTS' parameter
 #   REF_QEMU_CPU    QEMU's -cpu
 #   REF_QEMU_MEM    QEMU's -m, in MiB
 set -eu
@@ -17,9 +21,18 @@ timeout=${REF_TIMEOUT:-150}
 # dom0_mem fixed so that dom0 does not balloon; one vCPU keeps TCG fast and
 # event delivery in one order.
 xen_args=${REF_XEN_ARGS:-console=com1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1}
-# fifo_events=0: hvsim implements the 2-level event ABI only, so the oracle
-# runs that one too (its limits and errnos differ from FIFO's).
-dom0_args=${REF_DOM0_ARGS:-console=hvc0 xen.fifo_events=0}
+dom0_args=${REF_DOM0_ARGS:-console=hvc0}
+# Linux uses FIFO events when Xen offers them, unless xen.fifo_events=0.
+# Each configuration is compared with hvsim's kernels in the same ABI (a
+# few limits and errnos differ between the two; docs/reference.md).
+events=${REF_EVENTS:-fifo}
+case $events in
+fifo) abi_line='Using FIFO-based ABI' ;;
+2l)   abi_line='Using 2-level ABI'
+      dom0_args="$dom0_args xen.fifo_events=0" ;;
+*)    echo "reference: REF_EVENTS must be fifo or 2l, not '$events'" >&2
+      exit 2 ;;
+esac
 # SMAP hidden: under TCG the PV dom0 dies of a page fault with it.
 cpu=${REF_QEMU_CPU:-max,-smap}
 mem=${REF_QEMU_MEM:-2048}
@@ -41,7 +54,7 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 fi
 
 console=$out.console
-echo "reference: booting Xen + dom0 in QEMU (TCG, up to ${timeout}s)"
+echo "reference: booting Xen + dom0 in QEMU ($events events; TCG, up to ${timeout}s)"
 start=$(date +%s)
 rc=0
 timeout "$timeout" qemu-system-x86_64 -machine q35,accel=tcg \
@@ -80,6 +93,15 @@ if [ "$want_lines" != "$got_lines" ] || [ "$want_sum" != "$got_sum" ]; then
 	echo "reference: the results block arrived damaged ($got_lines of" \
 	     "$want_lines lines, checksum $( [ "$want_sum" = "$got_sum" ] &&
 	     echo matches || echo differs)); see $console" >&2
+	exit 1
+fi
+# Each kernel's "xen:events: Using ..." line (the domU's comes through
+# its console log) must name the ABI asked for.
+abis=$(grep 'xen:events: Using' "$out.diag" || true)
+if [ -z "$abis" ] || printf '%s\n' "$abis" | grep -vq "$abi_line"; then
+	echo "reference: the VM's kernels do not all say '$abi_line'" \
+	     "(REF_EVENTS=$events):" >&2
+	printf '%s\n' "${abis:-(no xen:events line in $out.diag)}" >&2
 	exit 1
 fi
 mv "$out.tmp" "$out"

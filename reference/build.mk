@@ -2,14 +2,18 @@
 # oracle.  See docs/reference.md.
 #
 #   make reference           run the conformance programs on real Xen and
-#                            in hvsim, and show every line that differs
+#                            in hvsim, and show every line that differs,
+#                            in both event-channel ABIs (REF_CONFIGS)
 #   make reference-check     the same, or a note when QEMU is not installed
 #                            (what `make check` runs)
 #   make reference-boot      boot the VM again even if nothing changed
-#   make reference-compare REF_OTHER=FILE   compare the last real-Xen run
-#                            with any other run's lines
+#   make reference-compare REF_OTHER=FILE [REF_CONFIG=2l]   compare the
+#                            last real-Xen run (of REF_CONFIG, default
+#                            fifo) with any other run's lines
 #   make reference-selftest  tests of the comparison and runner scripts
-#   make reference-emulator  the emulator's runs only (no VM)
+#   make reference-emulator  the emulator's runs only (no VM), every
+#                            configuration; reference-emulator-fifo or
+#                            reference-emulator-2l one of them
 #   make reference-agent-test  tests of the agent (two-domain mode)
 #   make reference-programs  the conformance programs, static for the VM
 #                            and dynamic for the host
@@ -66,33 +70,64 @@ $(REF_DIR)/initrd.cpio.gz: $(REF_VMBINS) $(REF_ROOT)/versions reference/init \
 		reference/run-programs.sh reference/initramfs.sh
 	reference/initramfs.sh $(REF_ROOT) $@ $(REF_VMBINS)
 
-# One boot of the VM; re-run when anything that goes into it changes.
-$(REF_DIR)/xen.txt: $(REF_DIR)/initrd.cpio.gz $(REF_ROOT)/versions reference/boot.sh
-	reference/boot.sh $(REF_ROOT) $< $@
+# The configurations: which event-channel ABI every kernel uses, on both
+# sides (docs/reference.md).  fifo: Linux's default (the VM's dom0 and
+# domU as booted by default, hvsim's kernels as started by default); 2l:
+# xen.fifo_events=0 on the VM's kernels' command lines and in
+# HVSIM_KERNEL_PARAMS for hvsim's.  Each has its own directory,
+# $(REF_DIR)/CONFIG, for the VM's lines and the emulator's runs;
+# `make reference REF_CONFIGS=fifo` runs one.
+REF_CONFIGS ?= fifo 2l
+REF_XEN_TXTS := $(REF_CONFIGS:%=$(REF_DIR)/%/xen.txt)
+
+# One boot of the VM per configuration (the same initramfs); again when
+# anything that goes into it changes.
+$(REF_XEN_TXTS): $(REF_DIR)/%/xen.txt: $(REF_DIR)/initrd.cpio.gz \
+		$(REF_ROOT)/versions reference/boot.sh
+	@mkdir -p $(dir $@)
+	REF_EVENTS=$* reference/boot.sh $(REF_ROOT) $< $@
 
 .PHONY: reference reference-boot reference-compare reference-selftest \
 	reference-programs reference-distclean reference-check
 
-# The emulator's side: the same programs in one private hvsimd, four runs
-# (reference/emulator.sh): self-grant in Domain-0 and in a domU, and with
-# an agent in another domain, dom0 <-> domU and domU <-> domU.  Every time
-# (it takes seconds, and the emulator is what changes).
+# The emulator's side: the same programs in private hvsimds, four runs
+# per configuration (reference/emulator.sh): self-grant in Domain-0 and in
+# a domU, and with an agent in another domain, dom0 <-> domU and domU <->
+# domU.  Every time (it takes seconds, and the emulator is what changes).
 REF_RUNS      := hvsim-dom0 hvsim-domU-self hvsim-dom0-domU hvsim-domU-domU
-REF_RUN_FILES := $(REF_RUNS:%=$(REF_DIR)/%.txt)
 REF_EMULATOR_DEPS := $(CONF_BINS) $(BIN)/hvsim $(BIN)/hvsimd \
 	$(BIN)/hvsim-kernel $(LIB)/libhvsim-preload.so
-.PHONY: reference-emulator reference-agent-test
-reference-emulator: $(REF_EMULATOR_DEPS)
-	@mkdir -p $(REF_DIR)
-	reference/emulator.sh $(BIN) $(REF_DIR) $(CONF_BINS)
+REF_EMULATOR_CONFIGS := $(REF_CONFIGS:%=reference-emulator-%)
+.PHONY: reference-emulator reference-agent-test $(REF_EMULATOR_CONFIGS)
+reference-emulator: $(REF_EMULATOR_CONFIGS)
+$(REF_EMULATOR_CONFIGS): reference-emulator-%: $(REF_EMULATOR_DEPS)
+	@mkdir -p $(REF_DIR)/$*
+	reference/emulator.sh --events $* $(BIN) $(REF_DIR)/$* $(CONF_BINS)
 
 # The agent's protocol and the two halves' failure paths (no VM).
 reference-agent-test: $(REF_EMULATOR_DEPS)
 	tests/conformance/agent-test.sh $(BIN)
 
-reference: $(REF_DIR)/xen.txt reference-agent-test reference-emulator
-	@reference/report.sh $(REF_DIR)/xen.txt $(REF_KNOWN) $(REF_ROOT)/versions \
-		$(REF_RUN_FILES)
+# Each configuration's report (it writes its summary lines to
+# CONFIG/summary.txt and the known differences it used to
+# CONFIG/known-used.txt), then every run's summary line, both
+# configurations (and the two-domain VM's, from domu.mk) together, and
+# the known differences no run needed.
+REF_SUMMARIES  = $(REF_CONFIGS:%=$(REF_DIR)/%/summary.txt)
+REF_USED_FILES = $(REF_CONFIGS:%=$(REF_DIR)/%/known-used.txt)
+reference: $(REF_XEN_TXTS) reference-agent-test reference-emulator
+	@rc=0; for c in $(REF_CONFIGS); do \
+		reference/report.sh -c $$c -s $(REF_DIR)/$$c/summary.txt \
+			-u $(REF_DIR)/$$c/known-used.txt \
+			$(REF_DIR)/$$c/xen.txt $(REF_KNOWN) $(REF_ROOT)/versions \
+			$(REF_RUNS:%=$(REF_DIR)/$$c/%.txt) || rc=1; \
+	done; \
+	echo "=== known differences that no run needed ($(REF_KNOWN))"; \
+	reference/known-unused.sh $(REF_KNOWN) $(REF_USED_FILES); \
+	echo "=== every run against real Xen, per event ABI (fifo: Linux's" \
+	     "default; 2l: xen.fifo_events=0)"; \
+	cat $(foreach c,$(REF_CONFIGS),$(filter $(REF_DIR)/$(c)/%,$(REF_SUMMARIES))); \
+	exit $$rc
 
 reference-check:
 	@if command -v qemu-system-x86_64 >/dev/null 2>&1; then \
@@ -102,13 +137,21 @@ reference-check:
 		     "(apt-get install qemu-system-x86; see docs/reference.md)"; \
 	fi
 
-# Boots again even when nothing changed (the oracle itself on trial).
+# Boots again even when nothing changed (the oracle itself on trial),
+# every configuration.
 reference-boot: $(REF_DIR)/initrd.cpio.gz
-	reference/boot.sh $(REF_ROOT) $< $(REF_DIR)/xen.txt
+	for c in $(REF_CONFIGS); do \
+		mkdir -p $(REF_DIR)/$$c && \
+		REF_EVENTS=$$c reference/boot.sh $(REF_ROOT) $< \
+			$(REF_DIR)/$$c/xen.txt || exit 1; \
+	done
 
-reference-compare: $(REF_DIR)/xen.txt
-	@test -n "$(REF_OTHER)" || { echo "usage: make reference-compare REF_OTHER=FILE" >&2; exit 2; }
-	reference/compare.sh -k $(REF_KNOWN) -l xen -r $(notdir $(REF_OTHER)) $< $(REF_OTHER)
+# The run's name (-r) is the file's, less .txt, as report.sh names it,
+# so that the known differences limited to runs apply.
+REF_CONFIG ?= fifo
+reference-compare: $(REF_DIR)/$(REF_CONFIG)/xen.txt
+	@test -n "$(REF_OTHER)" || { echo "usage: make reference-compare REF_OTHER=FILE [REF_CONFIG=fifo|2l]" >&2; exit 2; }
+	reference/compare.sh -k $(REF_KNOWN) -l xen -r $(basename $(notdir $(REF_OTHER))) $< $(REF_OTHER)
 
 REF_SELFTESTS := reference/compare-test.sh reference/run-programs-test.sh
 reference-selftest:

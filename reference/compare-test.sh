@@ -142,6 +142,48 @@ check usage 2 'usage' -- "$dir/a"
 : > "$dir/empty"
 check empty_vs_some 1 '0 same, 6 differ' -- "$dir/empty" "$dir/a"
 
+# -u: the line numbers of the entries that explained something, appended;
+# reference/known-unused.sh names the entries that no run used.
+cat > "$dir/known-used" <<'EOF'
+# two entries used, one never, one only in another run
+gntdev.mmap.bad_ref | errno=EINVAL | ok | used
+nothing.like.this | * | * | never used
+
+[other] extra.line | (missing) | * | in another run
+evtchn.limit.* | * | (missing) | used too
+EOF
+printf '99\n' > "$dir/used"
+check used_lines 1 '2 known' -- -k "$dir/known-used" -u "$dir/used" \
+	-r hvsim "$dir/a" "$dir/b"
+# check_text NAME GOT WANTED
+check_text() {
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "  $1: got"
+		printf '%s\n' "$2" | sed 's/^/    | /'
+	fi
+}
+check_text used_lines_appended "$(cat "$dir/used")" "$(printf '99\n2\n6')"
+rm -f "$dir/used"
+sh "$cmp" -k "$dir/known-used" -u "$dir/used" -r hvsim "$dir/a" "$dir/b" \
+	> /dev/null
+sh "$cmp" -k "$dir/known-used" -u "$dir/used2" -r other "$dir/a" "$dir/b" \
+	> /dev/null
+check_text known_unused \
+	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used" \
+		"$dir/used2" "$dir/never-written")" \
+	"$(printf '  line 3: nothing.like.this\n  1 known difference(s) explained nothing in these runs')"
+check_text known_unused_one_run \
+	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used")" \
+	"$(printf '  line 3: nothing.like.this\n  line 5: [other] extra.line\n  2 known difference(s) explained nothing in these runs')"
+printf '3\n5\n' > "$dir/used3"
+check_text known_unused_none \
+	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used" \
+		"$dir/used3")" \
+	'  every known difference explained something in these runs'
+
 # The project's own known-differences file parses, and its entries explain
 # the differences they were written for and no others.
 cat > "$dir/pv" <<'EOF'

@@ -17,24 +17,32 @@
 # every run.  '#' starts a comment line.  An entry with no reason is an
 # error: a difference is only "known" when someone wrote down why.
 #
-# Usage: reference/compare.sh [-k KNOWN] [-l NAME] [-r NAME] LEFT RIGHT
+# With -u USED, the line number in KNOWN of every entry that explained a
+# difference is appended to USED, one a line, so that several runs can
+# tell together which entries explain nothing any more
+# (reference/known-unused.sh).
+#
+# Usage: reference/compare.sh [-k KNOWN] [-u USED] [-l NAME] [-r NAME] LEFT RIGHT
 # Exit: 0 no unexplained difference, 1 some, 2 bad usage or input.
 set -eu
 known=
+used=
 lname=
 rname=
-while getopts k:l:r: opt; do
+usage="usage: $0 [-k KNOWN] [-u USED] [-l NAME] [-r NAME] LEFT RIGHT"
+while getopts k:u:l:r: opt; do
 	case $opt in
 	k) known=$OPTARG ;;
+	u) used=$OPTARG ;;
 	l) lname=$OPTARG ;;
 	r) rname=$OPTARG ;;
-	*) echo "usage: $0 [-k KNOWN] [-l NAME] [-r NAME] LEFT RIGHT" >&2
+	*) echo "$usage" >&2
 	   exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 2 ]; then
-	echo "usage: $0 [-k KNOWN] [-l NAME] [-r NAME] LEFT RIGHT" >&2
+	echo "$usage" >&2
 	exit 2
 fi
 left=$1
@@ -48,7 +56,8 @@ done
 [ -n "$lname" ] || lname=$(basename "$left")
 [ -n "$rname" ] || rname=$(basename "$right")
 
-LC_ALL=C awk -v lname="$lname" -v rname="$rname" -v knownfile="$known" '
+LC_ALL=C awk -v lname="$lname" -v rname="$rname" -v knownfile="$known" \
+	-v usedfile="$used" '
 function trim(s) {
 	sub(/^[ \t]+/, "", s)
 	sub(/[ \t]+$/, "", s)
@@ -145,6 +154,7 @@ BEGIN {
 			kleft[nknown] = glob_re(trim(f[2]))
 			kright[nknown] = glob_re(trim(f[3]))
 			kreason[nknown] = trim(reason)
+			kline[nknown] = ln
 			ktext[nknown] = trim(f[1])
 		}
 		close(knownfile)
@@ -188,6 +198,8 @@ BEGIN {
 		if (!kused[i])
 			printf("compare: note: known difference \"%s\" did not occur\n",
 			       ktext[i])
+		else if (usedfile != "")
+			print kline[i] >> usedfile
 	printf("compare: %d observations, %d same, %d differ (%d known, %d unexplained)\n",
 	       nkeys, nsame, ndiff, nexpl, nunexpl)
 	exit nunexpl ? 1 : 0

@@ -53,7 +53,12 @@ $(REF_2DOM_INITRD): $(REF_VMBINS) $(XSB_BIN) $(REF_ROOT)/versions \
 		$(REF_TOOLS)/versions $(REF_2DOM_PARTS)
 	reference/initramfs-2dom.sh $(REF_ROOT) $(REF_TOOLS) $@ $(XSB_BIN) $(REF_VMBINS)
 
-# One boot of the two-domain VM; again only when something in it changed.
+# One boot of the two-domain VM per configuration (REF_2DOM_CONFIGS,
+# by default build.mk's REF_CONFIGS; REF_2DOM_CONFIGS=fifo saves a
+# minute: the dom0 gets the configuration's event ABI from boot.sh and
+# init-2dom gives the domU the same); again only when something in it
+# changed.
+REF_2DOM_CONFIGS ?= $(REF_CONFIGS)
 # QEMU's plain qemu64 CPU, not the one-domain VM's "max": with "max",
 # processes in both domains die now and then at start (SIGSEGV in glibc's
 # TLS set-up, __ctype_init) or later in glibc and libgcc_s, about one start
@@ -61,19 +66,29 @@ $(REF_2DOM_INITRD): $(REF_VMBINS) $(XSB_BIN) $(REF_ROOT)/versions \
 # an Intel vendor string makes it worse; with qemu64 none in 140 starts.
 REF_2DOM_CPU     ?= qemu64
 REF_2DOM_TIMEOUT ?= 240
-$(REF_DIR)/xen-2dom.txt: $(REF_2DOM_INITRD) $(REF_ROOT)/versions reference/boot.sh
-	REF_QEMU_CPU=$(REF_2DOM_CPU) REF_TIMEOUT=$(REF_2DOM_TIMEOUT) \
-		reference/boot.sh $(REF_ROOT) $< $@
+REF_2DOM_TXTS := $(REF_2DOM_CONFIGS:%=$(REF_DIR)/%/xen-2dom.txt)
+$(REF_2DOM_TXTS): $(REF_DIR)/%/xen-2dom.txt: $(REF_2DOM_INITRD) \
+		$(REF_ROOT)/versions reference/boot.sh
+	@mkdir -p $(dir $@)
+	REF_EVENTS=$* REF_QEMU_CPU=$(REF_2DOM_CPU) \
+		REF_TIMEOUT=$(REF_2DOM_TIMEOUT) reference/boot.sh $(REF_ROOT) $< $@
 
 # The real two-domain lines beside the emulator's run of the same pairing
-# (reference/emulator.sh's hvsim-dom0-domU: program in Domain-0, agent in
-# a domU).  `make reference` runs this too; REF_WITH_2DOM=0 leaves it
-# out (the one-domain VM and the emulator runs only).
-.PHONY: reference-2dom
-reference-2dom: $(REF_DIR)/xen-2dom.txt reference-emulator
-	@reference/report-2dom.sh $(REF_DIR)/xen-2dom.txt $(REF_KNOWN) \
-		$(REF_DIR)/hvsim-dom0-domU.txt
+# in the same configuration (reference/emulator.sh's hvsim-dom0-domU:
+# program in Domain-0, agent in a domU).  `make reference` runs this too;
+# REF_WITH_2DOM=0 leaves it out (the one-domain VM and the emulator runs
+# only).  reference-2dom-fifo or reference-2dom-2l is one configuration.
+REF_2DOM_TARGETS := $(REF_2DOM_CONFIGS:%=reference-2dom-%)
+.PHONY: reference-2dom $(REF_2DOM_TARGETS)
+reference-2dom: $(REF_2DOM_TARGETS)
+$(REF_2DOM_TARGETS): reference-2dom-%: $(REF_DIR)/%/xen-2dom.txt \
+		reference-emulator-%
+	@reference/report-2dom.sh -c $* -s $(REF_DIR)/$*/summary-2dom.txt \
+		-u $(REF_DIR)/$*/known-used-2dom.txt \
+		$< $(REF_KNOWN) $(REF_DIR)/$*/hvsim-dom0-domU.txt
 REF_WITH_2DOM ?= 1
 ifeq ($(REF_WITH_2DOM),1)
 reference: reference-2dom
+REF_SUMMARIES  += $(REF_2DOM_CONFIGS:%=$(REF_DIR)/%/summary-2dom.txt)
+REF_USED_FILES += $(REF_2DOM_CONFIGS:%=$(REF_DIR)/%/known-used-2dom.txt)
 endif

@@ -173,9 +173,15 @@ static void notify_and_mask(void)
 	say_rc("evtchn.unbind.port_of_other_file",
 	       ev_unbind(other, ev.port[BOUND_END]));
 	say_rc("evtchn.unbind.port_zero", ev_unbind(fd, 0));
-	/* Below 4096, the 2-level limit, a free port is "not connected"... */
+	/*
+	 * Linux's evtchn.c refuses a port at or above xen_evtchn_nr_channels()
+	 * with EINVAL, and a lower one not bound in the file with ENOTCONN.
+	 * 2-level: the limit is 4096, so 4000 is "not connected" and 5000
+	 * EINVAL.  FIFO: the limit is the event array Linux has grown so far
+	 * (1024 ports a page, grown as ports are bound), one page in a fresh
+	 * domain: both EINVAL.
+	 */
 	say_rc("evtchn.unbind.free_port_4000", ev_unbind(fd, 4000));
-	/* ...above it, a FIFO kernel still says that, a 2-level one EINVAL. */
 	say_rc("evtchn.unbind.port_5000", ev_unbind(fd, 5000));
 	say_rc("evtchn.unbind.port_huge", ev_unbind(fd, 1u << 30));
 	say_rc("evtchn.unbind.null_arg",
@@ -491,24 +497,34 @@ static void fasync(void)
 }
 
 /*
- * How many ports one file can hold: bind until refused, say how it was
- * refused and whether the count reached the 2-level ABI's scale.
+ * More binds than the 2-level ABI has ports (4096, port 0 reserved and
+ * some held by the kernel), so that a 2-level domain is refused before
+ * the last one; under FIFO a dom0 has 131072 ports, and binding until
+ * refused takes far longer than a program is given on the reference VM,
+ * so the FIFO domain binds them all and stops there.
+ */
+#define LIMIT_BINDS 4200
+
+/*
+ * How many ports one file can hold: bind until refused or LIMIT_BINDS
+ * are bound, say how it ended and whether the count reached the 2-level
+ * ABI's scale.
  */
 static void port_limit(void)
 {
 	int fd = dev_open("evtchn");
-	int count = 0, port;
+	int count = 0, port = 0;
 
-	for (;;) {
+	while (count < LIMIT_BINDS) {
 		port = ev_bind_unbound(fd, peer);
 		if (port < 0)
 			break;
 		count++;
-		if (count > 200000)
-			break;
 	}
-	say("evtchn.limit.exhausted", "errno=%s", port < 0 ?
-	    errno_name(errno) : "none");
+	if (port < 0)
+		say("evtchn.limit.bind_4200", "errno=%s", errno_name(errno));
+	else
+		say("evtchn.limit.bind_4200", "ok");
 	say("evtchn.limit.over_1000", "%s", yes_no(count > 1000));
 	say("evtchn.limit.under_4096", "%s", yes_no(count < 4096));
 	close(fd);
@@ -517,6 +533,14 @@ static void port_limit(void)
 	fd = dev_open("evtchn");
 	port = ev_bind_unbound(fd, peer);
 	say_rc("evtchn.limit.after_close", port);
+	/*
+	 * FIFO: Linux grew its event array to the highest port bound above
+	 * and never shrinks it, so port 4000 is now below
+	 * xen_evtchn_nr_channels() and free: "not connected", where it was
+	 * EINVAL at the start (evtchn.unbind.free_port_4000).  2-level: the
+	 * same answer as then.
+	 */
+	say_rc("evtchn.limit.unbind_free_port_4000", ev_unbind(fd, 4000));
 	close(fd);
 }
 
