@@ -55,10 +55,11 @@ BIN := $(O)/bin
 LIB := $(O)/lib
 OBJ := $(O)/obj
 
-.PHONY: all run check test test-2level bench install clean deps
-# keep intermediate objects (test objects would be rebuilt every time)
-.SECONDARY:
+.PHONY: all run check check-kver test test-2level bench install clean deps FORCE
 all:
+# FORCE: a prerequisite that makes a rule run on every make (its recipe then
+# decides what changed, as kmod/ksrc/stage.sh does).
+FORCE:
 
 # Each box adds its targets to ALL, TESTS (check executables run by `make
 # test`) and BENCHES.
@@ -89,6 +90,15 @@ $(OBJ)/%.o: %.c
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
+# Objects that test programs reach through a pattern rule are intermediate
+# files to make, which it would delete after each build (and rebuild the
+# next time): keep every object of a source file.  (Named, not an empty
+# .SECONDARY:, which would make *every* file intermediate: a missing one
+# would then never be remade, nor a header that a .d file names and that
+# has gone rebuild anything.)
+KEEP_OBJS := $(patsubst ./%.c,%.o,$(shell find . -path ./build -prune -o -name '*.c' -print))
+.SECONDARY: $(foreach d,$(OBJ) $(REF_OBJ),$(addprefix $(d)/,$(KEEP_OBJS)))
+
 # The default scenario: two domains sharing pages, narrated (docs/tutorial.md).
 run: all
 	@$(BIN)/hvsim scenario --explain scenarios/default
@@ -101,6 +111,17 @@ test: all $(TESTS)
 # (Linux's xen.fifo_events=0; FIFO is the default, docs/evtchn.md).
 test-2level: all $(TESTS)
 	@HVSIM_KERNEL_PARAMS=xen.fifo_events=0 tests/run-tests $(O) $(TESTS)
+
+# The tests that run the guest kernel's Linux code (kernel, libxen, vchan,
+# scenarios, and the conformance programs against real Xen), on the tree
+# that KVER= or KSRC= names: `make O=build/k612 KVER=6.12 check-kver`.
+KVER_TESTS := kmod-devices-test kmod-gntdev-pages-test cpu-follow-test foreign-test \
+	run-test preload-test privcmd-test xl-test libxen-test vchan-test \
+	scenario-test ksrc-rebuild-test
+check-kver: all $(KVER_TESTS:%=$(O)/tests/%)
+	@$(BIN)/hvsim --version
+	@tests/run-tests $(O) $(KVER_TESTS:%=$(O)/tests/%)
+	@$(MAKE) --no-print-directory reference-check
 
 check:
 	$(MAKE) --no-print-directory O=build SAN= test

@@ -1,30 +1,37 @@
 # kmod/: the guest kernel, hvsim-kernel: the real drivers/xen/{gntdev,
 # gntalloc,evtchn,privcmd}.c on a user-mode kernel shim.  See docs/kmod.md.
 
-# Driver sources: Debian's linux-source-6.1, downloaded once into a cache
-# that every O= variant shares, or any tree given as KSRC=.
+# Driver sources: Debian's linux-source-$(KVER) package (6.1, the default,
+# or 6.12), downloaded once into a cache that every O= variant shares, or
+# any tree given as KSRC= (which then wins over KVER).
+KVER         ?= 6.1
 KSRC_CACHE   ?= build/src
-KSRC_DEBTREE := $(KSRC_CACHE)/linux-source-6.1
+KSRC_DEBPKG  := linux-source-$(KVER)
+KSRC_DEBTREE := $(KSRC_CACHE)/$(KSRC_DEBPKG)
 KSRC         ?= $(KSRC_DEBTREE)
 KMOD_STAGE   := $(O)/kmod/ksrc
+KMOD_GEN     := $(O)/kmod/gen
 
-$(KSRC_DEBTREE)/.from-deb: kmod/ksrc/files.txt kmod/ksrc/fetch.sh
-	kmod/ksrc/fetch.sh $(KSRC_CACHE)
+$(KSRC_DEBTREE)/.from-deb: kmod/ksrc/files.txt kmod/ksrc/fetch.sh kmod/ksrc/list.sh
+	kmod/ksrc/fetch.sh $(KSRC_CACHE) $(KSRC_DEBPKG)
 
 ifeq ($(KSRC),$(KSRC_DEBTREE))
 KMOD_KSRC_DEP := $(KSRC_DEBTREE)/.from-deb
 endif
-# Re-staged when the list changes or KSRC= names another tree.
-KMOD_KSRC_ID := $(O)/kmod/ksrc-$(subst /,_,$(abspath $(KSRC))).id
-$(KMOD_KSRC_ID):
-	@mkdir -p $(dir $@)
-	@rm -f $(O)/kmod/ksrc-*.id
-	@touch $@
-$(KMOD_STAGE)/.stamp: kmod/ksrc/files.txt kmod/ksrc/stage.sh $(KMOD_KSRC_DEP) $(KMOD_KSRC_ID)
-	kmod/ksrc/stage.sh $(KSRC) $(KMOD_STAGE)
-# Every staged file comes from that step: an object whose .d names one
-# waits for a re-stage in progress instead of finding it missing.
-$(KMOD_STAGE)/%: $(KMOD_STAGE)/.stamp ;
+# The stage ($(KMOD_STAGE): the tree's files of files.txt, its version.h)
+# is brought in line with KSRC on every make, while the makefiles are read:
+# make remakes an included makefile before it looks at any other target, so
+# every staged file is current before an object's prerequisites are
+# compared.  stage.sh copies only the files whose content changed, so an
+# edit in the tree, another KSRC or KVER, or an edit taken back rebuilds
+# exactly the objects that read what changed (docs/kmod.md).  ksrc.mk
+# (KMOD_KSRC_RELEASE, KMOD_KSRC_FROM, KMOD_KSRC_VERSION_CODE) changes, and
+# make starts over, only when the tree's version or origin does.
+$(KMOD_GEN)/ksrc.mk: FORCE $(KMOD_KSRC_DEP)
+	@kmod/ksrc/stage.sh $(KSRC) $(KMOD_STAGE) $(KMOD_GEN)
+ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+include $(KMOD_GEN)/ksrc.mk
+endif
 
 # Kernel code (the drivers, and the shim written in kernel style) is built
 # freestanding: kernel headers only, never glibc's.
@@ -32,7 +39,8 @@ KMOD_GCC_INC := $(shell $(CC) -print-file-name=include)
 KMOD_KCFLAGS := -std=gnu11 -nostdinc -ffreestanding -isystem $(KMOD_GCC_INC) \
 	-D__KERNEL__ -include kmod/shim/include/linux/kconfig.h \
 	-Ikmod/shim/include -I$(KMOD_STAGE)/arch/x86/include \
-	-I$(KMOD_STAGE)/include -I$(KMOD_STAGE)/include/uapi -Ikmod \
+	-I$(KMOD_STAGE)/include -I$(KMOD_STAGE)/include/uapi \
+	-I$(KMOD_STAGE)/include/generated/uapi -Ikmod \
 	-fno-strict-aliasing -fno-strict-overflow -fno-delete-null-pointer-checks \
 	-fno-common -fno-builtin-printf -fPIC $(SAN_FLAGS) $(CFLAGS)
 # The drivers are compiled as Kbuild compiles them: -Wall, and they must
@@ -66,15 +74,15 @@ KMOD_MODNAME_events_2l   := events
 KMOD_MODNAME_events_fifo := events
 
 # (Static patterns: an implicit one would also "make" the .d files.)
-$(KMOD_DRV_OBJS): $(OBJ)/kmod/linux/%.o: $(KMOD_STAGE)/.stamp
+$(KMOD_DRV_OBJS): $(OBJ)/kmod/linux/%.o: $(KMOD_STAGE)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KMOD_KCFLAGS) $(KMOD_DRV_WARN) \
 		-DKBUILD_MODNAME='"$(call kmod_modname,$(notdir $*))"' \
-		-MMD -MP -c $(KMOD_STAGE)/$*.c -o $@
+		-MMD -MP -c $< -o $@
 
 KMOD_SHIM_SRCS := $(wildcard kmod/shim/*.c)
 KMOD_SHIM_OBJS := $(KMOD_SHIM_SRCS:%.c=$(OBJ)/%.o)
-$(OBJ)/kmod/shim/%.o: kmod/shim/%.c $(KMOD_STAGE)/.stamp
+$(OBJ)/kmod/shim/%.o: kmod/shim/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KMOD_KCFLAGS) $(KMOD_SHIM_WARN) -DKBUILD_MODNAME='"kernel"' \
 		-MMD -MP -c $< -o $@
@@ -84,7 +92,8 @@ $(OBJ)/kmod/shim/%.o: kmod/shim/%.c $(KMOD_STAGE)/.stamp
 KMOD_XENSTORE_LIBS := $(shell $(PKG_CONFIG) --libs xenstore 2>/dev/null || echo -lxenstore)
 KMOD_HOST_SRCS := $(wildcard kmod/host/*.c)
 KMOD_HOST_OBJS := $(KMOD_HOST_SRCS:%.c=$(OBJ)/%.o)
-$(KMOD_HOST_OBJS): ALL_CFLAGS += -Ikmod -Ihv-sim/guest
+# (-I$(KMOD_GEN): ksrc_info.h, which tree the kernel is built from)
+$(KMOD_HOST_OBJS): ALL_CFLAGS += -Ikmod -Ihv-sim/guest -I$(KMOD_GEN)
 
 $(BIN)/hvsim-kernel: $(KMOD_HOST_OBJS) $(KMOD_SHIM_OBJS) $(KMOD_DRV_OBJS) $(LIB)/libhvsim-guest.a
 	@mkdir -p $(dir $@)
@@ -97,7 +106,8 @@ ALL += $(BIN)/hvsim-kernel
 INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
 
 # Integration tests: programs in two domains on the device socket.
-$(OBJ)/kmod/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Itests
+# (-I$(KMOD_GEN): ksrc_info.h, so a test expects what the tree's Linux does)
+$(OBJ)/kmod/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Itests -I$(KMOD_GEN)
 $(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/tests/harness.o \
 		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
 		| $(BIN)/hvsimd $(BIN)/hvsim-kernel

@@ -196,6 +196,22 @@ int hvsim_guest_gfn_backing(struct hvsim_guest *g, uint64_t gfn, int *fd,
 /* Hypercalls ---------------------------------------------------------------- */
 
 /*
+ * hvsimd hung up: it sent HVSIM_MSG_SHUTDOWN first if it destroyed the
+ * domain, and that message may still be queued unread: a call sent after
+ * the hang-up fails with EPIPE, and when hvsimd closed with a request of
+ * ours unread the socket's ECONNRESET comes before the queued message
+ * (to a send or a recv, once; this peek then sees the message).
+ */
+static void note_shutdown(struct hvsim_guest *g)
+{
+	struct hvsim_msg_hdr h;
+
+	if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) == (ssize_t)sizeof(h) &&
+	    h.type == HVSIM_MSG_SHUTDOWN)
+		g->destroyed = true;
+}
+
+/*
  * One round trip: sends the request in g->msg (hdr + len bytes of structs)
  * and waits for its reply in g->msg, taking HVSIM_MSG_FDS messages on the
  * way.  Returns the reply's length or -errno.  Called with g->lock held.
@@ -213,12 +229,16 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 		return -ENOTCONN;
 	h->seq = seq;
 	err = send_all(g->sock, g->msg, len);
-	if (err)
+	if (err) {
+		note_shutdown(g);
 		goto dead;
+	}
 	for (;;) {
 		n = recv_msg(g->sock, g->msg, HVSIM_MSG_MAX, fds, &nr_fds);
 		if (n <= 0) {
 			err = n == 0 ? -ENOTCONN : (int)n;
+			if (n < 0)
+				note_shutdown(g);
 			goto dead;
 		}
 		if ((size_t)n < sizeof(*h)) {
@@ -550,14 +570,11 @@ grant_entry_v1_t *hvsim_guest_grant_table(const struct hvsim_guest *g,
 static void check_idle_conn(struct hvsim_guest *g)
 {
 	struct pollfd p = { .fd = g->sock, .events = POLLIN };
-	struct hvsim_msg_hdr h;
 
 	if (g->dead || poll(&p, 1, 0) != 1)
 		return;
 	g->dead = true;
-	if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) == (ssize_t)sizeof(h) &&
-	    h.type == HVSIM_MSG_SHUTDOWN)
-		g->destroyed = true;
+	note_shutdown(g);
 }
 
 int hvsim_guest_alive(struct hvsim_guest *g)

@@ -58,10 +58,17 @@ static __thread bool on_vcpu;
  * hypercall fail that way (and BUG()s where one cannot fail).  The thread
  * stays here until the main thread, told of the end, exits the process.
  * The vCPU thread returns, since it is the one that tells the main thread.
+ * The connection's end shows as ENOTCONN, or as EPIPE or ECONNRESET to a
+ * call that met hvsimd's hang-up (hvsim_guest round_trip).
  */
+static bool connection_ended(long rc)
+{
+	return rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET;
+}
+
 static long unless_destroyed(long rc)
 {
-	if (rc == -ENOTCONN && !on_vcpu && hypercalls_domain_destroyed())
+	if (connection_ended(rc) && !on_vcpu && hypercalls_domain_destroyed())
 		for (;;)
 			pause();
 	return rc;

@@ -1,38 +1,70 @@
 #!/bin/sh
-# Obtains the Linux driver sources the guest kernel is built from: Debian's
-# linux-source-6.1 package, downloaded once into CACHE (no root needed), of
-# which only the files in files.txt are extracted, into CACHE/linux-source-6.1.
-# Usage: kmod/ksrc/fetch.sh CACHE
+# Obtains the Linux sources the guest kernel is built from: Debian's
+# linux-source-<version> package (PKG, e.g. linux-source-6.12), downloaded
+# once into CACHE (no root needed), of which only the files in files.txt are
+# extracted, into CACHE/PKG.  Optional entries ("?path") the tree lacks are
+# left out; a missing required one is an error.
+# Usage: kmod/ksrc/fetch.sh CACHE PKG
 set -eu
-cache=$1
-list=$(dirname "$0")/files.txt
-pkg=linux-source-6.1
+cache=$1 pkg=$2
+here=$(dirname "$0")
+list=$here/files.txt
 tree=$cache/$pkg
 
 mkdir -p "$cache"
-deb=$(ls "$cache"/${pkg}_*_all.deb 2>/dev/null | tail -n 1 || true)
+# Every O= variant shares the cache and may get here at once: one at a time,
+# and whoever comes second finds the tree already extracted from this list.
+exec 9>"$cache/.$pkg.lock"
+flock 9
+if [ -f "$tree/.from-deb" ] && [ "$tree/.from-deb" -nt "$list" ] &&
+   [ "$tree/.from-deb" -nt "$0" ]; then
+	exit 0
+fi
+
+newest_deb() {
+	ls "$cache"/${pkg}_*_all.deb 2>/dev/null | sort -V | tail -n 1
+}
+deb=$(newest_deb)
 if [ -z "$deb" ]; then
 	echo "ksrc: downloading $pkg (about 140 MB, once)"
 	# A fresh machine may have no package lists yet: as root, fetch them.
 	(cd "$cache" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
 	{ [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1 &&
 	  (cd "$cache" && apt-get download -q "$pkg" >/dev/null 2>&1); } || {
-		echo "ksrc: 'apt-get download $pkg' failed; run 'apt-get update'" \
-		     "or build from a tree with KSRC=/path/to/linux" >&2
+		echo "ksrc: 'apt-get download $pkg' failed.  Debian 12 has" \
+		     "linux-source-6.1 (KVER=6.1) and, in bookworm-security," \
+		     "linux-source-6.12 (KVER=6.12): run 'apt-get update', or" \
+		     "build from any tree with KSRC=/path/to/linux" >&2
 		exit 1
 	}
-	deb=$(ls "$cache"/${pkg}_*_all.deb | tail -n 1)
+	deb=$(newest_deb)
 fi
 
 tmp=$cache/.extract.$$
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$tmp.err"' EXIT
 mkdir -p "$tmp"
-members=$(grep -v '^#' "$list" | grep . | sed "s|^|$pkg/|")
+required=$("$here/list.sh" required "$list")
+optional=$("$here/list.sh" optional "$list")
 # The package holds the tree as one .tar.xz; stream it, take only our files.
+# tar names each member it did not find, and then fails: that is expected
+# of optional ones only, which is checked below, file by file.
 dpkg-deb --fsys-tarfile "$deb" |
 	tar -xO "./usr/src/$pkg.tar.xz" |
-	tar -xJ -C "$tmp" $members
+	tar -xJ -C "$tmp" $(printf '%s\n' $required $optional | sed "s|^|$pkg/|") \
+		2>"$tmp.err" || true
+if grep -v -e 'Not found in archive' -e 'Exiting with failure status' "$tmp.err" >&2; then
+	echo "ksrc: extracting from ${deb##*/} failed" >&2
+	exit 1
+fi
+missing=
+for f in $required; do
+	[ -f "$tmp/$pkg/$f" ] || missing="$missing $f"
+done
+if [ -n "$missing" ]; then
+	echo "ksrc: ${deb##*/} lacks files kmod/ksrc/files.txt requires:$missing" >&2
+	exit 1
+fi
 rm -rf "$tree"
 mv "$tmp/$pkg" "$tree"
 echo "${deb##*/}" > "$tree/.from-deb"
-echo "ksrc: extracted $(echo "$members" | wc -l) files from ${deb##*/} into $tree"
+echo "ksrc: extracted $(find "$tree" -type f ! -name .from-deb | wc -l) files from ${deb##*/} into $tree"

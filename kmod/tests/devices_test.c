@@ -3,7 +3,8 @@
  * The guest kernel's devices, end to end: a real hvsimd, a guest kernel
  * (hvsim-kernel, the real Linux drivers) per domain, and test programs in
  * two domains driving /dev/xen/{gntalloc,gntdev,evtchn} through the device
- * socket (devclient).  Every expected errno is the one Linux 6.1 gives.
+ * socket (devclient).  Every expected errno is the one the tree's Linux
+ * gives (6.1 or 6.12; where they differ, TREE_AT_LEAST says which).
  */
 #include <check.h>
 #include <errno.h>
@@ -30,11 +31,25 @@
 #include <xen/gntdev.h>
 #include <xen/gntalloc.h>
 #include <xen/evtchn.h>
+#include <xen/sys/privcmd.h>
+/* The Linux tree the kernel is built from (HVSIM_KSRC_VERSION_CODE). */
+#include "ksrc_info.h"
 
 #include "hvsim/device_wire.h"
 #include "harness.h"
 #include "devclient.h"
 #include "hvsim/paths.h"
+
+/* The tree is Linux a.b or newer (a LINUX_VERSION_CODE comparison). */
+#define TREE_AT_LEAST(a, b) (HVSIM_KSRC_VERSION_CODE >= (((a) << 16) + ((b) << 8)))
+
+/* Linux 6.5's uapi (the host's linux-libc-dev may predate it). */
+#ifndef IOCTL_EVTCHN_BIND_STATIC
+#define IOCTL_EVTCHN_BIND_STATIC _IOC(_IOC_NONE, 'E', 7, sizeof(struct ioctl_evtchn_bind))
+struct ioctl_evtchn_bind {
+	unsigned int port;
+};
+#endif
 
 static char sock0[PATH_MAX], sock1[PATH_MAX];
 static uint16_t dom1;
@@ -730,6 +745,127 @@ START_TEST(evtchn_errors)
 }
 END_TEST
 
+/* An event-channel op made by a dom0 program through privcmd, on its memory. */
+static long dom0_evtchn_op(int cmd, void *op)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	privcmd_hypercall_t h = {
+		.op = __HYPERVISOR_event_channel_op, .arg = { (uint64_t)cmd, (uintptr_t)op },
+	};
+	long rc = hvsim_dev_ioctl(p, IOCTL_PRIVCMD_HYPERCALL, &h);
+
+	hvsim_dev_close(p);
+	return rc;
+}
+
+/* EVTCHNSTAT_* of dom0's port, asked of the hypervisor. */
+static uint32_t dom0_port_status(uint32_t port, struct evtchn_status *st)
+{
+	*st = (struct evtchn_status){ .dom = DOMID_SELF, .port = port };
+	ck_assert_int_eq(dom0_evtchn_op(EVTCHNOP_status, st), 0);
+	return st->status;
+}
+
+static long bind_static(struct hvsim_dev *e, uint32_t port)
+{
+	return hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_STATIC, &(struct ioctl_evtchn_bind){ .port = port });
+}
+
+/*
+ * IOCTL_EVTCHN_BIND_STATIC (Linux 6.5) binds a channel the domain already
+ * has, one Xen opened when it built the domain (a dom0less "static" event
+ * channel, given in the device tree; Xen 4.17 keeps no mark of it: it is
+ * an interdomain channel like any other).  Linux asks the hypervisor
+ * nothing to bind it (no EVTCHNOP_status, no check that it is one), and
+ * never closes it: not on unbind, not on release, not when the bind
+ * fails.  Here dom0 opens the channel itself through privcmd, as Xen
+ * would have.  On 6.1 the ioctl is unknown to evtchn.c: ENOSYS.
+ */
+START_TEST(evtchn_bind_static_never_closes_the_channel)
+{
+	struct hvsim_dev *e0 = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	struct hvsim_dev *e1 = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	struct evtchn_alloc_unbound a = { .dom = DOMID_SELF, .remote_dom = dom1 };
+	struct evtchn_status st;
+	struct hvsim_dev *again;
+	uint32_t port;
+	int p1, q;
+
+	if (!TREE_AT_LEAST(6, 5)) {
+		ck_assert_int_eq(bind_static(e0, 1), -ENOSYS);
+		goto out;
+	}
+	ck_assert_int_eq(dom0_evtchn_op(EVTCHNOP_alloc_unbound, &a), 0);
+	port = a.port;
+	/* 0, not the port (the caller named it) */
+	ck_assert_int_eq(bind_static(e0, port), 0);
+	ck_assert_int_eq(bind_static(e0, port), -EISCONN);
+
+	/* it works as an interdomain channel bound by this file */
+	p1 = evtchn_interdomain(e1, 0, (int)port);
+	ck_assert_int_eq(evtchn_next(e1), p1);
+	evtchn_unmask(e1, (uint32_t)p1);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1 }), 0);
+	ck_assert_int_eq(evtchn_next(e0), port);
+	evtchn_unmask(e0, port);
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = port }), 0);
+	ck_assert_int_eq(evtchn_next(e1), p1);
+	evtchn_unmask(e1, (uint32_t)p1);
+
+	/* unbound, it stays open at the hypervisor, still connected */
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = port }), 0);
+	ck_assert_uint_eq(dom0_port_status(port, &st), EVTCHNSTAT_interdomain);
+	ck_assert_uint_eq(st.u.interdomain.dom, dom1);
+	ck_assert_uint_eq(st.u.interdomain.port, (uint32_t)p1);
+	/*
+	 * So another file binds it again, and its release does not close it
+	 * either; it closes the port the file opened (which says when the
+	 * release, asynchronous to the close, has run).
+	 */
+	again = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	ck_assert_int_eq(bind_static(again, port), 0);
+	q = evtchn_unbound(again, dom1);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1 }), 0);
+	ck_assert_int_eq(evtchn_next(again), port);
+	hvsim_dev_close(again);
+	for (int i = 0; i < 300 && dom0_port_status((uint32_t)q, &st) != EVTCHNSTAT_closed; i++)
+		usleep(10 * 1000);
+	ck_assert_uint_eq(st.status, EVTCHNSTAT_closed);
+	ck_assert_uint_eq(dom0_port_status(port, &st), EVTCHNSTAT_interdomain);
+
+	/* whereas a port this driver opened is closed by its unbind */
+	q = evtchn_unbound(e0, dom1);
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = (uint32_t)q }), 0);
+	ck_assert_uint_eq(dom0_port_status((uint32_t)q, &st), EVTCHNSTAT_closed);
+
+	/*
+	 * A port that is no channel: Linux checks nothing with the
+	 * hypervisor, so the bind succeeds; a notify's EVTCHNOP_send is
+	 * refused (EINVAL, as Xen refuses a free port), which the driver
+	 * ignores; the unbind closes nothing.
+	 */
+	ck_assert_int_eq(bind_static(e0, (uint32_t)q), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)q }), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(e0, IOCTL_EVTCHN_UNBIND,
+		&(struct ioctl_evtchn_unbind){ .port = (uint32_t)q }), 0);
+	ck_assert_uint_eq(dom0_port_status((uint32_t)q, &st), EVTCHNSTAT_closed);
+	/* beyond every port the ABI has, Linux has no irq slot for it */
+	ck_assert_int_eq(bind_static(e0, 200000), -ENOMEM);
+
+	/* what Xen would close when dom0 goes: close it ourselves */
+	ck_assert_int_eq(dom0_evtchn_op(EVTCHNOP_close, &(struct evtchn_close){ .port = port }), 0);
+out:
+	hvsim_dev_close(e0);
+	hvsim_dev_close(e1);
+}
+END_TEST
+
 /*
  * Linux picks the event ABI (xen.fifo_events, default FIFO).  evtchn.c
  * bounds ports by xen_evtchn_nr_channels(): 4096 under 2-level, the event
@@ -867,6 +1003,29 @@ START_TEST(bad_ioctls_and_pointers)
 	ck_assert_int_eq(hvsim_dev_mmap(a, NULL, 4096, PROT_READ, MAP_PRIVATE, 0, &p), -EINVAL);
 	hvsim_dev_close(g);
 	hvsim_dev_close(a);
+}
+END_TEST
+
+/*
+ * privcmd's ioctls newer than 6.1: IRQFD and IOEVENTFD (Linux 6.7, for
+ * virtio backends) answer EOPNOTSUPP without CONFIG_XEN_PRIVCMD_EVENTFD,
+ * PCIDEV_GET_GSI (6.12) EINVAL without CONFIG_XEN_ACPI (neither is
+ * configured here: linux/kconfig.h); a tree without them says ENOTTY,
+ * as for any number privcmd does not know.  (The numbers are 6.12's uapi,
+ * sizes included, as the host's headers may predate them.)
+ */
+START_TEST(privcmd_ioctls_the_tree_has)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	unsigned long irqfd = _IOW('P', 8, char[24]), ioeventfd = _IOW('P', 9, char[48]);
+	unsigned long get_gsi = _IOC(_IOC_NONE, 'P', 10, 8);
+	uint64_t arg[6] = { 0 };
+
+	ck_assert_int_eq(hvsim_dev_ioctl(p, irqfd, arg), TREE_AT_LEAST(6, 7) ? -EOPNOTSUPP : -ENOTTY);
+	ck_assert_int_eq(hvsim_dev_ioctl(p, ioeventfd, arg),
+			 TREE_AT_LEAST(6, 7) ? -EOPNOTSUPP : -ENOTTY);
+	ck_assert_int_eq(hvsim_dev_ioctl(p, get_gsi, arg), TREE_AT_LEAST(6, 12) ? -EINVAL : -ENOTTY);
+	hvsim_dev_close(p);
 }
 END_TEST
 
@@ -1018,12 +1177,14 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, blocking_read_ends_with_eintr_on_a_signal);
 	tcase_add_test(tc, killing_a_blocked_reader_releases_its_file);
 	tcase_add_test(tc, evtchn_errors);
+	tcase_add_test(tc, evtchn_bind_static_never_closes_the_channel);
 	tcase_add_test(tc, down_while_ports_are_bound_stops_kernels_in_order);
 	tcase_add_test(tc, destroy_during_hypercalls_is_no_bug);
 	tcase_add_test(tc, event_abi_is_linux_choice);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
 	tcase_add_test(tc, grant_table_version_2_keeps_v1);
 	tcase_add_test(tc, bad_ioctls_and_pointers);
+	tcase_add_test(tc, privcmd_ioctls_the_tree_has);
 	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
 	tcase_add_test(tc, forged_device_socket_requests);
 	suite_add_tcase(s, tc);

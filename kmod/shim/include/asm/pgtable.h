@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #ifndef _ASM_PGTABLE_H
 #define _ASM_PGTABLE_H
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -27,6 +28,12 @@ static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
 static inline unsigned long pte_pfn(pte_t pte)
 {
 	return pte.pte >> PAGE_SHIFT;
+}
+
+/* A pte read once (another thread may be setting it). */
+static inline pte_t ptep_get(pte_t *ptep)
+{
+	return READ_ONCE(*ptep);
 }
 
 static inline int pte_none(pte_t pte)

@@ -3,6 +3,7 @@
 #define _LINUX_COMPILER_H
 
 #include <linux/compiler_types.h>
+#include <linux/version.h>
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -21,5 +22,16 @@
 #define OPTIMIZER_HIDE_VAR(var) __asm__ ("" : "=r" (var) : "0" (var))
 
 #define data_race(expr) (expr)
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+/*
+ * Linux 6.7 moved __is_constexpr() from linux/const.h (staged from the
+ * tree) to compiler.h, which the shim supplies.  1 if x is an integer
+ * constant expression: only then is the void * operand below a null
+ * pointer constant, which makes the conditional's type int *.
+ */
+#define __is_constexpr(x) \
+	__builtin_types_compatible_p(typeof(1 ? (void *)((long)(x) * 0L) : (int *)1), int *)
+#endif
 
 #endif

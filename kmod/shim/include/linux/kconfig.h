@@ -30,7 +30,10 @@
 #define CONFIG_PAGE_OFFSET 0
 /* Not set: CONFIG_XEN_GNTDEV_DMABUF, CONFIG_XEN_GRANT_DMA_ALLOC,
  * CONFIG_XEN_PV, CONFIG_XEN_UNPOPULATED_ALLOC (grant pages are ballooned
- * ones, shim/balloon.c). */
+ * ones, shim/balloon.c); from Linux 6.7 CONFIG_XEN_PRIVCMD_EVENTFD
+ * (privcmd's irqfd/ioeventfd for virtio backends: needs CONFIG_XEN_VIRTIO)
+ * and CONFIG_XEN_ACPI (privcmd's PCIDEV_GET_GSI, 6.12), so those ioctls
+ * answer EOPNOTSUPP and EINVAL, as on a kernel built without them. */
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val

@@ -12,6 +12,7 @@
 #include <linux/bug.h>
 #include <linux/slab.h>
 #include <linux/sched.h>
+#include <linux/version.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
 
@@ -37,6 +38,24 @@
 #define FOLL_GET	0x04
 #define FOLL_PIN	(1 << 18)
 #define FOLL_LONGTERM	(1 << 16)
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+/*
+ * Linux 6.3 made vma->vm_flags read-only to drivers: they change it
+ * through these (which also take the per-VMA lock; here a driver's ->mmap
+ * runs under the mm's lock, and there are no per-VMA locks).  The shim's
+ * own mm code still writes the field.
+ */
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
 
 static inline unsigned long vma_pages(struct vm_area_struct *vma)
 {

@@ -2,6 +2,7 @@
 #ifndef _LINUX_RCUPDATE_H
 #define _LINUX_RCUPDATE_H
 #include <linux/compiler.h>
+#include <linux/types.h>
 #include <asm/barrier.h>
 #define rcu_assign_pointer(p, v) smp_store_release(&(p), (v))
 #define rcu_dereference(p) READ_ONCE(p)

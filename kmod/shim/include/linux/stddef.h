@@ -3,6 +3,8 @@
 #define _LINUX_STDDEF_H
 
 #include <linux/compiler_types.h>
+/* Linux's own: __struct_group, __DECLARE_FLEX_ARRAY (the uapi headers use them). */
+#include <uapi/linux/stddef.h>
 
 #undef NULL
 #define NULL ((void *)0)
