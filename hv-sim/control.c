@@ -155,15 +155,22 @@ static struct domain *req_domain(struct json_object *req, struct json_object **e
 /* domain_create, deferred until the kernel is ready --------------------- */
 
 
-static void create_ready(struct domain *d, int err, void *arg)
+/*
+ * A domain whose kernel did not start leaves nothing behind: it is
+ * destroyed and forgotten, with its kernel log, and the reply says why in
+ * the kernel's words.
+ */
+static void create_ready(struct domain *d, int err, const char *why, void *arg)
 {
 	struct ctl_conn *c = arg;
 	struct json_object *r;
 
 	if (err) {
+		r = control_error_reply(-err, "the kernel of domain '%s' did not start: %s",
+					d->name, why ? why : strerror(-err));
 		domain_destroy(d);
-		r = control_error_reply(-err, "the kernel of domain '%s' failed to start "
-				"(see hvsimd.log in the state directory)", d->name);
+		domain_forget(d);
+		kernel_log_remove(d->domid);
 	} else {
 		r = control_ok_reply();
 		json_object_object_add(r, "domid", json_object_new_int(d->domid));
@@ -232,6 +239,7 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 		err = kernel_start(d, params, nr_params, create_ready, c);
 		if (err) {
 			domain_destroy(d);
+			domain_forget(d);
 			return control_error_reply(-err, "cannot start the kernel of '%s': %s",
 					   name, strerror(-err));
 		}

@@ -22,6 +22,8 @@ static struct domain **all_domains;
 static size_t nr_all_domains, all_domains_cap;
 static struct domain *live[DOMID_FIRST_RESERVED];
 static unsigned int next_domid;
+/* Dead domains no longer remembered (domain_forget), freed at the end. */
+static struct domain *forgotten;
 
 static void (*destroy_hook)(struct domain *d);
 static int (*create_hook)(struct domain *d);
@@ -240,6 +242,21 @@ fail:
 	return err;
 }
 
+/* Off the list of domains remembered, onto the forgotten ones. */
+static void unremember(struct domain *d)
+{
+	for (size_t i = 0; i < nr_all_domains; i++) {
+		if (all_domains[i] != d)
+			continue;
+		memmove(&all_domains[i], &all_domains[i + 1],
+			(nr_all_domains - i - 1) * sizeof(all_domains[0]));
+		nr_all_domains--;
+		d->next_forgotten = forgotten;
+		forgotten = d;
+		return;
+	}
+}
+
 int domain_destroy(struct domain *d)
 {
 	if (d->state != DOMAIN_RUNNING)
@@ -277,6 +294,17 @@ void domain_try_reap(struct domain *d)
 	release_memory(d);
 	d->state = DOMAIN_DEAD;
 	live[d->domid] = NULL;
+	if (d->forgotten)
+		unremember(d);
+}
+
+void domain_forget(struct domain *d)
+{
+	if (d->forgotten)
+		return;
+	d->forgotten = true;
+	if (d->state == DOMAIN_DEAD)
+		unremember(d);
 }
 
 struct domain *domain_by_id(domid_t domid)
@@ -339,6 +367,12 @@ void domain_destroy_all(void)
 {
 	for (size_t i = 0; i < nr_all_domains; i++)
 		free_domain(all_domains[i]);
+	while (forgotten) {
+		struct domain *next = forgotten->next_forgotten;
+
+		free_domain(forgotten);
+		forgotten = next;
+	}
 	free(all_domains);
 	all_domains = NULL;
 	nr_all_domains = all_domains_cap = 0;

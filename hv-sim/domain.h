@@ -86,6 +86,9 @@ struct domain {
 
 	bool kernel_attached;          /* a guest kernel holds the hypercall connection */
 	void *transport;               /* owned by the transport (hypercall.c) */
+
+	bool forgotten;                /* domain_forget: not remembered once dead */
+	struct domain *next_forgotten;
 };
 
 /*
@@ -108,6 +111,14 @@ int domain_destroy(struct domain *d);
 
 /* Frees a DYING domain's memory once nothing maps its pages any more. */
 void domain_try_reap(struct domain *d);
+
+/*
+ * A destroyed domain whose creation failed (its kernel did not start):
+ * once dead it is no longer remembered (not listed, not found by name or
+ * domid), as a failed `xl create` leaves no domain.  Its domid is not
+ * reused, and the struct stays allocated until domain_destroy_all.
+ */
+void domain_forget(struct domain *d);
 
 /* A live (running or dying) domain by domid, or NULL. */
 struct domain *domain_by_id(domid_t domid);

@@ -56,6 +56,48 @@ START_TEST(domids_are_not_reused)
 }
 END_TEST
 
+static bool remembered(const struct domain *d)
+{
+	for (struct domain *x = domain_first(); x; x = domain_next(x))
+		if (x == d)
+			return true;
+	return false;
+}
+
+/*
+ * A domain whose kernel did not start is forgotten once dead: not listed,
+ * not found by name or domid; a zombie (its pages mapped) stays until its
+ * last page goes.  Its domid is not reused.
+ */
+START_TEST(forgotten_domain_goes_once_dead)
+{
+	struct domain *dom0 = hvtest_domain("Domain-0"), *a = hvtest_domain("a");
+	struct domain *z = hvtest_domain("z"), *b;
+
+	ck_assert_int_eq(domain_destroy(a), 0);
+	domain_forget(a);
+	ck_assert(!remembered(a));
+	ck_assert_ptr_null(domain_by_name("a"));
+	ck_assert_ptr_null(domain_by_name("1"));
+
+	/* dom0 maps a page of z: destroyed, z is a zombie, and remembered */
+	ck_assert_int_eq(domain_p2m_map_foreign(dom0, 5, z, 3), 0);
+	ck_assert_int_eq(domain_destroy(z), 0);
+	domain_forget(z);
+	ck_assert_int_eq(z->state, DOMAIN_DYING);
+	ck_assert(remembered(z));
+	ck_assert_ptr_eq(domain_by_name("z"), z);
+	ck_assert_int_eq(domain_p2m_unmap_foreign(dom0, 5), 0);
+	ck_assert_int_eq(z->state, DOMAIN_DEAD);
+	ck_assert(!remembered(z));
+	ck_assert_ptr_null(domain_by_name("z"));
+
+	b = hvtest_domain("a");
+	ck_assert_int_eq(b->domid, 3);
+	ck_assert(remembered(dom0) && remembered(b));
+}
+END_TEST
+
 START_TEST(p2m_override_and_restore)
 {
 	struct domain *dom0 = hvtest_domain("Domain-0"), *g = hvtest_domain("g");
@@ -124,6 +166,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, names_and_sizes_are_checked);
 	tcase_add_test(tc, domids_are_not_reused);
+	tcase_add_test(tc, forgotten_domain_goes_once_dead);
 	tcase_add_test(tc, p2m_override_and_restore);
 	tcase_add_test(tc, gfn_map_is_sparse_and_exact);
 	suite_add_tcase(s, tc);

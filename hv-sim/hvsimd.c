@@ -25,6 +25,7 @@
 #include "hooks.h"
 #include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
+#include "hvsim/state_dir_check.h"
 #include "hypercall.h"
 #include "kernel_proc.h"
 #include "log.h"
@@ -98,10 +99,10 @@ static void say_ready(void)
 	}
 }
 
-static void dom0_ready(struct domain *d, int err, void *arg)
+static void dom0_ready(struct domain *d, int err, const char *why, void *arg)
 {
 	if (err) {
-		hv_log("the kernel of Domain-0 failed to start: %s", strerror(-err));
+		hv_log("the kernel of Domain-0 did not start: %s", why ? why : strerror(-err));
 		loop_stop();
 		return;
 	}
@@ -175,6 +176,10 @@ int main(int argc, char **argv)
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		fprintf(stderr, "hvsimd: cannot create %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (hvsim_state_dir_check(dir, path, sizeof(path))) {
+		fprintf(stderr, "hvsimd: %s\n", path);
 		return 1;
 	}
 	join(path, sizeof(path), dir, HVSIM_PID_FILE);

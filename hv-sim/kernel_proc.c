@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hvsim/paths.h"
 #include "hypercall.h"
 #include "kernel_proc.h"
 #include "log.h"
@@ -27,8 +29,9 @@ struct kernel {
 	domid_t domid;
 	bool stopping;
 	struct timespec kill_at;
-	void (*ready)(struct domain *d, int err, void *arg);
+	void (*ready)(struct domain *d, int err, const char *why, void *arg);
 	void *arg;
+	char why[256];                 /* why boot stopped, as the kernel said ("E...") */
 	struct kernel *next;
 };
 
@@ -40,31 +43,83 @@ static struct loop_watch timer_w = { .fd = -1 };
 /* kernel_stop_all_begin's callback, once no kernel is left */
 static void (*all_stopped)(void);
 
-static void report_ready(struct kernel *k, int err)
+static void stop_watching_ready(struct kernel *k)
 {
-	void (*ready)(struct domain *, int, void *) = k->ready;
-	struct domain *d = domain_by_id(k->domid);
-
-	k->ready = NULL;
 	if (k->ready_w.fd >= 0) {
 		loop_del(&k->ready_w);
 		close(k->ready_w.fd);
 		k->ready_w.fd = -1;
 	}
+}
+
+/* err 0: the kernel serves; else `why` it does not (NULL: k->why, if any). */
+static void report_ready(struct kernel *k, int err, const char *why)
+{
+	void (*ready)(struct domain *, int, const char *, void *) = k->ready;
+	struct domain *d = domain_by_id(k->domid);
+
+	k->ready = NULL;
+	stop_watching_ready(k);
+	if (!why && k->why[0])
+		why = k->why;
 	if (ready && d)
-		ready(d, err, k->arg);
+		ready(d, err, err ? why : NULL, k->arg);
+}
+
+/*
+ * What the kernel wrote on its readiness pipe (kmod/host/readiness.c):
+ * "R" when it serves, or "E" and why boot stopped, then it closes it.
+ * Returns 1 for "R", 0 for nothing (yet) or a reason, now in k->why, and
+ * -1 at EOF.
+ */
+static int read_readiness(struct kernel *k)
+{
+	char buf[sizeof(k->why) + 1];
+	ssize_t n = read(k->ready_w.fd, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	if (n == 0)
+		return -1;
+	if (buf[0] == 'R')
+		return 1;
+	if (buf[0] == 'E' && !k->why[0]) {
+		buf[n] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		snprintf(k->why, sizeof(k->why), "%s", buf + 1);
+	}
+	return 0;
 }
 
 static void ready_event(struct loop_watch *w, uint32_t events)
 {
 	struct kernel *k = (struct kernel *)w;
-	char c;
-	ssize_t n = read(w->fd, &c, 1);
+	int r = read_readiness(k);
 
-	if (n < 0 && errno == EAGAIN)
-		return;
-	/* a byte: ready; EOF first: the kernel died or closed it unready */
-	report_ready(k, n == 1 ? 0 : -ECHILD);
+	if (r > 0) {
+		report_ready(k, 0, NULL);
+	} else if (r < 0 && k->why[0]) {
+		report_ready(k, -ECHILD, NULL);
+	} else if (r < 0) {
+		/*
+		 * Closed unready without a word: the kernel died (its exit
+		 * status says how, sigchld_event), or closed it alive, which
+		 * a kernel that will not serve must not outlive.  (A kernel
+		 * already exiting keeps its status.)
+		 */
+		stop_watching_ready(k);
+		kill(k->pid, SIGKILL);
+	}
+}
+
+/* "it exited with status 2", "it was killed by signal 11 (Segmentation fault)" */
+static void describe_exit(int status, char *buf, size_t n)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, n, "it was killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, n, "it exited with status %d", WEXITSTATUS(status));
 }
 
 static void sigchld_event(struct loop_watch *w, uint32_t events)
@@ -78,19 +133,25 @@ static void sigchld_event(struct loop_watch *w, uint32_t events)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (struct kernel **pp = &kernels; *pp; pp = &(*pp)->next) {
 			struct kernel *k = *pp;
+			char how[96];
 
 			if (k->pid != pid)
 				continue;
+			/* off the list first: what the report runs must not signal it */
+			*pp = k->next;
 			if (!k->stopping)
 				hv_log("domain %u: kernel (pid %d) %s %d", k->domid, pid,
 				       WIFSIGNALED(status) ? "killed by signal" : "exited with",
 				       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			report_ready(k, -ECHILD);
+			/* what it said before it went, if not read yet */
+			if (k->ready && k->ready_w.fd >= 0 && read_readiness(k) > 0)
+				report_ready(k, 0, NULL);
+			describe_exit(status, how, sizeof(how));
+			report_ready(k, -ECHILD, k->why[0] ? NULL : how);
 			/*
 			 * A kernel that died while its domain runs: its hypercall
 			 * connection dropped too, which is what destroys the domain.
 			 */
-			*pp = k->next;
 			free(k);
 			break;
 		}
@@ -118,6 +179,47 @@ static void timer_event(struct loop_watch *w, uint32_t events)
 			kill(k->pid, SIGKILL);
 }
 
+/* The domain's directory, with its kernel's log and any socket a crash left. */
+static void remove_domain_dir(const char *dir, unsigned int domid)
+{
+	static const char *const left[] = { "kernel.log", "devices", "xenstore" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++)
+		if (!hvsim_domain_file(dir, domid, left[i], path, sizeof(path)))
+			unlink(path);
+	if (!hvsim_domain_dir(dir, domid, path, sizeof(path)))
+		rmdir(path);
+}
+
+/*
+ * A previous hvsimd's domains (their kernel logs, kept after `hvsim down`):
+ * domids start at 0 again, and a new domain must not show an old one's log.
+ */
+static void remove_previous_run(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *end;
+		unsigned long domid;
+
+		if (strncmp(e->d_name, "dom", 3) || !e->d_name[3])
+			continue;
+		domid = strtoul(e->d_name + 3, &end, 10);
+		if (!*end && domid < DOMID_FIRST_RESERVED)
+			remove_domain_dir(dir, (unsigned int)domid);
+	}
+	if (d)
+		closedir(d);
+}
+
+void kernel_log_remove(domid_t domid)
+{
+	remove_domain_dir(state_dir, domid);
+}
+
 void kernel_configure(const char *dir)
 {
 	const char *env = getenv("HVSIM_KERNEL");
@@ -126,6 +228,7 @@ void kernel_configure(const char *dir)
 	sigset_t mask;
 
 	snprintf(state_dir, sizeof(state_dir), "%s", dir);
+	remove_previous_run(dir);
 	kernel_exe[0] = 0;
 	if (env && *env) {
 		if (strcmp(env, "none") != 0)
@@ -169,7 +272,8 @@ const char *kernel_path(void)
 }
 
 int kernel_start(struct domain *d, char *const *params, size_t nr_params,
-		 void (*ready)(struct domain *d, int err, void *arg), void *arg)
+		 void (*ready)(struct domain *d, int err, const char *why, void *arg),
+		 void *arg)
 {
 	int sv[2], rp[2], err;
 	struct kernel *k;
@@ -185,6 +289,7 @@ int kernel_start(struct domain *d, char *const *params, size_t nr_params,
 		close(sv[1]);
 		return err;
 	}
+	fcntl(rp[0], F_SETFL, O_NONBLOCK);
 	k = calloc(1, sizeof(*k));
 	if (!k) {
 		err = -ENOMEM;
@@ -261,7 +366,7 @@ void kernel_domain_destroyed(struct domain *d)
 		kill(k->pid, SIGTERM);
 		clock_gettime(CLOCK_MONOTONIC, &k->kill_at);
 		k->kill_at.tv_sec += KILL_GRACE_SECONDS;
-		report_ready(k, -ESRCH);
+		report_ready(k, -ESRCH, "the domain was destroyed while its kernel started");
 	}
 }
 

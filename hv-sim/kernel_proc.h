@@ -5,7 +5,11 @@
  *
  *   hvsim-kernel --domid N --name NAME --dir STATEDIR [--param M.P=V ...]
  *   env HVSIM_HYPERCALL_FD: a connected hypercall socket (only N may attach)
- *   env HVSIM_READY_FD: written once (one byte) when the devices serve
+ *   env HVSIM_READY_FD: written once, "R" when the devices serve, or "E"
+ *   and why boot stopped (kmod/host/readiness.c)
+ *
+ * A kernel logs to its stderr (hvsimd's log) and to STATEDIR/dom<N>/kernel.log
+ * (hvsim/paths.h), which `hvsim log` prints.
  *
  * Without a kernel executable, domains run kernel-less: a test program
  * may attach to them through the hypercall socket instead.
@@ -16,17 +20,24 @@
 #include "domain.h"
 
 /* Picks the executable: $HVSIM_KERNEL ("none" for none), else
- * hvsim-kernel beside hvsimd.  NULL: run kernel-less. */
+ * hvsim-kernel beside hvsimd.  NULL: run kernel-less.  Removes the
+ * domain directories a previous hvsimd left in state_dir (kernel logs). */
 void kernel_configure(const char *state_dir);
 const char *kernel_path(void);
 
 /*
- * Starts d's kernel.  `ready(d, err, arg)` runs once: err 0 when the
- * kernel said it serves its devices, -errno if it could not start or died
- * first.  Returns -errno if it could not even be started (no callback).
+ * Starts d's kernel.  `ready(d, err, why, arg)` runs once: err 0 when the
+ * kernel said it serves its devices; -errno if it could not start or died
+ * first, and `why` says why, in the kernel's own words when it gave them
+ * ("no such module parameter gntalloc.bogus").  Returns -errno if it could
+ * not even be started (no callback).
  */
 int kernel_start(struct domain *d, char *const *params, size_t nr_params,
-		 void (*ready)(struct domain *d, int err, void *arg), void *arg);
+		 void (*ready)(struct domain *d, int err, const char *why, void *arg),
+		 void *arg);
+
+/* Removes the domain's kernel log and its directory (a domain forgotten). */
+void kernel_log_remove(domid_t domid);
 
 /* d is being destroyed: SIGTERM now, SIGKILL two seconds later. */
 void kernel_domain_destroyed(struct domain *d);

@@ -1,7 +1,8 @@
 # userlib/: the programs' side: libhvsim (the control client and its neighbours),
 # devclient and the interposer (the device socket), the hvsim CLI.
 
-LIBHVSIM_SRCS := userlib/libhvsim.c userlib/trace_read.c userlib/trace_view.c userlib/trace_svg.c
+LIBHVSIM_SRCS := userlib/libhvsim.c userlib/trace_read.c userlib/trace_view.c userlib/trace_svg.c \
+	userlib/log_view.c
 # beside the control client: hvsimd up/down, finding the project's files,
 # the interposer's reach, a domain's environment (libhvsim.h says which is where)
 LIBHVSIM_SRCS += userlib/daemon.c userlib/project_files.c userlib/program_check.c \

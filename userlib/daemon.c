@@ -14,6 +14,7 @@
 
 #include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
+#include "hvsim/state_dir_check.h"
 #include "daemon.h"
 #include "libhvsim.h"
 #include "project_files.h"
@@ -41,10 +42,10 @@ int hvsim_up(const char *dir, char *errbuf, size_t errlen)
 int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params,
 		    char *errbuf, size_t errlen)
 {
-	char exe[PATH_MAX], log[PATH_MAX], rfd[16];
+	char exe[PATH_MAX], log[PATH_MAX], rfd[16], why[PATH_MAX + 256];
 	const char *argv[7 + 2 * HVSIM_MAX_KERNEL_PARAMS];
 	size_t a = 0;
-	int pipefd[2], logfd, status;
+	int pipefd[2], logfd, status, err;
 	struct pollfd p;
 	pid_t pid;
 	char c;
@@ -69,6 +70,12 @@ int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params
 		if (errbuf)
 			snprintf(errbuf, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return -errno;
+	}
+	err = hvsim_state_dir_check(dir, why, sizeof(why));
+	if (err) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "%s", why);
+		return err;
 	}
 	snprintf(log, sizeof(log), "%s/%s", dir, HVSIM_LOG_FILE);
 	logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

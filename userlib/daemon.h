@@ -12,7 +12,9 @@
 /*
  * Starts hvsimd for `dir` (NULL: hvsim_dir()) in the background and waits
  * until it serves; its log goes to dir/hvsimd.log.  -EALREADY if one runs
- * there already.  `err` (may be NULL) receives a message for people.
+ * there already; -EPERM if dir is not the user's own or others may write
+ * in it (hvsim/state_dir_check.h).  `err` (may be NULL) receives a message
+ * for people.
  */
 int hvsim_up(const char *dir, char *err, size_t errlen);
 /*

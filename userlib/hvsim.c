@@ -3,8 +3,10 @@
  * hvsim: the command line of the emulator.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +15,12 @@
 
 #include "hvsim/kernel_params.h"
 #include "hvsim/paths.h"
+#include "hvsim/state_dir_check.h"
+#include "hvsim/version.h"
 #include "daemon.h"
 #include "domain_env.h"
 #include "libhvsim.h"
+#include "log_view.h"
 #include "program_check.h"
 #include "project_files.h"
 #include "trace_view.h"
@@ -30,7 +35,8 @@ static const char usage_text[] =
 	"                              create a domain; prints its domid\n"
 	"  domain destroy DOMAIN       destroy a domain\n"
 	"  domid DOMAIN                print a domain's domid\n"
-	"  list [--json]               domains: id, name, state, pages, grants, uuid\n"
+	"  list [--all] [--json]       domains: id, name, state, pages, grants, uuid\n"
+	"  log DOMAIN [-f]             a domain's kernel messages, like dmesg (-f: follow)\n"
 	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
 	"  trace [-f] [--json] [--svg FILE]  the hypercall trace (-f: follow; --svg: a diagram)\n"
@@ -39,9 +45,12 @@ static const char usage_text[] =
 	"                              run a program in a domain: its /dev/xen devices\n"
 	"                              and xenstore are the domain's\n"
 	"  scenario ARGS...            run a scenario script (hvsim scenario --help)\n"
+	"  --version                   hvsim's version, and the Linux tree its\n"
+	"                              guest kernel was built from\n"
 	"\n"
 	"DOMAIN is a name or a domid; dom0 is 'Domain-0'.  The state directory is\n"
-	"$HVSIM_DIR, else $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID.\n"
+	"$HVSIM_DIR, else $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID; it must be\n"
+	"yours and not writable by group or others.\n"
 	"'hvsim COMMAND --help' describes one command.\n";
 
 static int usage(int status)
@@ -58,10 +67,29 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The state directory must be the user's and closed to others (as ssh
+ * wants ~/.ssh): else says why and how to fix it, and exits 1.  A missing
+ * one is fine here (no hvsimd runs there; `up` makes it).
+ */
+static void state_dir_or_die(void)
+{
+	char why[PATH_MAX + 256];
+	int err = hvsim_state_dir_check(hvsim_dir(), why, sizeof(why));
+
+	if (err && err != -ENOENT) {
+		fprintf(stderr, "hvsim: %s\n", why);
+		exit(1);
+	}
+}
+
 static struct hvsim_ctl *connect_or_die(void)
 {
 	struct hvsim_ctl *c;
-	int err = hvsim_ctl_open(NULL, &c);
+	int err;
+
+	state_dir_or_die();
+	err = hvsim_ctl_open(NULL, &c);
 
 	if (err) {
 		fprintf(stderr, "hvsim: no hvsimd runs in %s (%s); start it with 'hvsim up'\n",
@@ -110,6 +138,18 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
 }
 
+/* A --param must read MODULE.PARAM=VALUE (what hvsimd and the kernel take). */
+static bool param_ok(const char *spec)
+{
+	const char *dot = strchr(spec, '.'), *eq = strchr(spec, '=');
+
+	if (dot && eq && dot < eq && dot > spec && eq > dot + 1)
+		return true;
+	fprintf(stderr, "hvsim: bad --param '%s' (want MODULE.PARAM=VALUE, e.g. "
+		"gntalloc.limit=16)\n", spec);
+	return false;
+}
+
 static void print_json(struct json_object *o)
 {
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
@@ -131,12 +171,16 @@ static int cmd_up(int argc, char **argv)
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--param") || i + 1 == argc)
-			return usage(2);
+		if (strcmp(argv[i], "--param") || i + 1 == argc) {
+			fputs("usage: hvsim up [--param MODULE.PARAM=VALUE]...\n", stderr);
+			return 2;
+		}
 		if (nr_params == HVSIM_MAX_KERNEL_PARAMS) {
 			fprintf(stderr, "hvsim: at most %d --param\n", HVSIM_MAX_KERNEL_PARAMS);
 			return 2;
 		}
+		if (!param_ok(argv[i + 1]))
+			return 2;
 		params[nr_params++] = argv[++i];
 	}
 	rc = hvsim_up_params(NULL, params, nr_params, err, sizeof(err));
@@ -191,8 +235,11 @@ static int cmd_down(int argc, char **argv)
 		printf("usage: hvsim down\nStops hvsimd and every domain, and says which.\n");
 		return 0;
 	}
-	if (argc > 1)
-		return usage(2);
+	if (argc > 1) {
+		fputs("usage: hvsim down\n", stderr);
+		return 2;
+	}
+	state_dir_or_die();
 	live_domain_names(names, sizeof(names));
 	rc = hvsim_down(NULL);
 	if (rc == -ESRCH) {
@@ -225,6 +272,7 @@ static int cmd_domain_create(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
+	argv[0] = (char *)"hvsim domain create";	/* what getopt's messages name */
 	while ((opt = getopt_long(argc, argv, "m:p:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
@@ -240,6 +288,8 @@ static int cmd_domain_create(int argc, char **argv)
 				fprintf(stderr, "hvsim: too many --param\n");
 				return 2;
 			}
+			if (!param_ok(optarg))
+				return 2;
 			params[nr_params++] = optarg;
 			break;
 		case 'h':
@@ -250,6 +300,8 @@ static int cmd_domain_create(int argc, char **argv)
 			       "gntalloc.limit=16.\n", 64);
 			return 0;
 		default:
+			fprintf(stderr, "usage: hvsim domain create NAME [--mem MIB] "
+				"[--param M.P=V]...\n");
 			return 2;
 		}
 	}
@@ -320,30 +372,55 @@ static int cmd_domid(int argc, char **argv)
 	return 0;
 }
 
+static const char list_usage[] = "usage: hvsim list [--all] [--json]\n";
+
 static int cmd_list(int argc, char **argv)
 {
-	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	bool json = false, all = false;
 
 	if (wants_help(argc, argv)) {
-		printf("usage: hvsim list [--json]\nEvery domain: name, domid, state, pages "
-		       "of RAM, grant entries\nof its own in use by mappings, mappings it holds "
-		       "of others' grants,\nwhether a guest kernel serves it, its UUID (the "
-		       "handle Xen's toolstack sees).\n");
+		printf("%s"
+		       "The domains: name, domid, state, pages of RAM, grant entries of its\n"
+		       "own in use by mappings, mappings it holds of others' grants, whether\n"
+		       "a guest kernel serves it, its UUID (the handle Xen's toolstack sees).\n"
+		       "States:\n"
+		       "  running  created and not destroyed\n"
+		       "  dying    destroyed, but other domains still map its pages (a zombie):\n"
+		       "           its memory lives until they unmap; listed until then\n"
+		       "  dead     destroyed and released: only its name, domid and kernel log\n"
+		       "           remain; listed with --all only\n"
+		       "A domain whose kernel did not start is not listed at all.  --json\n"
+		       "prints the same domains as JSON.\n", list_usage);
 		return 0;
 	}
-	if (argc > 2 || (argc == 2 && !json))
-		return usage(2);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--all")) {
+			all = true;
+		} else {
+			fputs(list_usage, stderr);
+			return 2;
+		}
+	}
 	struct hvsim_ctl *c = connect_or_die();
 	struct json_object *r = call_or_die(c, request("list", NULL)), *doms;
+	struct json_object *shown = json_object_new_array();
 
 	json_object_object_get_ex(r, "domains", &doms);
+	for (size_t i = 0; i < json_object_array_length(doms); i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i);
+
+		if (all || strcmp(get_str(d, "state"), "dead"))
+			json_object_array_add(shown, json_object_get(d));
+	}
 	if (json) {
-		print_json(doms);
+		print_json(shown);
 	} else {
 		printf("%-20s %5s %-8s %8s %7s %5s %-6s %s\n", "Name", "ID", "State", "Pages",
 		       "Grants", "Maps", "Kernel", "UUID");
-		for (size_t i = 0; i < json_object_array_length(doms); i++) {
-			struct json_object *d = json_object_array_get_idx(doms, i);
+		for (size_t i = 0; i < json_object_array_length(shown); i++) {
+			struct json_object *d = json_object_array_get_idx(shown, i);
 			struct json_object *k;
 
 			json_object_object_get_ex(d, "kernel", &k);
@@ -353,6 +430,7 @@ static int cmd_list(int argc, char **argv)
 			       json_object_get_boolean(k) ? "yes" : "no", get_str(d, "uuid"));
 		}
 	}
+	json_object_put(shown);
 	json_object_put(r);
 	hvsim_ctl_close(c);
 	return 0;
@@ -485,6 +563,91 @@ static int cmd_dump(int argc, char **argv, bool grants)
 	return 0;
 }
 
+static const char log_usage[] = "usage: hvsim log DOMAIN [-f]\n";
+
+/* hvsim log -f: the domain whose kernel may still write, while it runs. */
+struct log_follow {
+	struct hvsim_ctl *c;
+	char domid[8];
+};
+
+static bool domain_running(void *arg)
+{
+	struct log_follow *f = arg;
+	struct json_object *r = NULL, *d;
+	bool running = hvsim_ctl_call(f->c, request("domid", f->domid), &r) == 0 &&
+		       json_object_object_get_ex(r, "domain", &d) &&
+		       !strcmp(get_str(d, "state"), "running");
+
+	json_object_put(r);
+	return running;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+	struct json_object *r = NULL, *d;
+	struct log_follow f;
+	const char *domain = NULL;
+	char path[PATH_MAX];
+	bool follow = false;
+	uint16_t domid;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("%s"
+			       "The messages of DOMAIN's guest kernel, as dmesg shows them: what\n"
+			       "the Linux drivers print (pr_info, pr_warn, WARN) and the kernel's\n"
+			       "own, each stamped with the host's monotonic clock.  -f (--follow)\n"
+			       "keeps printing new messages until interrupted or until the domain\n"
+			       "is destroyed.  The log is STATEDIR/dom<DOMID>/kernel.log; a destroyed\n"
+			       "domain's stays (hvsim list --all) until hvsimd starts again.\n"
+			       "hvsimd.log has every kernel's messages too.  HVSIM_KERNEL_DEBUG=1 in\n"
+			       "hvsimd's environment adds the drivers' pr_debug.\n", log_usage);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
+			follow = true;
+		} else if (argv[i][0] == '-' || domain) {
+			fputs(log_usage, stderr);
+			return 2;
+		} else {
+			domain = argv[i];
+		}
+	}
+	if (!domain) {
+		fputs(log_usage, stderr);
+		return 2;
+	}
+	f.c = connect_or_die();
+	err = hvsim_ctl_call(f.c, request("domid", domain), &r);
+	if (err == -ESRCH) {
+		fprintf(stderr, "hvsim: no domain '%s' in %s (see 'hvsim list --all')\n",
+			domain, hvsim_dir());
+		return 1;
+	}
+	if (err || !json_object_object_get_ex(r, "domain", &d)) {
+		fprintf(stderr, "hvsim: %s\n", *hvsim_ctl_error(f.c) ? hvsim_ctl_error(f.c) :
+			strerror(-err));
+		return 1;
+	}
+	domid = (uint16_t)get_int(d, "domid");
+	follow = follow && !strcmp(get_str(d, "state"), "running");
+	json_object_put(r);
+	snprintf(f.domid, sizeof(f.domid), "%u", domid);
+	err = hvsim_kernel_log(hvsim_dir(), domid, path, sizeof(path));
+	if (!err)
+		err = log_view(path, follow, domain_running, &f, stdout);
+	if (err == -ENOENT)
+		fprintf(stderr, "hvsim: domain '%s' (domid %u) has no kernel log: %s is missing "
+			"(hvsimd runs domains kernel-less when started with HVSIM_KERNEL=none)\n",
+			domain, domid, path);
+	else if (err)
+		fprintf(stderr, "hvsim: %s: %s\n", path, strerror(-err));
+	hvsim_ctl_close(f.c);
+	return err ? 1 : 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	bool follow = false, json = false;
@@ -510,6 +673,7 @@ static int cmd_trace(int argc, char **argv)
 			return 2;
 		}
 	}
+	state_dir_or_die();
 	/* a running hvsimd writes its trace on a thread of its own: catch up */
 	struct hvsim_ctl *c;
 
@@ -750,6 +914,74 @@ static int cmd_run(int argc, char **argv)
 	return rc == ENOENT ? 127 : 126;
 }
 
+/*
+ * The kernel hvsimd would start (kernel_configure: $HVSIM_KERNEL, else
+ * hvsim-kernel beside hvsimd), or -ENOENT.
+ */
+static int kernel_exe(char *buf, size_t n)
+{
+	const char *env = getenv("HVSIM_KERNEL");
+	char *slash;
+
+	if (env && *env) {
+		snprintf(buf, n, "%s", env);
+		return 0;
+	}
+	if (hvsim_find_exe("hvsimd", buf, n) || !(slash = strrchr(buf, '/')) ||
+	    (size_t)(slash - buf) + sizeof("/hvsim-kernel") > n)
+		return -ENOENT;
+	strcpy(slash, "/hvsim-kernel");
+	return access(buf, X_OK) ? -ENOENT : 0;
+}
+
+/*
+ * hvsim's version, and which Linux tree the kernel was built from: only
+ * the kernel binary knows (each build may take another tree), so it is
+ * asked (hvsim-kernel --version).
+ */
+static int cmd_version(void)
+{
+	const char *env = getenv("HVSIM_KERNEL");
+	char exe[PATH_MAX], line[512];
+	int pfd[2], status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	printf("hvsim %s\n", HVSIM_VERSION);
+	if (env && !strcmp(env, "none")) {
+		printf("kernel: none (HVSIM_KERNEL=none)\n");
+		return 0;
+	}
+	if (kernel_exe(exe, sizeof(exe))) {
+		printf("kernel: none (no hvsim-kernel beside hvsimd: domains run kernel-less)\n");
+		return 0;
+	}
+	fflush(stdout);
+	if (pipe2(pfd, O_CLOEXEC))
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		execl(exe, "hvsim-kernel", "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (pid > 0 && len < sizeof(line) - 1 &&
+	       (n = read(pfd[0], line + len, sizeof(line) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(pfd[0]);
+	line[len] = 0;
+	line[strcspn(line, "\n")] = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) || strncmp(line, "hvsim-kernel: ", 14)) {
+		fprintf(stderr, "hvsim: %s --version did not answer\n", exe);
+		return 1;
+	}
+	printf("kernel %s: %s\n", exe, line + 14);
+	return 0;
+}
+
 /* The scenario runner is a program of its own; `hvsim scenario` hands over. */
 static int cmd_scenario(int argc, char **argv)
 {
@@ -777,6 +1009,8 @@ int main(int argc, char **argv)
 	argv++;
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
 		return usage(0);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
+		return cmd_version();
 	if (!strcmp(cmd, "up"))
 		return cmd_up(argc, argv);
 	if (!strcmp(cmd, "down"))
@@ -791,6 +1025,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc, argv, true);
 	if (!strcmp(cmd, "evtchn"))
 		return cmd_dump(argc, argv, false);
+	if (!strcmp(cmd, "log"))
+		return cmd_log(argc, argv);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc, argv);
 	if (!strcmp(cmd, "xenstore"))

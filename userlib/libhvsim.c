@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hvsim/paths.h"
+#include "hvsim/state_dir_check.h"
 #include "libhvsim.h"
 
 struct hvsim_ctl {
@@ -30,10 +31,15 @@ int hvsim_ctl_open(const char *dir, struct hvsim_ctl **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct hvsim_ctl *c;
+	char c_why[PATH_MAX + 256];
 	int n, err;
 
 	if (!dir)
 		dir = hvsim_dir();
+	/* a socket in a directory others may write in may be anyone's */
+	err = hvsim_state_dir_check(dir, c_why, sizeof(c_why));
+	if (err && err != -ENOENT)
+		return -EPERM;
 	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", dir, HVSIM_CONTROL_SOCK);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;

@@ -8,8 +8,8 @@
  * libhvsim.a also holds, each behind its own header: starting and
  * stopping hvsimd (daemon.h), finding the project's executables and
  * libraries (project_files.h), checking that the interposer reaches a
- * program (program_check.h) and a program's environment in a domain
- * (domain_env.h).  Where a domain's sockets are is include/hvsim/paths.h.
+ * program (program_check.h), a program's environment in a domain
+ * (domain_env.h) and a domain's kernel log for people (log_view.h).  Where a domain's sockets are is include/hvsim/paths.h.
  */
 #ifndef LIBHVSIM_H
 #define LIBHVSIM_H
@@ -25,7 +25,8 @@ struct hvsim_ctl;
 const char *hvsim_dir(void);
 
 /* Connects to the hvsimd of `dir` (NULL: hvsim_dir()); -ECONNREFUSED or
- * -ENOENT when none runs there. */
+ * -ENOENT when none runs there, -EPERM when the directory is not safe to
+ * use (hvsim/state_dir_check.h says why). */
 int hvsim_ctl_open(const char *dir, struct hvsim_ctl **out);
 void hvsim_ctl_close(struct hvsim_ctl *c);
 

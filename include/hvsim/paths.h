@@ -70,6 +70,19 @@ static inline int hvsim_devices_socket(const char *state_dir, unsigned int domid
 }
 
 /*
+ * The domain's kernel log: every line its guest kernel logs (printk), as
+ * dmesg shows them; `hvsim log DOMAIN` prints it.  The kernel appends to
+ * it (and logs to its stderr, hvsimd's log, too).  hvsimd removes a
+ * previous run's logs when it starts and keeps a destroyed domain's while
+ * it runs.
+ */
+static inline int hvsim_kernel_log(const char *state_dir, unsigned int domid,
+				   char *buf, size_t n)
+{
+	return hvsim_domain_file(state_dir, domid, "kernel.log", buf, n);
+}
+
+/*
  * hvsimd's files in the state directory.  The control socket speaks one
  * JSON object per line each way (docs/control-protocol.md); the hypercall
  * socket speaks hvsim/hypercall_wire.h.

@@ -13,7 +13,20 @@ struct hvsim_guest;
 /* hostk.c: the thread-local state behind hostk_sleep(). */
 void host_thread_set_caller(int conn_fd, int pid);
 void host_thread_clear_caller(void);
-void host_log_init(const char *name, unsigned int domid);
+/*
+ * The kernel's log: lines go to stderr (hvsimd's log) and to the domain's
+ * own STATEDIR/dom<N>/kernel.log (hvsim/paths.h), opened here (making the
+ * domain's directory if need be); -errno if it cannot be (then stderr
+ * alone has them).
+ */
+int host_log_init(const char *state_dir, const char *name, unsigned int domid);
+
+/* readiness.c: the readiness pipe, HVSIM_READY_FD (-1: none). */
+void host_ready_init(int fd);
+/* "R": the kernel serves.  -1 if the pipe is gone. */
+int host_say_ready(void);
+/* "E" and why boot stopped; nothing once the kernel has said it serves. */
+void host_say_failed(const char *why);
 /*
  * The CPUs the kernel process may use, read once at start, before any
  * thread follows a caller to its CPU (hvsim/cpu.h); every thread starts

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -25,6 +27,7 @@
 #include "hostif.h"
 #include "host.h"
 #include "hvsim/device_wire.h"
+#include "hvsim/paths.h"
 
 void *hostk_malloc(unsigned long size)
 {
@@ -53,31 +56,70 @@ void hostk_unmap(void *p, unsigned long size)
 
 static char log_prefix[96];
 static int log_level = 6;	/* pr_debug is off unless HVSIM_KERNEL_DEBUG */
+static int log_fd = -1;		/* STATEDIR/dom<N>/kernel.log, the domain's dmesg */
 
-void host_log_init(const char *name, unsigned int domid)
+int host_log_init(const char *state_dir, const char *name, unsigned int domid)
 {
 	const char *dbg = getenv("HVSIM_KERNEL_DEBUG");
+	char path[PATH_MAX];
+	int err;
 
 	snprintf(log_prefix, sizeof(log_prefix), "hvsim-kernel[dom%u %s]", domid, name);
 	if (dbg && *dbg)
 		log_level = 7;
+	/* hvsimd has made the domain's directory; not so when run by hand */
+	err = hvsim_domain_dir(state_dir, domid, path, sizeof(path));
+	if (!err && mkdir(path, 0700) < 0 && errno != EEXIST)
+		err = -errno;
+	if (!err)
+		err = hvsim_kernel_log(state_dir, domid, path, sizeof(path));
+	if (!err) {
+		log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (log_fd < 0)
+			err = -errno;
+	}
+	return err;
 }
 
+/*
+ * Each line is one write, so lines of threads logging at once do not mix.
+ * hvsimd's log (our stderr) names the domain; the domain's own log does
+ * not need to, as dmesg does not.
+ */
 void hostk_log(int level, const char *line)
 {
+	char buf[768];
 	struct timespec ts;
+	int stamp, n;
 
 	if (level > log_level)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(stderr, "[%5ld.%06ld] %s: %s\n", (long)ts.tv_sec, ts.tv_nsec / 1000,
-		log_prefix, line);
+	stamp = snprintf(buf, sizeof(buf), "[%5ld.%06ld] ", (long)ts.tv_sec,
+			 ts.tv_nsec / 1000);
+	n = snprintf(buf + stamp, sizeof(buf) - stamp, "%s: %s\n", log_prefix, line);
+	if (n >= (int)sizeof(buf) - stamp)
+		buf[sizeof(buf) - 2] = '\n';
+	n = (int)strlen(buf);
+	if (write(STDERR_FILENO, buf, n) < 0) {
+		/* nowhere to say so */
+	}
+	if (log_fd < 0)
+		return;
+	n = snprintf(buf + stamp, sizeof(buf) - stamp, "%s\n", line);
+	if (n >= (int)sizeof(buf) - stamp)
+		buf[sizeof(buf) - 2] = '\n';
+	if (write(log_fd, buf, strlen(buf)) < 0) {
+		/* the log is lost, stderr still has it */
+	}
 }
 
 void hostk_panic(const char *why)
 {
 	hostk_log(0, why);
 	hostk_log(0, "Kernel panic - not syncing: the domain's kernel stops");
+	/* before it serves: the reason is hvsim domain create's error */
+	host_say_failed(why);
 	abort();
 }
 

@@ -755,7 +755,7 @@ START_TEST(cli_commands)
 	free(out);
 	ck_assert_int_eq(harness_sh(&out, "%s domain destroy web", hvsim), 0);
 	free(out);
-	ck_assert_int_eq(harness_sh(&out, "%s list --json", hvsim), 0);
+	ck_assert_int_eq(harness_sh(&out, "%s list --all --json", hvsim), 0);
 	ck_assert_ptr_nonnull(strstr(out, "\"dead\""));
 	free(out);
 	ck_assert_int_eq(harness_sh(&out, "%s trace", hvsim), 0);

@@ -52,7 +52,7 @@ int domproc_start(struct domproc *p, unsigned int domid, char *const argv[])
 	memset(p, 0, sizeof(*p));
 	p->in = p->out = -1;
 	p->status = -1;
-	p->name = argv[1] ? argv[1] : argv[0];
+	snprintf(p->name, sizeof(p->name), "%s", argv[1] ? argv[1] : argv[0]);
 	if (argv[1] == NULL || argv[0][0] != '/') {
 		snprintf(p->error, sizeof(p->error), "domproc: argv[0] must be a path");
 		return -1;

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 struct domproc {
-	const char *name;   /* for messages: the subcommand */
+	char name[48];      /* for messages: the subcommand (a copy: argv may go) */
 	pid_t pid;          /* our child: hvsim run, which execs the program */
 	pid_t prog_pid;     /* the program, from its "pid N" line */
 	int in;             /* its stdin (-1 once closed) */

@@ -97,7 +97,7 @@ static int hv_list(struct hv_dom doms[MAX_DOMS])
 	char *out;
 	int n;
 
-	ck_assert_int_eq(harness_sh(&out, "%s list --json", harness_exe("hvsim")), 0);
+	ck_assert_int_eq(harness_sh(&out, "%s list --all --json", harness_exe("hvsim")), 0);
 	all = json_tokener_parse(out);
 	ck_assert_msg(all && json_object_is_type(all, json_type_array), "hvsim list: %s", out);
 	n = (int)json_object_array_length(all);
