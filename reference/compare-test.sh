@@ -8,8 +8,7 @@ cmp=$here/compare.sh
 dir=${1:-${TMPDIR:-/tmp}/compare-test.$$}
 mkdir -p "$dir"
 trap 'rm -rf "$dir"' EXIT
-pass=0
-fail=0
+. "$here/test-lib.sh"
 
 # check NAME WANT_STATUS GREP_PATTERN... -- ARGS: runs compare.sh ARGS and
 # wants its exit status and every pattern in its output (a pattern starting
@@ -155,31 +154,21 @@ EOF
 printf '99\n' > "$dir/used"
 check used_lines 1 '2 known' -- -k "$dir/known-used" -u "$dir/used" \
 	-r hvsim "$dir/a" "$dir/b"
-# check_text NAME GOT WANTED
-check_text() {
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "  $1: got"
-		printf '%s\n' "$2" | sed 's/^/    | /'
-	fi
-}
-check_text used_lines_appended "$(cat "$dir/used")" "$(printf '99\n2\n6')"
+expect used_lines_appended "$(cat "$dir/used")" "$(printf '99\n2\n6')"
 rm -f "$dir/used"
 sh "$cmp" -k "$dir/known-used" -u "$dir/used" -r hvsim "$dir/a" "$dir/b" \
 	> /dev/null
 sh "$cmp" -k "$dir/known-used" -u "$dir/used2" -r other "$dir/a" "$dir/b" \
 	> /dev/null
-check_text known_unused \
+expect known_unused \
 	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used" \
 		"$dir/used2" "$dir/never-written")" \
 	"$(printf '  line 3: nothing.like.this\n  1 known difference(s) explained nothing in these runs')"
-check_text known_unused_one_run \
+expect known_unused_one_run \
 	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used")" \
 	"$(printf '  line 3: nothing.like.this\n  line 5: [other] extra.line\n  2 known difference(s) explained nothing in these runs')"
 printf '3\n5\n' > "$dir/used3"
-check_text known_unused_none \
+expect known_unused_none \
 	"$(sh "$here/known-unused.sh" "$dir/known-used" "$dir/used" \
 		"$dir/used3")" \
 	'  every known difference explained something in these runs'
