@@ -113,7 +113,8 @@ test-2level: all $(TESTS)
 	@HVSIM_KERNEL_PARAMS=xen.fifo_events=0 tests/run-tests $(O) $(TESTS)
 
 # The tests that run the guest kernel's Linux code (kernel, libxen, vchan,
-# scenarios, and the conformance programs against real Xen), on the tree
+# scenarios, and the conformance programs against real Xen, whose VM boots
+# Debian's kernel of the same release: docs/reference.md), on the tree
 # that KVER= or KSRC= names: `make O=build/k612 KVER=6.12 check-kver`.
 KVER_TESTS := kmod-devices-test kmod-gntdev-pages-test cpu-follow-test foreign-test \
 	run-test preload-test privcmd-test xl-test libxen-test vchan-test \

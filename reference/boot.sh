@@ -1,6 +1,7 @@
 #!/bin/sh
-# Boots real Xen 4.17 with a Linux 6.1 PV dom0 in QEMU (TCG: KVM cannot run
-# Xen here), lets the initramfs's /init run the conformance programs, and
+# Boots real Xen 4.17 with a Linux PV dom0 (ROOT's kernel: fetch.sh) in
+# QEMU (TCG: KVM cannot run Xen here), lets the initramfs's /init run the
+# conformance programs, and
 # writes their lines to OUT.  The whole console goes to OUT.console, the
 # VM's diagnostics block to OUT.diag.
 # Usage: reference/boot.sh ROOT INITRD OUT

@@ -1,5 +1,6 @@
-# reference/: real Xen 4.17 + Linux 6.1, booted in QEMU, as the project's
-# oracle.  See docs/reference.md.
+# reference/: real Xen 4.17 + Linux (Debian's image of the tree hvsim's
+# kernel is built from), booted in QEMU, as the project's oracle.  See
+# docs/reference.md.
 #
 #   make reference           run the conformance programs on real Xen and
 #                            in hvsim, and show every line that differs,
@@ -19,7 +20,16 @@
 #                            and dynamic for the host
 #   make reference-distclean forget the downloaded packages and VM build
 
-REF_DIR   := $(O)/reference
+# The VM's kernel is Debian's image of the Linux release hvsim's guest
+# kernel is built from (kmod/build.mk's KMOD_KSRC_RELEASE; fetch.sh finds
+# the package, or says it falls back to 6.1's), so each tree is checked
+# against real Xen running the same Linux.  What the VM and the runs make
+# is kept per series, $(O)/reference for 6.1 (or an unknown release) and
+# e.g. $(O)/reference-6.12: switching KVER= in one O= neither extracts a
+# kernel again nor compares one series' VM with another's hvsim.
+REF_KRELEASE := $(KMOD_KSRC_RELEASE)
+REF_KSERIES  := $(if $(REF_KRELEASE),$(word 1,$(subst ., ,$(REF_KRELEASE))).$(word 2,$(subst ., ,$(REF_KRELEASE))),6.1)
+REF_DIR   := $(O)/reference$(if $(filter-out 6.1,$(REF_KSERIES)),-$(REF_KSERIES))
 # Downloaded .debs, shared by every O= variant and kept across runs.
 REF_CACHE ?= build/reference-cache
 REF_ROOT  := $(REF_DIR)/root
@@ -62,7 +72,7 @@ $(REF_DIR)/vm/conf-privcmd: $(CONF_PEER_CASES:%.c=$(REF_OBJ)/%.o)
 # root/versions changes only when a package does.
 .PHONY: reference-fetch
 reference-fetch:
-	@reference/fetch.sh $(REF_CACHE) $(REF_ROOT)
+	@REF_KERNEL_RELEASE=$(REF_KRELEASE) reference/fetch.sh $(REF_CACHE) $(REF_ROOT)
 $(REF_ROOT)/versions: reference-fetch
 	@:
 
@@ -126,6 +136,8 @@ reference: $(REF_XEN_TXTS) reference-agent-test reference-emulator
 	reference/known-unused.sh $(REF_KNOWN) $(REF_USED_FILES); \
 	echo "=== every run against real Xen, per event ABI (fifo: Linux's" \
 	     "default; 2l: xen.fifo_events=0)"; \
+	echo "  real Xen's dom0: $$(grep '^linux-image-' $(REF_ROOT)/versions);" \
+	     "hvsim's kernels: $(or $(KMOD_KSRC_FROM),none)"; \
 	cat $(foreach c,$(REF_CONFIGS),$(filter $(REF_DIR)/$(c)/%,$(REF_SUMMARIES))); \
 	exit $$rc
 
@@ -153,7 +165,8 @@ reference-compare: $(REF_DIR)/$(REF_CONFIG)/xen.txt
 	@test -n "$(REF_OTHER)" || { echo "usage: make reference-compare REF_OTHER=FILE [REF_CONFIG=fifo|2l]" >&2; exit 2; }
 	reference/compare.sh -k $(REF_KNOWN) -l xen -r $(basename $(notdir $(REF_OTHER))) $< $(REF_OTHER)
 
-REF_SELFTESTS := reference/compare-test.sh reference/run-programs-test.sh
+REF_SELFTESTS := reference/compare-test.sh reference/run-programs-test.sh \
+	reference/kernel-pkg-test.sh
 reference-selftest:
 	@for t in $(REF_SELFTESTS); do $$t || exit 1; done
 # They need no VM: every `make test` runs them.

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Brings the reference machine's parts from Debian: the Xen 4.17 hypervisor,
-# the Linux 6.1 kernel apt offers (linux-image-amd64's dependency) and a
-# static busybox.  `apt-get download` (root or not) into CACHE, kept across
-# runs; then only the files the VM needs are extracted into ROOT:
+# a Linux kernel image (below) and a static busybox.  `apt-get download`
+# (root or not) into CACHE, kept across runs; then only the files the VM
+# needs are extracted into ROOT:
 #   ROOT/xen.elf           the hypervisor, gunzipped (QEMU's multiboot loader
 #                          takes the ELF, not the .gz)
 #   ROOT/vmlinuz           the dom0 kernel
-#   ROOT/modules/          its drivers/xen modules
+#   ROOT/modules/          its drivers/xen modules, uncompressed (6.12's
+#                          package ships them as .ko.xz)
 #   ROOT/busybox           static busybox
 #   ROOT/versions          one "package version" line each
 # ROOT is rebuilt only when the set of packages changes, so make sees a
@@ -19,6 +20,11 @@
 #   DIR/usr/lib/xen-4.17/bin/, DIR/usr/bin/xenstore, DIR/lib/..., DIR/usr/lib/...
 #   DIR/versions           one "package version" line each
 # Kept apart from ROOT so that the one-domain VM does not change with it.
+# The kernel image: REF_KERNEL_PKG when set; otherwise Debian's image of
+# the Linux release hvsim's guest kernel is built from, REF_KERNEL_RELEASE
+# (the tree's version, e.g. 6.12.118: linux-image-6.12.118+deb12-amd64;
+# 6.1 or none: the one linux-image-amd64 depends on), as
+# reference/kernel-pkg.sh names it.
 # Usage: reference/fetch.sh CACHE ROOT
 #        reference/fetch.sh --toolstack CACHE DIR
 set -eu
@@ -101,9 +107,7 @@ fi
 # Names apt resolves now; the kernel may be overridden with REF_KERNEL_PKG.
 kernel_pkg=${REF_KERNEL_PKG:-}
 if [ -z "$kernel_pkg" ]; then
-	kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-amd64\)$/\1/p' |
-		head -n 1)
+	kernel_pkg=$("$(dirname "$0")/kernel-pkg.sh" "$cache" "${REF_KERNEL_RELEASE:-}")
 fi
 pkgs="xen-hypervisor-4.17-amd64 busybox-static $kernel_pkg"
 
@@ -121,7 +125,7 @@ if [ -z "$kernel_pkg" ]; then
 fi
 
 # shellcheck disable=SC2086
-download "75 MB" $pkgs
+download "75 MB with 6.1's kernel, 110 MB with 6.12's" $pkgs
 # shellcheck disable=SC2086
 versions=$(versions_of $pkgs)
 if [ -f "$root/versions" ] && [ "$(cat "$root/versions")" = "$versions" ]; then
@@ -145,6 +149,12 @@ gunzip -c "$tmp"/x/boot/xen-*.gz > "$tmp/xen.elf"
 cp "$tmp"/x/boot/vmlinuz-* "$tmp/vmlinuz"
 cp "$tmp/x/bin/busybox" "$tmp/busybox"
 find "$tmp"/x/lib/modules -name '*.ko' -exec cp {} "$tmp/modules/" \;
+# Compressed ones (6.12's are .ko.xz) unpacked with busybox's xzcat (xz-utils
+# need not be installed): busybox's insmod takes a plain .ko, and
+# initramfs-lib.sh reads its .modinfo.
+find "$tmp"/x/lib/modules -name '*.ko.xz' -exec sh -c \
+	'"$1" xzcat "$2" > "$3/$(basename "$2" .xz)"' sh \
+	"$tmp/x/bin/busybox" {} "$tmp/modules" \;
 rm -rf "$tmp/x"
 echo "$versions" > "$tmp/versions"
 mv "$tmp" "$root"
