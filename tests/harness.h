@@ -22,6 +22,8 @@
  */
 void harness_up(int with_kernel);
 void harness_down(void);
+/* Leaves hvsimd running and its directory in place, for a post-mortem. */
+void harness_keep(void);
 const char *harness_dir(void);
 struct hvsim_ctl *harness_ctl(void);
 

@@ -65,7 +65,9 @@ static void setup(void)
 static void teardown(void)
 {
 	/* KMOD_TEST_KEEP=1 leaves the daemon and its state for a post-mortem. */
-	if (!getenv("KMOD_TEST_KEEP"))
+	if (getenv("KMOD_TEST_KEEP"))
+		harness_keep();
+	else
 		harness_down();
 }
 
