@@ -591,6 +591,43 @@ START_TEST(kernel_dying_without_a_word)
 }
 END_TEST
 
+/*
+ * Kernel parameters for Domain-0 and for every domain: `hvsim up --param`
+ * reaches Domain-0's kernel (xen.fifo_events=0: the 2-level ABI, where
+ * the default is FIFO); more than HVSIM_MAX_KERNEL_PARAMS is refused
+ * before hvsimd starts; a parameter no kernel has, in hvsimd's
+ * HVSIM_KERNEL_PARAMS, stops Domain-0's kernel, and `up` fails.
+ */
+START_TEST(kernel_params_for_dom0_and_every_domain)
+{
+	char many[1024], *out;
+
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/hv'; "
+				    "trap \"'%s' down >/dev/null\" EXIT; "
+				    "'%s' up --param xen.fifo_events=0 >/dev/null || exit 9; "
+				    "'%s' evtchn Domain-0 | head -1",
+				    scratch, hvsim(), hvsim(), hvsim()), 0);
+	ck_assert_msg(strstr(out, "2-level ABI") && !strstr(out, "FIFO ABI"), "%s", out);
+	free(out);
+
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/bad' "
+				    "HVSIM_KERNEL_PARAMS='xen.fifo_events=0 xen.no_such=1'; "
+				    "trap \"'%s' down >/dev/null 2>&1\" EXIT; "
+				    "'%s' up >/dev/null 2>&1; echo \"status $?\"; "
+				    "cat \"$HVSIM_DIR\"/hvsimd.log", scratch, hvsim(), hvsim()), 0);
+	ck_assert_msg(!strstr(out, "status 0\n") &&
+		      strstr(out, "no such module parameter xen.no_such"), "%s", out);
+	free(out);
+
+	strcpy(many, "up");
+	for (int i = 0; i < 33; i++)
+		strcat(many, " --param xen.fifo_events=0");
+	ck_assert_int_eq(hvsim_in(scratch, &out, many), 2);
+	ck_assert_msg(strstr(out, "at most 32 --param"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -619,6 +656,7 @@ static Suite *cli_suite(void)
 	tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, kernel_dying_without_a_word);
+	tcase_add_test(tc, kernel_params_for_dom0_and_every_domain);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel");
