@@ -625,6 +625,14 @@ START_TEST(kernel_params_for_dom0_and_every_domain)
 	ck_assert_int_eq(hvsim_in(scratch, &out, many), 2);
 	ck_assert_msg(strstr(out, "at most 32 --param"), "%s", out);
 	free(out);
+	/* hvsimd itself, started by hand */
+	strcpy(many, "");
+	for (int i = 0; i < 33; i++)
+		strcat(many, " --dom0-param xen.fifo_events=0");
+	ck_assert_int_eq(harness_sh(&out, "'%s' --dir '%s/hand' %s 2>&1", harness_exe("hvsimd"),
+				    scratch, many), 2);
+	ck_assert_msg(strstr(out, "at most 32 --dom0-param"), "%s", out);
+	free(out);
 }
 END_TEST
 
