@@ -4,8 +4,8 @@
  * request_irq/free_irq/disable_irq/enable_irq, and the flow handlers
  * Linux's Xen chips are set up with.  The vCPU thread's upcall reaches a
  * descriptor through generic_handle_irq(); a handler runs there, with the
- * descriptor marked in progress so that synchronize_irq() elsewhere waits
- * for it.
+ * descriptor marked in progress so that disable_irq() and free_irq()
+ * elsewhere wait for it.
  *
  * Descriptors are pointers in one static table, as many as FIFO has ports
  * (1 MiB of zero pages that stay untouched, so not resident, until irqs
@@ -29,7 +29,7 @@ static struct irq_desc *irq_descs[NR_IRQS];
 static DEFINE_MUTEX(irq_alloc_lock);
 /* No irq below this is free (under irq_alloc_lock): binding port after port stays linear. */
 static unsigned int lowest_free = 1;
-/* synchronize_irq() waits here for a handler to finish. */
+/* disable_irq() and free_irq() wait here for a handler to finish. */
 static DECLARE_WAIT_QUEUE_HEAD(irq_done_wq);
 
 /* ---- interrupts off, per thread (linux/irqflags.h) ---- */
@@ -359,14 +359,6 @@ static void wait_for_handler(struct irq_desc *desc)
 	wait_event(irq_done_wq, !(READ_ONCE(desc->irq_data.state) & IRQD_IRQ_INPROGRESS));
 }
 
-void synchronize_irq(unsigned int irq)
-{
-	struct irq_desc *desc = irq_to_desc(irq);
-
-	if (desc)
-		wait_for_handler(desc);
-}
-
 const void *free_irq(unsigned int irq, void *dev_id)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
@@ -441,27 +433,6 @@ void enable_irq(unsigned int irq)
 		desc->depth--;
 	}
 	raw_spin_unlock_irqrestore(&desc->lock, flags);
-}
-
-/* One vCPU: every affinity is cpu 0's, which the chip is told about. */
-int irq_set_affinity(unsigned int irq, const struct cpumask *cpumask)
-{
-	struct irq_desc *desc = irq_to_desc(irq);
-	struct irq_chip *chip;
-	unsigned long flags;
-	int ret = -EINVAL;
-
-	if (!desc)
-		return -EINVAL;
-	raw_spin_lock_irqsave(&desc->lock, flags);
-	chip = chip_of(desc);
-	if (chip && chip->irq_set_affinity) {
-		ret = chip->irq_set_affinity(&desc->irq_data, cpumask, false);
-		if (ret >= 0)
-			cpumask_copy(&desc->irq_data.affinity, cpumask);
-	}
-	raw_spin_unlock_irqrestore(&desc->lock, flags);
-	return ret;
 }
 
 /* ---- flow handlers, on the vCPU thread ---- */

@@ -45,7 +45,5 @@ const void *free_irq(unsigned int irq, void *dev_id);
 void disable_irq(unsigned int irq);
 void disable_irq_nosync(unsigned int irq);
 void enable_irq(unsigned int irq);
-void synchronize_irq(unsigned int irq);
-int irq_set_affinity(unsigned int irq, const struct cpumask *cpumask);
 
 #endif

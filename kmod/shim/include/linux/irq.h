@@ -65,21 +65,6 @@ enum {
 	IRQ_NOTHREAD		= (1 << 16),
 };
 
-static inline struct irq_chip *irq_data_get_irq_chip(struct irq_data *d)
-{
-	return d->chip;
-}
-
-static inline void *irq_data_get_irq_chip_data(struct irq_data *d)
-{
-	return d->chip_data;
-}
-
-static inline struct cpumask *irq_data_get_affinity_mask(struct irq_data *d)
-{
-	return &d->affinity;
-}
-
 static inline void irq_data_update_affinity(struct irq_data *d, const struct cpumask *m)
 {
 	cpumask_copy(&d->affinity, m);
@@ -121,11 +106,6 @@ int irq_set_chip_data(unsigned int irq, void *data);
 void *irq_get_chip_data(unsigned int irq);
 void irq_set_chip_and_handler_name(unsigned int irq, struct irq_chip *chip,
 				   irq_flow_handler_t handle, const char *name);
-static inline void irq_set_chip_and_handler(unsigned int irq, struct irq_chip *chip,
-					    irq_flow_handler_t handle)
-{
-	irq_set_chip_and_handler_name(irq, chip, handle, NULL);
-}
 void irq_modify_status(unsigned int irq, unsigned long clr, unsigned long set);
 static inline void irq_set_status_flags(unsigned int irq, unsigned long set)
 {

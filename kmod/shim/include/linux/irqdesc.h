@@ -25,14 +25,4 @@ struct irq_desc {
 struct irq_desc *irq_to_desc(unsigned int irq);
 int generic_handle_irq(unsigned int irq);
 
-static inline struct irq_data *irq_desc_get_irq_data(struct irq_desc *desc)
-{
-	return &desc->irq_data;
-}
-
-static inline struct irq_chip *irq_desc_get_chip(struct irq_desc *desc)
-{
-	return desc->irq_data.chip;
-}
-
 #endif
