@@ -636,6 +636,38 @@ START_TEST(kernel_params_for_dom0_and_every_domain)
 }
 END_TEST
 
+/*
+ * `hvsim down` while a domain's kernel ignores SIGTERM: hvsimd serves the
+ * kernels while they stop in order, and kills one that will not stop once
+ * its grace period is over, then exits.  (A kernel that says it is ready
+ * and then only sleeps, with SIGTERM ignored; Domain-0's is the real one.)
+ */
+START_TEST(down_kills_a_kernel_that_will_not_stop)
+{
+	char script[PATH_MAX], *out;
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/kernel", scratch);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\ncase \" $* \" in *\" --domid 0 \"*) exec '%s' \"$@\";; esac\n"
+		"trap '' TERM\necho $$ > '%s/stubborn.pid'\n"
+		"printf R >/proc/self/fd/\"$HVSIM_READY_FD\"\nexec sleep 60\n",
+		harness_exe("hvsim-kernel"), scratch);
+	fclose(f);
+	ck_assert_int_eq(chmod(script, 0700), 0);
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/hv' HVSIM_KERNEL='%s'; "
+				    "'%s' up >/dev/null || exit 9; "
+				    "'%s' domain create stubborn >/dev/null || exit 8; "
+				    "'%s' down 2>&1; echo \"status $?\"; "
+				    "kill -0 $(cat '%s/stubborn.pid') 2>/dev/null && echo still there; true",
+				    scratch, script, hvsim(), hvsim(), hvsim(), scratch), 0);
+	ck_assert_msg(strstr(out, "stopped, with its domains Domain-0, stubborn\nstatus 0\n") &&
+		      !strstr(out, "still there"), "%s", out);
+	free(out);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -665,6 +697,7 @@ static Suite *cli_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, kernel_dying_without_a_word);
 	tcase_add_test(tc, kernel_params_for_dom0_and_every_domain);
+	tcase_add_test(tc, down_kills_a_kernel_that_will_not_stop);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel");
