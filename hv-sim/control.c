@@ -191,6 +191,7 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 	const char *name = get_string(req, "name");
 	struct json_object *v;
 	int64_t mem_mib = HVSIM_DEFAULT_MEM_MIB;
+	int64_t event_channels = HVSIM_DOMU_MAX_EVTCHN_PORT;
 	char *params[HVSIM_MAX_KERNEL_PARAMS];
 	size_t nr_params = 0;
 	struct domain *d;
@@ -204,6 +205,15 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 		mem_mib = json_object_get_int64(v);
 		if (mem_mib < 1 || mem_mib > HVSIM_MAX_MEM_MIB)
 			return control_error_reply(EINVAL, "memory must be 1 to %d MiB", HVSIM_MAX_MEM_MIB);
+	}
+	/* xl.cfg's event_channels: XEN_DOMCTL_createdomain's max_evtchn_port */
+	if (json_object_object_get_ex(req, "event_channels", &v)) {
+		if (!json_object_is_type(v, json_type_int))
+			return control_error_reply(EINVAL, "\"event_channels\" must be a whole number");
+		event_channels = json_object_get_int64(v);
+		if (event_channels < 0 || event_channels > UINT32_MAX)
+			return control_error_reply(EINVAL, "event_channels must be 0 to %u",
+					   UINT32_MAX);
 	}
 	if (json_object_object_get_ex(req, "params", &v)) {
 		if (!json_object_is_type(v, json_type_array) ||
@@ -234,6 +244,7 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 				   name, HVSIM_NAME_MAX - 1);
 	if (err)
 		return control_error_reply(-err, "cannot create domain '%s': %s", name, strerror(-err));
+	evtchn_set_max_port(d, (uint32_t)event_channels);
 
 	if (kernel_path()) {
 		err = kernel_start(d, params, nr_params, create_ready, c);

@@ -3,6 +3,7 @@
  * Domains: creation, destruction, the zombie state, RAM and the p2m.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,7 @@ int domain_create(const char *name, uint64_t mem_pages, struct domain **out)
 	}
 	d->ram_pages = mem_pages;
 	d->max_grant_frames = HVSIM_MAX_GRANT_FRAMES;
+	d->max_evtchn_port = d->domid == 0 ? INT_MAX : HVSIM_DOMU_MAX_EVTCHN_PORT;
 	for (size_t i = 0; i < sizeof(d->shared_page_gfn) / sizeof(d->shared_page_gfn[0]); i++)
 		d->shared_page_gfn[i] = HVSIM_NO_GFN;
 

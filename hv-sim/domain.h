@@ -28,6 +28,13 @@
 #define HVSIM_MAX_GRANT_FRAMES     64    /* Xen 4.17's default gnttab_max_frames */
 #define HVSIM_MAX_DOMAINS          1024  /* domains in existence at once */
 #define HVSIM_NO_GFN               (~(uint64_t)0)
+/*
+ * The highest event channel port a domain other than dom0 may use: libxl's
+ * default (b_info->event_channels = 1023, passed as XEN_DOMCTL_createdomain's
+ * max_evtchn_port).  Xen creates dom0 with max_evtchn_port -1, which
+ * evtchn_init clamps to INT_MAX: only the ABI limits it.
+ */
+#define HVSIM_DOMU_MAX_EVTCHN_PORT 1023
 
 enum domain_state {
 	DOMAIN_RUNNING,
@@ -58,6 +65,7 @@ struct domain {
 	uint8_t *shared;
 	struct shared_info *shared_info;
 	unsigned int max_grant_frames;
+	unsigned int max_evtchn_port;  /* Xen's d->max_evtchn_port (evtchn_set_max_port) */
 
 	int upcall_fd;                 /* eventfd written to kick the vCPU */
 

@@ -19,6 +19,7 @@
  * counterpart here.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -100,10 +101,26 @@ static struct port *port_lookup(struct domain *d, evtchn_port_t port)
 	return port_at(d->evtchn, port);
 }
 
-/* Xen's max_evtchns: the ABI's port count (max_evtchn_port is unlimited). */
+/* Xen's max_evtchns: the ABI's port count. */
 static unsigned int max_ports(const struct domain *d)
 {
 	return d->evtchn->fifo ? HVSIM_EVTCHN_FIFO_PORTS : HVSIM_EVTCHN_PORTS;
+}
+
+/*
+ * Xen's evtchn_allocate_port refuses a port above d->max_evtchn_port or at
+ * the ABI's limit, whichever is lower.  max_evtchn_port is at most INT_MAX.
+ */
+static unsigned int port_limit(const struct domain *d)
+{
+	unsigned int abi = max_ports(d);
+
+	return d->max_evtchn_port < abi ? d->max_evtchn_port + 1 : abi;
+}
+
+void evtchn_set_max_port(struct domain *d, uint32_t max_port)
+{
+	d->max_evtchn_port = max_port < INT_MAX ? max_port : INT_MAX;
 }
 
 static const char *abi_name(const struct domain *d)
@@ -245,14 +262,14 @@ static void port_init(struct domain *d, evtchn_port_t port)
 /*
  * get_free_port: the lowest free port that is not busy (under FIFO, a
  * closed port still LINKED on a queue is skipped until the guest unlinks
- * it); up to the ABI's limit, -ENOSPC beyond.  Reaching a port beyond the
+ * it); up to max_evtchn_port or the ABI's limit, -ENOSPC beyond.  Reaching a port beyond the
  * valid ones allocates its bucket, which stays allocated even if the
  * caller then fails (as in Xen).  A dying domain gets no new ports.
  */
 static int get_free_port(struct domain *d)
 {
 	struct evtchn_domain *e = d->evtchn;
-	unsigned int limit = max_ports(d), port = e->first_maybe_free;
+	unsigned int limit = port_limit(d), port = e->first_maybe_free;
 
 	if (d->state != DOMAIN_RUNNING)
 		return -EINVAL;

@@ -23,6 +23,13 @@
 /* under FIFO: HVSIM_EVTCHN_FIFO_PORTS (evtchn_fifo.h), 2^17 */
 
 int evtchn_domain_init(struct domain *d);
+
+/*
+ * XEN_DOMCTL_createdomain's max_evtchn_port (evtchn_init): the highest port
+ * the domain may allocate, clamped to INT_MAX (so -1 means "only the ABI
+ * limits it").  Set before the domain allocates ports.
+ */
+void evtchn_set_max_port(struct domain *d, uint32_t max_port);
 void evtchn_domain_fini(struct domain *d);
 
 /* EVTCHNOP_* dispatcher; `arg` points at the ABI struct of `cmd`. */

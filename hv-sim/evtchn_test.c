@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,10 +237,45 @@ START_TEST(alloc_unbound_errors)
 }
 END_TEST
 
+/*
+ * A domU gets libxl's max_evtchn_port, 1023: ports 1 to 1023, then -ENOSPC
+ * (Xen's evtchn_allocate_port); dom0's is INT_MAX.  The domain's setting
+ * is honoured, and caps nothing above the ABI's own limit.
+ */
+START_TEST(max_evtchn_port_bounds_a_domu)
+{
+	evtchn_port_t port = 0;
+
+	ck_assert_uint_eq(alice->max_evtchn_port, HVSIM_DOMU_MAX_EVTCHN_PORT);
+	ck_assert_uint_eq(dom0->max_evtchn_port, INT_MAX);
+	for (unsigned int i = 1; i <= HVSIM_DOMU_MAX_EVTCHN_PORT; i++)
+		ck_assert_int_eq(alloc_unbound(alice, DOMID_SELF, bob->domid, &port), 0);
+	ck_assert_uint_eq(port, HVSIM_DOMU_MAX_EVTCHN_PORT);
+	ck_assert_int_eq(alloc_unbound(alice, DOMID_SELF, bob->domid, NULL), -ENOSPC);
+	ck_assert_int_eq(bind_virq(alice, VIRQ_TIMER, 0, NULL), -ENOSPC);
+	/* dom0 allocating in alice's space meets alice's limit too */
+	ck_assert_int_eq(alloc_unbound(dom0, alice->domid, bob->domid, NULL), -ENOSPC);
+	ck_assert_int_eq(ev_close(alice, 7), 0);
+	ck_assert_int_eq(alloc_unbound(alice, DOMID_SELF, bob->domid, &port), 0);
+	ck_assert_uint_eq(port, 7);
+
+	/* event_channels = 3: ports 1 to 3 */
+	evtchn_set_max_port(bob, 3);
+	for (unsigned int i = 1; i <= 3; i++)
+		ck_assert_uint_eq(must_alloc(bob, alice->domid), i);
+	ck_assert_int_eq(alloc_unbound(bob, DOMID_SELF, alice->domid, NULL), -ENOSPC);
+	/* -1 is clamped to INT_MAX, as evtchn_init does */
+	evtchn_set_max_port(bob, UINT32_MAX);
+	ck_assert_uint_eq(bob->max_evtchn_port, INT_MAX);
+	ck_assert_uint_eq(must_alloc(bob, alice->domid), 4);
+}
+END_TEST
+
 START_TEST(port_exhaustion)
 {
 	evtchn_port_t port = 0;
 
+	evtchn_set_max_port(alice, UINT32_MAX);   /* only the ABI limits it */
 	for (unsigned int i = 1; i < HVSIM_EVTCHN_PORTS; i++) {
 		ck_assert_int_eq(alloc_unbound(alice, DOMID_SELF, bob->domid, &port), 0);
 		ck_assert_uint_eq(port, i);
@@ -1009,6 +1045,7 @@ static Suite *evtchn_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, alloc_unbound_self);
 	tcase_add_test(tc, alloc_unbound_errors);
+	tcase_add_test(tc, max_evtchn_port_bounds_a_domu);
 	tcase_add_test(tc, port_exhaustion);
 	tcase_add_test(tc, port_validity_follows_buckets);
 	tcase_add_test(tc, bind_interdomain_connects_and_notifies);

@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"\n"
 	"  up [--param M.P=V]...       start the hypervisor (hvsimd) with Domain-0\n"
 	"  down                        stop it and every domain\n"
-	"  domain create NAME [--mem MIB] [--param MODULE.PARAM=VALUE]...\n"
+	"  domain create NAME [--mem MIB] [--event-channels N]\n"
+	"                     [--param MODULE.PARAM=VALUE]...\n"
 	"                              create a domain; prints its domid\n"
 	"  domain destroy DOMAIN       destroy a domain\n"
 	"  domid DOMAIN                print a domain's domid\n"
@@ -255,17 +256,21 @@ static int cmd_down(int argc, char **argv)
 	return 0;
 }
 
+#define DOMAIN_CREATE_USAGE \
+	"usage: hvsim domain create NAME [--mem MIB] [--event-channels N] [--param M.P=V]...\n"
+
 static int cmd_domain_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mem", required_argument, NULL, 'm' },
 		{ "param", required_argument, NULL, 'p' },
+		{ "event-channels", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *params[HVSIM_MAX_KERNEL_PARAMS];
-	size_t nr_params = 0;
-	unsigned long mem = 0;
+	struct hvsim_domain_cfg cfg = { .params = params };
+	unsigned long mem = 0, ports;
 	struct hvsim_ctl *c;
 	uint16_t domid;
 	char *end;
@@ -273,7 +278,7 @@ static int cmd_domain_create(int argc, char **argv)
 
 	optind = 1;
 	argv[0] = (char *)"hvsim domain create";	/* what getopt's messages name */
-	while ((opt = getopt_long(argc, argv, "m:p:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:p:e:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			errno = 0;
@@ -284,33 +289,47 @@ static int cmd_domain_create(int argc, char **argv)
 			}
 			break;
 		case 'p':
-			if (nr_params == sizeof(params) / sizeof(params[0])) {
+			if (cfg.nr_params == sizeof(params) / sizeof(params[0])) {
 				fprintf(stderr, "hvsim: too many --param\n");
 				return 2;
 			}
 			if (!param_ok(optarg))
 				return 2;
-			params[nr_params++] = optarg;
+			params[cfg.nr_params++] = optarg;
+			break;
+		case 'e':
+			errno = 0;
+			ports = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] == '-' || ports > UINT32_MAX) {
+				fprintf(stderr, "hvsim: --event-channels takes the highest "
+					"port, 0 to %u\n", UINT32_MAX);
+				return 2;
+			}
+			cfg.set_event_channels = true;
+			cfg.event_channels = (uint32_t)ports;
 			break;
 		case 'h':
 			printf("usage: hvsim domain create NAME [--mem MIB] "
-			       "[--param MODULE.PARAM=VALUE]...\n"
+			       "[--event-channels N] [--param MODULE.PARAM=VALUE]...\n"
 			       "Creates a domain with MIB of RAM (default %d) and prints its "
-			       "domid.\n--param sets a driver module parameter, e.g. "
+			       "domid.\n--event-channels is the highest event channel port "
+			       "it may use (xl.cfg's\nevent_channels; default 1023).\n"
+			       "--param sets a driver module parameter, e.g. "
 			       "gntalloc.limit=16.\n", 64);
 			return 0;
 		default:
-			fprintf(stderr, "usage: hvsim domain create NAME [--mem MIB] "
-				"[--param M.P=V]...\n");
+			fprintf(stderr, DOMAIN_CREATE_USAGE);
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: hvsim domain create NAME [--mem MIB] [--param M.P=V]...\n");
+		fprintf(stderr, DOMAIN_CREATE_USAGE);
 		return 2;
 	}
 	c = connect_or_die();
-	err = hvsim_domain_create(c, argv[optind], (unsigned int)mem, params, nr_params, &domid);
+	cfg.name = argv[optind];
+	cfg.mem_mib = (unsigned int)mem;
+	err = hvsim_domain_create_cfg(c, &cfg, &domid);
 	if (err) {
 		fprintf(stderr, "hvsim: %s\n", hvsim_ctl_error(c));
 		hvsim_ctl_close(c);
@@ -324,8 +343,7 @@ static int cmd_domain_create(int argc, char **argv)
 static int cmd_domain(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("usage: hvsim domain create NAME [--mem MIB] [--param M.P=V]...\n"
-		       "       hvsim domain destroy DOMAIN\n");
+		printf(DOMAIN_CREATE_USAGE "       hvsim domain destroy DOMAIN\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "create"))

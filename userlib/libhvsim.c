@@ -166,17 +166,30 @@ static struct json_object *request(const char *cmd)
 int hvsim_domain_create(struct hvsim_ctl *c, const char *name, unsigned int mem_mib,
 			const char *const *params, size_t nr_params, uint16_t *domid)
 {
+	struct hvsim_domain_cfg cfg = {
+		.name = name, .mem_mib = mem_mib, .params = params, .nr_params = nr_params,
+	};
+
+	return hvsim_domain_create_cfg(c, &cfg, domid);
+}
+
+int hvsim_domain_create_cfg(struct hvsim_ctl *c, const struct hvsim_domain_cfg *cfg,
+			    uint16_t *domid)
+{
 	struct json_object *req = request("domain_create"), *reply, *v;
 	int err;
 
-	json_object_object_add(req, "name", json_object_new_string(name));
-	if (mem_mib)
-		json_object_object_add(req, "mem_mib", json_object_new_int((int)mem_mib));
-	if (nr_params) {
+	json_object_object_add(req, "name", json_object_new_string(cfg->name));
+	if (cfg->mem_mib)
+		json_object_object_add(req, "mem_mib", json_object_new_int((int)cfg->mem_mib));
+	if (cfg->set_event_channels)
+		json_object_object_add(req, "event_channels",
+				       json_object_new_int64(cfg->event_channels));
+	if (cfg->nr_params) {
 		struct json_object *arr = json_object_new_array();
 
-		for (size_t i = 0; i < nr_params; i++)
-			json_object_array_add(arr, json_object_new_string(params[i]));
+		for (size_t i = 0; i < cfg->nr_params; i++)
+			json_object_array_add(arr, json_object_new_string(cfg->params[i]));
 		json_object_object_add(req, "params", arr);
 	}
 	err = hvsim_ctl_call(c, req, &reply);

@@ -14,6 +14,7 @@
 #ifndef LIBHVSIM_H
 #define LIBHVSIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,18 @@ const char *hvsim_ctl_error(const struct hvsim_ctl *c);
 /* Shorthands for the commands the CLI and tests use most. */
 int hvsim_domain_create(struct hvsim_ctl *c, const char *name, unsigned int mem_mib,
 			const char *const *params, size_t nr_params, uint16_t *domid);
+
+/* A domain as `hvsim domain create` describes it; zero fields take hvsimd's defaults. */
+struct hvsim_domain_cfg {
+	const char *name;
+	unsigned int mem_mib;             /* 0: 64 MiB */
+	const char *const *params;        /* the kernel's MODULE.PARAM=VALUE */
+	size_t nr_params;
+	bool set_event_channels;          /* false: 1023, libxl's default */
+	uint32_t event_channels;          /* xl.cfg's: the highest port */
+};
+int hvsim_domain_create_cfg(struct hvsim_ctl *c, const struct hvsim_domain_cfg *cfg,
+			    uint16_t *domid);
 int hvsim_domain_destroy(struct hvsim_ctl *c, const char *domain);
 int hvsim_domid(struct hvsim_ctl *c, const char *domain, uint16_t *domid);
 /* Whether hvsimd serves; and asking it to stop (it answers, then stops). */

@@ -903,6 +903,48 @@ START_TEST(event_abi_is_linux_choice)
 }
 END_TEST
 
+/*
+ * A domU has libxl's max_evtchn_port, 1023, or xl.cfg's event_channels:
+ * the real evtchn driver's binds end in ENOSPC there (Xen's
+ * evtchn_allocate_port), whichever ABI the kernel chose.
+ */
+static long bind_until_refused(struct hvsim_dev *e, long *highest)
+{
+	struct ioctl_evtchn_bind_unbound_port b = { .remote_domain = 0 };
+	long port;
+
+	*highest = 0;
+	while ((port = hvsim_dev_ioctl(e, IOCTL_EVTCHN_BIND_UNBOUND_PORT, &b)) > 0)
+		if (port > *highest)
+			*highest = port;
+	return port;
+}
+
+START_TEST(event_channels_bound_a_domu)
+{
+	struct hvsim_domain_cfg cfg = {
+		.name = "few-ports", .mem_mib = 16,
+		.set_event_channels = true, .event_channels = 40,
+	};
+	char sock[PATH_MAX];
+	uint16_t domid;
+	struct hvsim_dev *e;
+	long highest;
+
+	e = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	ck_assert_int_eq(bind_until_refused(e, &highest), -ENOSPC);
+	ck_assert_int_eq(highest, 1023);
+	hvsim_dev_close(e);
+
+	ck_assert_int_eq(hvsim_domain_create_cfg(harness_ctl(), &cfg, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	e = dev_open(sock, "/dev/xen/evtchn", O_RDWR);
+	ck_assert_int_eq(bind_until_refused(e, &highest), -ENOSPC);
+	ck_assert_int_eq(highest, 40);
+	hvsim_dev_close(e);
+}
+END_TEST
+
 /* ---- gntalloc's limit, bad arguments ------------------------------------- */
 
 START_TEST(gntalloc_limit_is_a_module_parameter)
@@ -1183,6 +1225,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, down_while_ports_are_bound_stops_kernels_in_order);
 	tcase_add_test(tc, destroy_during_hypercalls_is_no_bug);
 	tcase_add_test(tc, event_abi_is_linux_choice);
+	tcase_add_test(tc, event_channels_bound_a_domu);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
 	tcase_add_test(tc, grant_table_version_2_keeps_v1);
 	tcase_add_test(tc, bad_ioctls_and_pointers);

@@ -440,7 +440,7 @@ START_TEST(usage_errors_before_any_connection)
 	static const char *const bad[] = {
 		"", "up --bogus", "up --param", "down extra",
 		"domain", "domain create", "domain create a b", "domain create x --bogus",
-		"domain create x --mem", "domain destroy", "domain destroy a b",
+		"domain create x --mem", "domain create x --event-channels", "domain destroy", "domain destroy a b",
 		"domid", "domid a b", "list --bogus", "list a", "grants", "evtchn a b c",
 		"grants a --bogus", "log", "log a b", "log -x a", "log -f",
 		"trace --bogus", "trace --svg", "xenstore", "xenstore read",
@@ -450,6 +450,8 @@ START_TEST(usage_errors_before_any_connection)
 	/* not usage errors, but argument errors all the same */
 	static const char *const bad_values[][2] = {
 		{ "domain create x --mem 0", "--mem takes MiB" },
+		{ "domain create x --event-channels -1", "--event-channels takes" },
+		{ "domain create x --event-channels 4294967296", "--event-channels takes" },
 		{ "domain create x --param nodot", "bad --param 'nodot'" },
 		{ "domain create x --param gntalloc=1", "bad --param" },
 		{ "up --param .x=1", "bad --param" },
