@@ -6,7 +6,9 @@
 #   make run        the main job: two domains sharing pages
 #   make check      every test, plain and under ASan and UBSan
 #   make bench      benchmarks, each beside the host's own limit
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       the fuzzers, FUZZ_SECONDS each (docs/fuzzing.md)
+#   make install    PREFIX=/usr/local DESTDIR= (LIBDIR INCLUDEDIR DOCDIR)
+#   make package-test  the Debian package (debian/) built, linted, run unpacked
 #
 # SAN=address or SAN=undefined builds a sanitizer variant; `make check`
 # builds the variants itself into build/asan and build/ubsan.
@@ -21,6 +23,13 @@ CC      ?= gcc
 # (xen-utils-4.17: Debian's own vchan-socket-proxy, run by the vchan tests;
 # harmless on a machine without Xen.)
 DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev libc6-dev xen-utils-4.17
+# ... and what only the tests need, which `make test` installs the same way:
+# man and nroff, for the man pages' test (tests/man/).
+TEST_DEPS_PKGS := man-db groff-base
+# ... and a browser for the step-through page's test (tests/html/), which
+# installs it the same way itself, as root (CI); elsewhere, without it, that
+# one test says it skipped.
+BROWSER_PKGS := chromium
 
 PKGS        := json-c
 CHECK_PKG   := check
@@ -48,7 +57,8 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CHECK_PKG) 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs $(CHECK_PKG) 2>/dev/null)
 
-ALL_CFLAGS  = $(BASE_CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(CFLAGS)
+# (CPPFLAGS: none of ours; a packager's, such as Debian's -D_FORTIFY_SOURCE)
+ALL_CFLAGS  = $(BASE_CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 BIN := $(O)/bin
@@ -105,19 +115,21 @@ run: all
 
 # Runs the current variant's tests.
 test: all $(TESTS)
+	@$(DEPS) --quiet $(TEST_DEPS_PKGS)
 	@tests/run-tests $(O) $(TESTS)
 
 # The same tests with every domain's kernel on the 2-level event ABI
 # (Linux's xen.fifo_events=0; FIFO is the default, docs/evtchn.md).
 test-2level: all $(TESTS)
+	@$(DEPS) --quiet $(TEST_DEPS_PKGS)
 	@HVSIM_KERNEL_PARAMS=xen.fifo_events=0 tests/run-tests $(O) $(TESTS)
 
 # The tests that run the guest kernel's Linux code (kernel, libxen, vchan,
 # scenarios, and the conformance programs against real Xen, whose VM boots
 # Debian's kernel of the same release: docs/reference.md), on the tree
 # that KVER= or KSRC= names: `make O=build/k612 KVER=6.12 check-kver`.
-KVER_TESTS := kmod-devices-test kmod-gntdev-pages-test cpu-follow-test foreign-test \
-	run-test preload-test privcmd-test xl-test libxen-test vchan-test \
+KVER_TESTS := kmod-devices-test kmod-gntdev-pages-test kmod-fault-test cpu-follow-test \
+	foreign-test run-test preload-test privcmd-test xl-test libxen-test vchan-test \
 	scenario-test ksrc-rebuild-test
 check-kver: all $(KVER_TESTS:%=$(O)/tests/%)
 	@$(BIN)/hvsim --version
@@ -130,15 +142,52 @@ check:
 	$(MAKE) --no-print-directory O=build SAN= reference-check
 	$(MAKE) --no-print-directory O=build/asan SAN=address test
 	$(MAKE) --no-print-directory O=build/ubsan SAN=undefined test
+	$(MAKE) --no-print-directory O=build/fuzz SAN= FUZZ_HVSIMD=$(CURDIR)/build/bin/hvsimd fuzz-smoke
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
+
+# make install: the programs in PREFIX/bin and PREFIX/lib/hvsim, where they
+# find each other, and the scenario library, from where they run
+# (userlib/project_files.h): that layout below PREFIX is fixed, so an
+# unpacked but not installed tree works too.  The guest library, its
+# header and pkg-config file, and the docs go to LIBDIR (Debian's package:
+# /usr/lib/<multiarch>), INCLUDEDIR and DOCDIR, which may be set apart.
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DOCDIR     ?= $(PREFIX)/share/doc/hvsim
+# the man pages (man/, gzip -9n as Debian ships them) and the bash completion
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN_PAGES  := man/hvsim.1 man/hvsim-scenario.5 man/hvsimd.8
+HVSIM_VERSION_STR := $(shell sed -n 's/^\#define HVSIM_VERSION "\(.*\)"/\1/p' include/hvsim/version.h)
+# (a directory below PREFIX is written ${prefix}/..., as pkg-config files do)
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/hvsim
 	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(INSTALL_LIBEXEC),install -m 755 $(INSTALL_LIBEXEC) $(DESTDIR)$(PREFIX)/lib/hvsim/)
 	$(if $(INSTALL_LIB),install -m 644 $(INSTALL_LIB) $(DESTDIR)$(PREFIX)/lib/hvsim/)
+	install -d $(DESTDIR)$(PREFIX)/share/hvsim/scenarios
+	install -m 644 $(INSTALL_SCENARIOS) $(DESTDIR)$(PREFIX)/share/hvsim/scenarios/
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/hvsim
+	install -m 644 $(LIB)/libhvsim-guest.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 hv-sim/guest/hvsim_guest.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/hvsim/xen.h $(DESTDIR)$(INCLUDEDIR)/hvsim/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|' -e 's|@VERSION@|$(HVSIM_VERSION_STR)|' \
+	    hv-sim/guest/hvsim-guest.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/hvsim-guest.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/hvsim-guest.pc
+	install -d $(DESTDIR)$(DOCDIR)/docs
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(wildcard docs/*.md docs/*.svg docs/*.png) $(DESTDIR)$(DOCDIR)/docs/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for p in $(MAN_PAGES); do \
+		gzip -9n -c $$p > $(DESTDIR)$(MANDIR)/man$${p##*.}/$${p##*/}.gz && \
+		chmod 644 $(DESTDIR)$(MANDIR)/man$${p##*.}/$${p##*/}.gz || exit 1; done
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 completion/hvsim.bash $(DESTDIR)$(BASHCOMPDIR)/hvsim
 
 clean:
 	rm -rf build

@@ -2,7 +2,8 @@
 
 # The semantic core: no sockets, unit-tested directly.
 HVCORE_SRCS := hv-sim/domain.c hv-sim/grant_table.c hv-sim/evtchn.c hv-sim/evtchn_fifo.c \
-               hv-sim/trace.c hv-sim/gfn_map.c \
+               hv-sim/fault.c \
+               hv-sim/trace.c hv-sim/gfn_map.c hv-sim/state_dump.c \
                hv-sim/xenstore.c hv-sim/xenstore_tree.c hv-sim/xenstore_watch.c
 # the toolstack hypercalls programs make through privcmd
 HVCORE_SRCS += hv-sim/guest_mem.c hv-sim/privcmd_hypercall.c hv-sim/xen_version.c \
@@ -14,6 +15,7 @@ $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 	$(AR) rcs $@ $^
 
 HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
+               hv-sim/fault_ctl.c hv-sim/kernel_fault.c \
                hv-sim/trace_abi.c hv-sim/trace_privcmd.c hv-sim/loop.c hv-sim/kernel_proc.c \
                hv-sim/xenstore_server.c hv-sim/xenstore_cmd.c
 HVSIMD_OBJS := $(HVSIMD_SRCS:%.c=$(OBJ)/%.o)
@@ -34,7 +36,8 @@ INSTALL_LIBEXEC += $(BIN)/hvsimd
 
 # Unit tests (check), next to what they test.
 HV_UNIT_TESTS := grant_table evtchn evtchn_fifo domain xenstore trace
-HV_UNIT_TESTS += privcmd dm_op memory_op
+HV_UNIT_TESTS += privcmd dm_op memory_op state_dump
+HV_UNIT_TESTS += fault
 # the hypercall records' text is trace_abi.c's (hvsimd's, not libhvcore's)
 $(O)/tests/hv-trace-test: $(OBJ)/hv-sim/trace_abi.o
 $(O)/tests/hv-%-test: $(OBJ)/hv-sim/%_test.o $(OBJ)/hv-sim/test_support.o $(LIB)/libhvcore.a

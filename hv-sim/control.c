@@ -17,9 +17,11 @@
 #include "control.h"
 #include "domain.h"
 #include "evtchn.h"
+#include "fault_ctl.h"
 #include "grant_table.h"
 #include "kernel_proc.h"
 #include "loop.h"
+#include "state_dump.h"
 #include "trace.h"
 #include "xenstore_server.h"
 
@@ -186,6 +188,23 @@ static void create_ready(struct domain *d, int err, const char *why, void *arg)
 	conn_process(c);
 }
 
+void control_defer(struct ctl_conn *c)
+{
+	c->waiting = true;
+}
+
+void control_reply_later(struct ctl_conn *c, struct json_object *reply)
+{
+	c->waiting = false;
+	if (c->hung_up) {
+		json_object_put(reply);
+		conn_close(c);
+		return;
+	}
+	conn_send(c, reply);
+	conn_process(c);
+}
+
 static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_object *req)
 {
 	const char *name = get_string(req, "name");
@@ -326,6 +345,80 @@ static struct json_object *cmd_dump(struct json_object *req, bool grants)
 	return r;
 }
 
+/* Every domain's tables (state_dump.h) and xenstore: {"domains":[...],
+ * "xenstore":{PATH:{value,perms}}}, xenstore as Domain-0 reads it. */
+static struct json_object *state_object(void)
+{
+	struct json_object *o = json_object_new_object(), *xs = json_object_new_object();
+	struct json_object *req = json_object_new_object(), *ls, *nodes;
+
+	json_object_object_add(o, "domains", state_dump_domains());
+	json_object_object_add(req, "path", json_object_new_string("/"));
+	ls = xenstore_control_command("xenstore_ls", req);
+	json_object_put(req);
+	if (json_object_object_get_ex(ls, "nodes", &nodes)) {
+		for (size_t i = 0; i < json_object_array_length(nodes); i++) {
+			struct json_object *nd = json_object_array_get_idx(nodes, i), *p, *v;
+			struct json_object *node = json_object_new_object();
+
+			json_object_object_get_ex(nd, "path", &p);
+			if (json_object_object_get_ex(nd, "value", &v))
+				json_object_object_add(node, "value", json_object_get(v));
+			if (json_object_object_get_ex(nd, "perms", &v))
+				json_object_object_add(node, "perms", json_object_get(v));
+			json_object_object_add(xs, json_object_get_string(p), node);
+		}
+	}
+	json_object_put(ls);
+	json_object_object_add(o, "xenstore", xs);
+	return o;
+}
+
+/* The seq after the newest state record */
+static uint64_t state_end_seq;
+
+uint64_t control_trace_state_end(void)
+{
+	return state_end_seq;
+}
+
+int64_t control_trace_state(const char *why)
+{
+	struct json_object *rec, *state;
+	int64_t seq;
+
+	if (!trace_enabled())
+		return -1;
+	rec = json_object_new_object();
+	json_object_object_add(rec, "kind", json_object_new_string("state"));
+	json_object_object_add(rec, "why", json_object_new_string(why ? why : ""));
+	state = state_object();
+	json_object_object_foreach(state, key, val)
+		json_object_object_add(rec, key, json_object_get(val));
+	json_object_put(state);
+	seq = (int64_t)trace_seq();
+	trace_emit(rec);
+	state_end_seq = trace_seq();
+	return seq;
+}
+
+/* {"cmd":"state"}: the state now; with "trace":true also as a trace record. */
+static struct json_object *cmd_state(struct json_object *req)
+{
+	struct json_object *r = control_ok_reply(), *state = state_object(), *v;
+
+	json_object_object_foreach(state, key, val)
+		json_object_object_add(r, key, json_object_get(val));
+	json_object_put(state);
+	if (json_object_object_get_ex(req, "trace", &v) && json_object_get_boolean(v)) {
+		int64_t seq = control_trace_state(get_string(req, "why"));
+
+		if (seq >= 0)
+			json_object_object_add(r, "seq", json_object_new_int64(seq));
+	}
+	return r;
+}
+
 static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 {
 	const char *cmd = get_string(req, "cmd");
@@ -352,8 +445,12 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 		return cmd_dump(req, true);
 	if (!strcmp(cmd, "evtchn"))
 		return cmd_dump(req, false);
+	if (!strcmp(cmd, "state"))
+		return cmd_state(req);
 	if (!strncmp(cmd, "xenstore_", 9))
 		return xenstore_control_command(cmd, req);
+	if (!strncmp(cmd, "fault_", 6))
+		return fault_control_command(c, cmd, req);
 	if (!strcmp(cmd, "sync")) {
 		/* every record emitted so far is in the trace file */
 		trace_sync();

@@ -14,6 +14,7 @@
 
 #include "domain.h"
 #include "evtchn.h"
+#include "fault.h"
 #include "grant_table.h"
 #include "hooks.h"
 #include "trace.h"
@@ -147,6 +148,7 @@ static void release_memory(struct domain *d)
 
 static void free_domain(struct domain *d)
 {
+	fault_free_all(d);
 	if (d->grant_table)
 		grant_table_fini(d);
 	if (d->evtchn)
@@ -271,6 +273,7 @@ int domain_destroy(struct domain *d)
 
 	if (destroy_hook)
 		destroy_hook(d);
+	fault_free_all(d);
 	grant_table_release_mappings(d);
 	domain_p2m_clear_all(d);
 	evtchn_close_all(d);

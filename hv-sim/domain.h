@@ -44,6 +44,7 @@ enum domain_state {
 
 struct grant_table;
 struct evtchn_domain;
+struct fault_rule;
 
 struct domain {
 	domid_t domid;
@@ -91,6 +92,8 @@ struct domain {
 	uint64_t shared_page_gfn[HVSIM_GRANT_FRAME0_PAGE + HVSIM_MAX_GRANT_FRAMES];
 	struct hvsim_p2m_update *p2m_pending;
 	size_t nr_p2m_pending, p2m_pending_cap;
+
+	struct fault_rule *faults;     /* fault injection rules, owned by fault.c */
 
 	bool kernel_attached;          /* a guest kernel holds the hypercall connection */
 	void *transport;               /* owned by the transport (hypercall.c) */

@@ -35,6 +35,7 @@
 
 static struct loop_watch signal_w = { .fd = -1 };
 static int ready_fd = -1;
+static bool dom0_failed;	/* Domain-0's kernel did not start: exit 1 */
 
 void hv_log(const char *fmt, ...)
 {
@@ -103,10 +104,42 @@ static void dom0_ready(struct domain *d, int err, const char *why, void *arg)
 {
 	if (err) {
 		hv_log("the kernel of Domain-0 did not start: %s", why ? why : strerror(-err));
+		dom0_failed = true;
 		loop_stop();
 		return;
 	}
 	say_ready();
+}
+
+/*
+ * HVSIM_TRACE_STATE=1: a snapshot of the state (control_trace_state) once
+ * the trace has had no new record for this long, so that a reader of the
+ * trace (hvsim trace --html, --svg) sees what each burst of records did to
+ * the grant tables, and what the guests wrote in them meanwhile.  Requests
+ * that leave no record (a client polling "sync") do not delay it.
+ */
+#define TRACE_STATE_QUIET_MS 50
+static uint64_t seen_seq;		/* the seq the hook saw last, and when */
+static struct timespec seen_at;
+
+static int snapshot_when_quiet(void)
+{
+	struct timespec now;
+	long quiet_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (trace_seq() != seen_seq) {
+		seen_seq = trace_seq();
+		seen_at = now;
+	}
+	if (seen_seq == control_trace_state_end())
+		return -1;	/* nothing new since the last snapshot (ours or asked for) */
+	quiet_ms = (now.tv_sec - seen_at.tv_sec) * 1000 + (now.tv_nsec - seen_at.tv_nsec) / 1000000;
+	if (quiet_ms < TRACE_STATE_QUIET_MS)
+		return (int)(TRACE_STATE_QUIET_MS - quiet_ms);
+	control_trace_state("quiet");
+	seen_seq = trace_seq();
+	return -1;
 }
 
 static void usage(FILE *f)
@@ -114,7 +147,20 @@ static void usage(FILE *f)
 	fprintf(f, "usage: hvsimd [--dir STATEDIR] [--ready-fd N] [--dom0-mem MIB]\n"
 		"              [--dom0-param MODULE.PARAM=VALUE]...\n"
 		"The simulated Xen hypervisor; normally started by 'hvsim up'.\n"
-		"--dom0-param sets a parameter of Domain-0's kernel (xen.fifo_events=0).\n");
+		"\n"
+		"  -d, --dir STATEDIR        the state directory (default: $HVSIM_DIR, else\n"
+		"                            $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID)\n"
+		"  -r, --ready-fd N          write a byte to descriptor N once Domain-0 serves\n"
+		"  -m, --dom0-mem MIB        Domain-0's RAM, 1 to %d (default %d)\n"
+		"  -p, --dom0-param M.P=V    a parameter of Domain-0's kernel, e.g.\n"
+		"                            xen.fifo_events=0 (at most %d)\n"
+		"  -h, --help                this text\n"
+		"\n"
+		"SIGTERM, SIGINT or SIGHUP stops it and every domain.\n"
+		"HVSIM_TRACE_STATE=1 in the environment adds a snapshot of the state to the\n"
+		"trace once it has had no new record for %d ms (docs/architecture.md).\n",
+		HVSIM_MAX_MEM_MIB, HVSIM_DEFAULT_MEM_MIB, HVSIM_MAX_KERNEL_PARAMS,
+		TRACE_STATE_QUIET_MS);
 }
 
 static int join(char *buf, size_t n, const char *dir, const char *file)
@@ -208,6 +254,8 @@ int main(int argc, char **argv)
 	join(path, sizeof(path), dir, HVSIM_TRACE_FILE);
 	if ((err = trace_open(path)) < 0)
 		goto fail;
+	if (getenv("HVSIM_TRACE_STATE") && !strcmp(getenv("HVSIM_TRACE_STATE"), "1"))
+		loop_set_hook(snapshot_when_quiet);
 	if ((err = xenstore_server_init(dir)) < 0)
 		goto fail;
 	domain_set_create_hook(on_create);
@@ -248,7 +296,7 @@ int main(int argc, char **argv)
 	join(path, sizeof(path), dir, HVSIM_PID_FILE);
 	unlink(path);
 	loop_fini();
-	return err < 0 ? 1 : 0;
+	return err < 0 || dom0_failed ? 1 : 0;
 fail:
 	hv_log("cannot start: %s", strerror(-err));
 	kernel_stop_all();

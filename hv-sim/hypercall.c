@@ -19,9 +19,11 @@
 #include "hvsim/listen.h"
 #include "hvsim/scm.h"
 #include "evtchn.h"
+#include "fault.h"
 #include "grant_table.h"
 #include "guest_mem.h"
 #include "hypercall.h"
+#include "kernel_fault.h"
 #include "log.h"
 #include "privcmd_hypercall.h"
 #include "loop.h"
@@ -47,6 +49,9 @@ static struct hvsim_cpu_follow follow;
 /* Message buffers: one request at a time, the loop is single-threaded. */
 static uint8_t req_buf[HVSIM_MSG_MAX + 1];
 static uint8_t reply_buf[HVSIM_MSG_MAX];
+/* What fault injection did to the call in reply_buf (fault.h), for its trace. */
+static struct fault_injection injection;
+static uint8_t injected_ops[FAULT_MAX_BATCH / 8];
 
 static void conn_close(struct hc_conn *c, bool domain_gone);
 
@@ -106,12 +111,19 @@ static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
 	memcpy(h, req, sizeof(*h));
 	memcpy(ops, payload, body);
 	h->inline_len = 0;
+	/* the dispatch point: d's fault rules, if it has any, act here */
+	memset(&injection, 0, sizeof(injection));
+	if (d->faults) {
+		memset(injected_ops, 0, sizeof(injected_ops));
+		injection.ops = injected_ops;
+	}
 
 	if (req->op == __HYPERVISOR_grant_table_op) {
 		xen_pfn_t frames[HVSIM_MAX_GRANT_FRAMES];
 		bool setup = req->cmd == GNTTABOP_setup_table;
 
-		rc = grant_table_op(d, req->cmd, ops, req->count, setup ? frames : NULL);
+		rc = fault_grant_table_op(d, req->cmd, ops, req->count, setup ? frames : NULL,
+					  &injection);
 		if (setup && rc == 0 && req->count == 1) {
 			struct gnttab_setup_table *st = (void *)ops;
 
@@ -122,7 +134,7 @@ static size_t do_hypercall(struct domain *d, const struct hvsim_msg_hdr *req,
 			}
 		}
 	} else {
-		rc = evtchn_op(d, req->cmd, ops);
+		rc = fault_evtchn_op(d, req->cmd, ops, &injection);
 	}
 	h->rc = (int32_t)rc;
 	return sizeof(*h) + body + h->inline_len;
@@ -137,7 +149,10 @@ static void trace_reply(struct domain *d, const uint8_t *reply)
 {
 	const struct hvsim_msg_hdr *h = (const void *)reply;
 
-	if (h->count || h->rc == -ENOSYS)
+	if (injection.any)
+		trace_hypercall_injected(d->domid, h->op, h->cmd, h + 1, h->count, h->rc,
+					 injection.rc ? NULL : injection.ops);
+	else if (h->count || h->rc == -ENOSYS)
 		trace_hypercall(d->domid, h->op, h->cmd, h + 1, h->count, h->rc);
 }
 
@@ -317,6 +332,7 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 	if (refuse_unattached(c, req))
 		return;
 	hvsim_cpu_follow(&follow, req->cpu);
+	memset(&injection, 0, sizeof(injection));
 	n = do_hypercall(d, req, payload, len, reply_buf, sizeof(reply_buf));
 	if (send_reply(c, n))
 		trace_reply(d, reply_buf);
@@ -337,6 +353,7 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 	struct guest_mem_overlay mem;
 	struct domain *d = c->d;
 	int64_t subop;
+	bool injected;
 	long rc;
 
 	if (refuse_unattached(c, req))
@@ -354,13 +371,19 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 	guest_mem_overlay_init(&mem, (pid_t)raw.pid, raw.arg[2],
 			       payload + sizeof(raw), req->inline_len);
 	subop = trace_enabled() ? trace_raw_subop(req->op, &mem.mem, raw.arg) : -1;
-	rc = privcmd_hypercall(d, &mem.mem, req->op, raw.arg);
+	injected = d->faults && fault_raw_hypercall(d, req->op, &rc);
+	if (!injected)
+		rc = privcmd_hypercall(d, &mem.mem, req->op, raw.arg);
 
 	memcpy(h, req, sizeof(*h));
 	h->inline_len = 0;
 	h->rc = rc < INT32_MIN ? INT32_MIN : rc > INT32_MAX ? INT32_MAX : (int32_t)rc;
 	memcpy(h + 1, &raw, sizeof(raw));
-	if (send_reply(c, sizeof(*h) + sizeof(raw)))
+	if (!send_reply(c, sizeof(*h) + sizeof(raw)))
+		return;
+	if (injected)
+		trace_raw_hypercall_injected(d->domid, req->op, subop, raw.arg, raw.pid, rc);
+	else
 		trace_raw_hypercall(d->domid, req->op, subop, raw.arg, raw.pid, rc);
 }
 
@@ -388,6 +411,7 @@ static void conn_close(struct hc_conn *c, bool domain_gone)
 		return;
 	d->kernel_attached = false;
 	d->transport = NULL;
+	kernel_fault_conn_gone(d);
 	if (!domain_gone || d->state != DOMAIN_RUNNING)
 		return;
 	if (d->domid == 0) {
@@ -400,6 +424,20 @@ static void conn_close(struct hc_conn *c, bool domain_gone)
 		       d->domid, d->name);
 		domain_destroy(d);
 	}
+}
+
+int hypercall_send_to_kernel(struct domain *d, const void *msg, size_t len)
+{
+	struct hc_conn *c = d->transport;
+
+	if (!c)
+		return -ENOTCONN;
+	if (send_msg(c->w.fd, msg, len, NULL, 0) < 0) {
+		/* as for a reply: a kernel that does not read loses its domain */
+		conn_close(c, true);
+		return -ENOTCONN;
+	}
+	return 0;
 }
 
 void hypercall_domain_destroyed(struct domain *d)
@@ -449,6 +487,12 @@ static void conn_event(struct loop_watch *w, uint32_t events)
 		break;
 	case HVSIM_MSG_RAW_HYPERCALL:
 		handle_raw_hypercall(c, req, req_buf + sizeof(*req), (size_t)len - sizeof(*req));
+		break;
+	case HVSIM_MSG_KERNEL_FAULT:	/* a kernel's answer, or */
+	case HVSIM_MSG_FAULT_INJECTED:	/* its news: neither is replied to */
+		if (c->d)
+			kernel_fault_message(c->d, req, req_buf + sizeof(*req),
+					     (size_t)len - sizeof(*req));
 		break;
 	default: {
 		size_t n = error_reply(req, -EINVAL, reply_buf);
@@ -532,6 +576,7 @@ void hypercall_shutdown(void)
 {
 	if (listener.fd >= 0)
 		loop_close_watch(&listener, NULL);
+	kernel_fault_shutdown();
 	/* hvsimd is exiting: the domains go with it, not one by one */
 	while (conns) {
 		struct hc_conn *c = conns;

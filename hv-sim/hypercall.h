@@ -8,6 +8,8 @@
 #ifndef HVSIM_HYPERCALL_H
 #define HVSIM_HYPERCALL_H
 
+#include <stddef.h>
+
 #include "domain.h"
 
 /* Listens on `path` (SOCK_SEQPACKET) for kernels attaching by domid. */
@@ -19,6 +21,13 @@ void hypercall_shutdown(void);
  * for `domid`: only that domain may attach over it.
  */
 int hypercall_adopt(int fd, domid_t domid);
+
+/*
+ * Sends d's kernel an unsolicited message (kernel_fault.c): 0, or
+ * -ENOTCONN when no kernel is attached or it stopped reading (which is
+ * its domain's crash, as for a reply it does not take).
+ */
+int hypercall_send_to_kernel(struct domain *d, const void *msg, size_t len);
 
 /* The domain is being destroyed: tell its kernel and drop the connection. */
 void hypercall_domain_destroyed(struct domain *d);

@@ -9,6 +9,7 @@
 
 static int epfd = -1;
 static bool stopping;
+static int (*hook)(void);
 static void **deferred;
 static size_t nr_deferred, deferred_cap;
 
@@ -78,12 +79,18 @@ void loop_stop(void)
 	stopping = true;
 }
 
+void loop_set_hook(int (*fn)(void))
+{
+	hook = fn;
+}
+
 int loop_run(void)
 {
 	struct epoll_event evs[64];
+	int timeout = -1;
 
 	while (!stopping) {
-		int n = epoll_wait(epfd, evs, 64, -1);
+		int n = epoll_wait(epfd, evs, 64, timeout);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -102,6 +109,7 @@ int loop_run(void)
 				w->cb(w, evs[i].events);
 		}
 		loop_flush_deferred();
+		timeout = hook ? hook() : -1;
 	}
 	loop_flush_deferred();
 	return 0;

@@ -30,5 +30,11 @@ void loop_flush_deferred(void);
 /* Runs until loop_stop(); returns 0, or -errno if epoll failed. */
 int loop_run(void);
 void loop_stop(void);
+/*
+ * A hook the loop calls after each batch of events, and once the time it
+ * returned has passed with none: how many milliseconds the loop may wait
+ * for events before calling it again (-1: no limit).  NULL: none.
+ */
+void loop_set_hook(int (*fn)(void));
 
 #endif

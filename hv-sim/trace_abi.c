@@ -385,10 +385,23 @@ static void evtchn_one(struct trace_buf *b, unsigned int cmd, const void *p)
 	}
 }
 
-/* What the hypervisor's thread queues: the call, then its structs. */
+/*
+ * What the hypervisor's thread queues: the call, then (with
+ * INJECTED_OPS) a bitmap of the elements fault injection failed, count
+ * bits in INJECTED_BITMAP_BYTES, then its structs.
+ */
+#define INJECTED_CALL 1u        /* fault injection was at work in this call */
+#define INJECTED_OPS  2u        /* ... and failed the elements of the bitmap */
+/*
+ * The bitmap's bytes, padded to 8: the ops after it are read in place as
+ * their structs, which must stay aligned (the fuzzer `hypercall` found a
+ * 1-byte bitmap misaligning them: UBSan's "misaligned address").
+ */
+#define INJECTED_BITMAP_BYTES(count) ((((size_t)(count) + 7) / 8 + 7) & ~(size_t)7)
 struct hypercall_rec {
 	uint16_t domid;
 	uint32_t op, cmd, count;
+	uint32_t injected;          /* INJECTED_* */
 	long rc;
 };
 
@@ -411,15 +424,19 @@ static char *put_name_or_u64(char *p, const char *name, uint64_t v)
 static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 {
 	struct hypercall_rec r;
-	const uint8_t *ops = (const uint8_t *)data + sizeof(r);
+	const uint8_t *ops = (const uint8_t *)data + sizeof(r), *bitmap = NULL;
 	const char *opn, *cmdn;
 	size_t size;
 	char *p;
 
 	memcpy(&r, data, sizeof(r));
+	if (r.injected & INJECTED_OPS) {
+		bitmap = ops;
+		ops += INJECTED_BITMAP_BYTES(r.count);
+	}
 	opn = trace_op_name(r.op);
 	cmdn = trace_cmd_name(r.op, r.cmd);
-	size = r.count ? (len - sizeof(r)) / r.count : 0;
+	size = r.count ? hvsim_hypercall_op_size(r.op, r.cmd) : 0;
 	p = trace_buf_room(b, OP_ROOM);
 	if (!p)
 		return;
@@ -433,6 +450,8 @@ static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 	p = put_u64(p, r.count);
 	p = PUT(p, ",\"rc\":");
 	p = put_i64(p, r.rc);
+	if (r.injected)
+		p = PUT(p, ",\"injected\":true");
 	p = PUT(p, ",\"ops\":[");
 	b->len = (size_t)(p - b->s);
 	for (unsigned int i = 0; size && i < r.count; i++) {
@@ -442,6 +461,12 @@ static void format_hypercall(const void *data, size_t len, struct trace_buf *b)
 			gnttab_one(b, r.cmd, ops + i * size);
 		else
 			evtchn_one(b, r.cmd, ops + i * size);
+		/* an element fault injection failed says so, inside its braces */
+		if (bitmap && (bitmap[i / 8] & (1u << (i % 8))) && !b->failed &&
+		    b->len && b->s[b->len - 1] == '}') {
+			b->len--;
+			trace_buf_put(b, ",\"injected\":true}", 17);
+		}
 	}
 	trace_buf_put(b, "]", 1);
 }
@@ -450,7 +475,29 @@ void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 		     const void *ops, unsigned int count, long rc)
 {
 	size_t size = hvsim_hypercall_op_size(op, cmd);
-	struct hypercall_rec r = { domid, op, cmd, size ? count : 0, rc };
+	struct hypercall_rec r = { domid, op, cmd, size ? count : 0, 0, rc };
 
 	trace_emit_deferred(format_hypercall, &r, sizeof(r), ops, size * r.count);
+}
+
+void trace_hypercall_injected(uint16_t domid, unsigned int op, unsigned int cmd,
+			      const void *ops, unsigned int count, long rc,
+			      const uint8_t *ops_injected)
+{
+	size_t size = hvsim_hypercall_op_size(op, cmd);
+	struct hypercall_rec r = { domid, op, cmd, size ? count : 0, INJECTED_CALL, rc };
+	size_t bitmap_len = ops_injected && r.count ? INJECTED_BITMAP_BYTES(r.count) : 0;
+	uint8_t *head = calloc(1, sizeof(r) + bitmap_len);
+
+	if (!head) {
+		trace_hypercall(domid, op, cmd, ops, count, rc);
+		return;
+	}
+	if (bitmap_len)
+		r.injected |= INJECTED_OPS;
+	memcpy(head, &r, sizeof(r));
+	if (bitmap_len)
+		memcpy(head + sizeof(r), ops_injected, (r.count + 7) / 8);
+	trace_emit_deferred(format_hypercall, head, sizeof(r) + bitmap_len, ops, size * r.count);
+	free(head);
 }

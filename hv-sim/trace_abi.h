@@ -12,6 +12,14 @@
 
 void trace_hypercall(uint16_t domid, unsigned int op, unsigned int cmd,
 		     const void *ops, unsigned int count, long rc);
+/*
+ * The same for a call fault injection was at work in (fault.h): the
+ * record has "injected":true, and so does each element whose bit is set
+ * in `ops_injected` (count bits; NULL: the return value was injected).
+ */
+void trace_hypercall_injected(uint16_t domid, unsigned int op, unsigned int cmd,
+			      const void *ops, unsigned int count, long rc,
+			      const uint8_t *ops_injected);
 
 /*
  * A hypercall whose guest handles are addresses in process `pid`
@@ -23,6 +31,9 @@ struct guest_mem;
 int64_t trace_raw_subop(unsigned int op, const struct guest_mem *m, const uint64_t args[5]);
 void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
 			 const uint64_t args[5], uint32_t pid, long rc);
+/* The same with "injected":true: fault injection made it fail (rc). */
+void trace_raw_hypercall_injected(uint16_t domid, unsigned int op, int64_t cmd,
+				  const uint64_t args[5], uint32_t pid, long rc);
 
 /* Names for people: "grant_table_op" / "map_grant_ref", or NULL. */
 const char *trace_op_name(unsigned int op);

@@ -10,6 +10,7 @@
  *    "via":"privcmd","pid":1234,"args":["0x7f..",...],"rc":0}
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "hvsim/xen.h"
@@ -41,8 +42,8 @@ int64_t trace_raw_subop(unsigned int op, const struct guest_mem *m, const uint64
 	return -1;	/* none, or not one hvsim knows where to find */
 }
 
-void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
-			 const uint64_t args[5], uint32_t pid, long rc)
+static void raw_record(uint16_t domid, unsigned int op, int64_t cmd,
+		       const uint64_t args[5], uint32_t pid, long rc, bool injected)
 {
 	struct json_object *rec, *a;
 	const char *opn, *cmdn;
@@ -69,5 +70,19 @@ void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
 	}
 	json_object_object_add(rec, "args", a);
 	json_object_object_add(rec, "rc", json_object_new_int64(rc));
+	if (injected)
+		json_object_object_add(rec, "injected", json_object_new_boolean(1));
 	trace_emit(rec);
+}
+
+void trace_raw_hypercall(uint16_t domid, unsigned int op, int64_t cmd,
+			 const uint64_t args[5], uint32_t pid, long rc)
+{
+	raw_record(domid, op, cmd, args, pid, rc, false);
+}
+
+void trace_raw_hypercall_injected(uint16_t domid, unsigned int op, int64_t cmd,
+				  const uint64_t args[5], uint32_t pid, long rc)
+{
+	raw_record(domid, op, cmd, args, pid, rc, true);
 }

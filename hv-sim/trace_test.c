@@ -134,6 +134,42 @@ START_TEST(map_grant_ref_record)
 }
 END_TEST
 
+/* Fault injection (fault.h) marks the call, and each element it failed. */
+START_TEST(injected_records)
+{
+	struct gnttab_map_grant_ref ops[2] = {
+		{ .ref = 8, .dom = 1, .flags = GNTMAP_host_map, .host_addr = 4096,
+		  .status = GNTST_eagain, .handle = 0, .dev_bus_addr = 0 },
+		{ .ref = 9, .dom = 1, .flags = GNTMAP_host_map, .host_addr = 8192,
+		  .status = GNTST_okay, .handle = 1, .dev_bus_addr = 4096 },
+	};
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 1 };
+	uint8_t first = 1;
+	char **lines;
+	size_t n;
+
+	trace_hypercall_injected(2, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref, ops, 2,
+				 0, &first);
+	trace_hypercall_injected(2, __HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, &au, 1,
+				 -ENOSPC, NULL);
+	trace_sync();
+	lines = read_lines(&n);
+	ck_assert_uint_eq(n, 2);
+	check_line(lines[0], 1,
+		   "\"dom\":2,\"kind\":\"hypercall\",\"op\":\"grant_table_op\","
+		   "\"cmd\":\"map_grant_ref\",\"count\":2,\"rc\":0,\"injected\":true,\"ops\":["
+		   "{\"ref\":8,\"dom\":1,\"flags\":2,\"host_addr\":4096,\"status\":-12,"
+		   "\"handle\":0,\"dev_bus_addr\":0,\"injected\":true},"
+		   "{\"ref\":9,\"dom\":1,\"flags\":2,\"host_addr\":8192,\"status\":0,"
+		   "\"handle\":1,\"dev_bus_addr\":4096}]");
+	check_line(lines[1], 2,
+		   "\"dom\":2,\"kind\":\"hypercall\",\"op\":\"event_channel_op\","
+		   "\"cmd\":\"alloc_unbound\",\"count\":1,\"rc\":-28,\"injected\":true,"
+		   "\"ops\":[{\"dom\":32752,\"remote_dom\":1,\"port\":0}]");
+	free_lines(lines);
+}
+END_TEST
+
 START_TEST(unmap_and_copy_records)
 {
 	struct gnttab_unmap_grant_ref unmap = {
@@ -385,6 +421,7 @@ static Suite *trace_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, map_grant_ref_record);
 	tcase_add_test(tc, unmap_and_copy_records);
+	tcase_add_test(tc, injected_records);
 	tcase_add_test(tc, rare_and_unknown_records);
 	tcase_add_test(tc, fifo_records);
 	tcase_add_test(tc, event_and_empty_records);

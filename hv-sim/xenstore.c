@@ -30,6 +30,16 @@ int xs_special_index(const char *name)
 	return -1;
 }
 
+void xs_dom_use(unsigned int domid, unsigned int *watches, unsigned int *txs)
+{
+	*watches = *txs = 0;
+	for (struct xs_conn *c = xs_conns; c; c = c->next)
+		if (c->domid == domid) {
+			*watches += c->nr_watches;
+			*txs += c->nr_txs;
+		}
+}
+
 static void (*log_fn)(const char *msg);
 
 static const struct xenstore_quota default_quota = {
@@ -947,8 +957,8 @@ static const struct {
 	const char *descr;
 } quotas[] = {
 	{ "nodes", &xenstore_quota.nodes, "Nodes per domain" },
-	{ "watches", &xenstore_quota.watches, "Watches per connection" },
-	{ "transactions", &xenstore_quota.transactions, "Transactions per connection" },
+	{ "watches", &xenstore_quota.watches, "Watches per domain" },
+	{ "transactions", &xenstore_quota.transactions, "Transactions per domain" },
 	{ "transaction-nodes", &xenstore_quota.transaction_nodes,
 	  "Max. number of accessed nodes per transaction" },
 	{ "node-size", &xenstore_quota.node_size, "Max. size of a node" },
@@ -994,11 +1004,7 @@ static int control_quota(struct req *r, const char **arg, unsigned int nr)
 
 	if (!xs_domid_valid(domid) || !xs_doms[domid].exists)
 		return ENOENT;
-	for (struct xs_conn *c = xs_conns; c; c = c->next)
-		if (c->domid == domid) {
-			watches += c->nr_watches;
-			txs += c->nr_txs;
-		}
+	xs_dom_use(domid, &watches, &txs);
 	len = (size_t)snprintf(out, sizeof(out), "Domain %u:\n%-16s: %8u\n%-16s: %8u\n"
 			       "%-16s: %8u\n", domid, "nodes", xs_owned(&global, (domid_t)domid),
 			       "watches", watches, "transactions", txs);

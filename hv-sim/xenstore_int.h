@@ -115,6 +115,14 @@ static inline bool xs_domid_valid(unsigned int domid)
 	return domid < DOMID_FIRST_RESERVED;
 }
 
+/*
+ * What the connections of domain `domid` hold together.  A domU reaches
+ * xenstored through its one xenbus ring, a single connection however many
+ * of its programs use it, so its quotas of watches and transactions are
+ * the domain's (hvsim's socket per program stands for that ring).
+ */
+void xs_dom_use(unsigned int domid, unsigned int *watches, unsigned int *txs);
+
 /* Privileged: dom0 and the hypervisor itself. */
 static inline bool xs_privileged(const struct xs_conn *c)
 {

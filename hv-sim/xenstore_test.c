@@ -858,6 +858,53 @@ START_TEST(watch_transaction_and_permission_quotas)
 }
 END_TEST
 
+START_TEST(a_domus_connections_share_its_quotas)
+{
+	/* a domU's programs share its one xenbus ring, so xenstored counts
+	 * their transactions and watches together (the failure of Qubes'
+	 * concurrent qrexec calls, scenarios/xenstore-transactions.scn) */
+	struct client *other = client_new(1), *dom0b = client_new(0);
+	uint32_t ids[10];
+	char tok[16];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		ids[i] = tx_start(dom1);
+	for (; i < 10; i++)
+		ids[i] = tx_start(other);
+	ck_assert_int_eq(call_err(other, XS_TRANSACTION_START, 0, "", 1), ENOSPC);
+	ck_assert_int_eq(call_err(dom1, XS_TRANSACTION_START, 0, "", 1), ENOSPC);
+	/* another domain's quota is its own; dom0 has none */
+	ck_assert_uint_ne(tx_start(dom2), 0);
+	for (i = 0; i < 12; i++)
+		ck_assert_uint_ne(tx_start(dom0b), 0);
+	/* one ending, on either connection, makes room for one */
+	ck_assert_int_eq(tx_end(dom1, ids[0], false), 0);
+	ck_assert_uint_ne(tx_start(other), 0);
+	ck_assert_int_eq(call_err(dom1, XS_TRANSACTION_START, 0, "", 1), ENOSPC);
+	/* a connection that goes gives its transactions back */
+	client_free(other);
+	other = NULL;
+	for (i = 0; i < 5; i++)
+		ck_assert_uint_ne(tx_start(dom1), 0);
+	ck_assert_int_eq(call_err(dom1, XS_TRANSACTION_START, 0, "", 1), ENOSPC);
+
+	/* watches alike */
+	xenstore_quota.watches = 4;
+	other = client_new(1);
+	for (i = 0; i < 4; i++) {
+		snprintf(tok, sizeof(tok), "t%d", i);
+		ck_assert_int_eq(xs_watch(i % 2 ? other : dom1, "data", tok), 0);
+	}
+	ck_assert_int_eq(xs_watch(other, "data", "one-more"), E2BIG);
+	ck_assert_int_eq(xs_watch(dom2, "data", "dom2-has-its-own"), 0);
+	ck_assert_int_eq(xs_unwatch(dom1, "data", "t0"), 0);
+	ck_assert_int_eq(xs_watch(other, "data", "one-more"), 0);
+	client_free(other);
+	client_free(dom0b);
+}
+END_TEST
+
 START_TEST(transaction_nodes_quota)
 {
 	char path[64];
@@ -1085,6 +1132,7 @@ static Suite *xenstore_suite(void)
 	tcase_add_test(tc, node_quota_binds_domus_not_dom0);
 	tcase_add_test(tc, node_size_quota);
 	tcase_add_test(tc, watch_transaction_and_permission_quotas);
+	tcase_add_test(tc, a_domus_connections_share_its_quotas);
 	tcase_add_test(tc, transaction_nodes_quota);
 	tcase_add_test(tc, malformed_requests_get_errors);
 	tcase_add_test(tc, large_directories_come_in_parts);

@@ -478,8 +478,11 @@ struct xs_tx *xs_tx_find(struct xs_conn *c, uint32_t id)
 int xs_tx_start(struct xs_conn *c, uint32_t *id)
 {
 	struct xs_tx *tx;
+	unsigned int watches, txs;
 
-	if (!xs_privileged(c) && c->nr_txs >= xenstore_quota.transactions)
+	/* a domU's quota is its ring's: all its connections' (xs_dom_use) */
+	xs_dom_use(c->domid, &watches, &txs);
+	if (!xs_privileged(c) && txs >= xenstore_quota.transactions)
 		return ENOSPC;
 	tx = calloc(1, sizeof(*tx));
 	if (!tx)

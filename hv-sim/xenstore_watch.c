@@ -111,11 +111,14 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token, bool re
 		 struct xs_watch **out)
 {
 	struct xs_watch *w, **tail = &c->watches;
+	unsigned int watches, txs;
 
 	for (w = c->watches; w; tail = &w->next, w = w->next)
 		if (!strcmp(w->path, path) && !strcmp(w->token, token))
 			return EEXIST;
-	if (!xs_privileged(c) && c->nr_watches >= xenstore_quota.watches)
+	/* a domU's quota is its ring's: all its connections' (xs_dom_use) */
+	xs_dom_use(c->domid, &watches, &txs);
+	if (!xs_privileged(c) && watches >= xenstore_quota.watches)
 		return E2BIG;
 	w = calloc(1, sizeof(*w));
 	if (!w || !(w->path = strdup(path)) || !(w->token = strdup(token))) {

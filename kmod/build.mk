@@ -12,8 +12,15 @@ KSRC         ?= $(KSRC_DEBTREE)
 KMOD_STAGE   := $(O)/kmod/ksrc
 KMOD_GEN     := $(O)/kmod/gen
 
-$(KSRC_DEBTREE)/.from-deb: kmod/ksrc/files.txt kmod/ksrc/fetch.sh kmod/ksrc/list.sh
-	kmod/ksrc/fetch.sh $(KSRC_CACHE) $(KSRC_DEBPKG)
+# KSRC_TARBALL: the package's tree as a .tar.xz already on this machine,
+# taken instead of a download: by default Debian's own, once the
+# linux-source-$(KVER) package is installed (the Debian package's build
+# has it as a Build-Depends: debian/rules).
+KSRC_TARBALL ?= $(wildcard /usr/src/$(KSRC_DEBPKG).tar.xz)
+
+$(KSRC_DEBTREE)/.from-deb: kmod/ksrc/files.txt kmod/ksrc/fetch.sh kmod/ksrc/list.sh \
+		$(wildcard $(KSRC_TARBALL))
+	kmod/ksrc/fetch.sh $(KSRC_CACHE) $(KSRC_DEBPKG) $(KSRC_TARBALL)
 
 ifeq ($(KSRC),$(KSRC_DEBTREE))
 KMOD_KSRC_DEP := $(KSRC_DEBTREE)/.from-deb
@@ -120,6 +127,14 @@ $(O)/tests/kmod-gntdev-pages-test: $(OBJ)/kmod/tests/gntdev_pages_test.o $(OBJ)/
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/kmod-gntdev-pages-test
+# fault injection (hvsim fault): the drivers' and libxenvchan's error paths
+$(O)/tests/kmod-fault-test: $(OBJ)/kmod/tests/fault_test.o $(OBJ)/tests/harness.o \
+		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel $(BIN)/hvsim $(BIN)/vchan-server \
+		  $(LIB)/libhvsim-preload.so
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+TESTS += $(O)/tests/kmod-fault-test
 
 # make bench: an idle kernel's memory and domain-create-to-ready time.
 $(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \

@@ -102,7 +102,23 @@ int hostk_hv_alive(void);
  */
 int hostk_domain_destroyed(void);
 
+/*
+ * Fault injection (hvsim fault): the kernel injected a failure of `kind`
+ * (KMOD_FAULT_*) at `site`; hvsimd hears of it, for the trace.
+ */
+void hostk_fault_injected(unsigned int kind, const char *site);
+
 /* ---- kernel entry points ---------------------------------------------- */
+
+/*
+ * Fault injection in the kernel's allocations (hvsim fault): of the
+ * allocations of `kind` from now on, the first nth - 1 succeed and the
+ * next `times` fail (-1: every one; 0: none any more, the rule is gone).
+ * -ENOSYS for another kind, -EINVAL for bad counts.
+ */
+#define KMOD_FAULT_KMALLOC	1	/* kmalloc, kzalloc, kcalloc, kvmalloc, ... */
+#define KMOD_FAULT_ALLOC_PAGE	2	/* alloc_page(s), __get_free_page(s) */
+int kmod_fault_set(unsigned int kind, unsigned long nth, long long times);
 
 /* Sets a module parameter ("gntalloc", "limit", "4") before boot. */
 int kmod_param_set(const char *module, const char *name, const char *value);

@@ -32,6 +32,11 @@ static const struct scn_verb verbs[] = {
 	  "a domain's state: running, dying (a zombie whose pages are still mapped) or dead" },
 	{ SCN_V_CHECK_PORT, SCN_RUNNER, "check port PORT of DOMAIN is STATE [within TIME]", E(OK),
 	  "an event channel's state: free, unbound, interdomain or virq" },
+	{ SCN_V_FAULT, SCN_RUNNER,
+	  "fault DOMAIN [ clear [KIND] | KIND [HOW] [nth N] [times N | always] ]", E(OK) | E(ERRNO),
+	  "fault injection, as 'hvsim fault': the domain's next hypercalls of a KIND fail with "
+	  "HOW (a grant status or -ERRNO), or its kernel's kmalloc / alloc-page fail, or its "
+	  "upcalls wait (upcall-delay 50ms); the Nth from now first, N times (1) or always" },
 
 	{ SCN_V_SHARE, SCN_AGENT,
 	  "share N page|pages with PEER [read-only|writable] [notify [clear OFFSET] [event PORT]] as NAME",
@@ -48,9 +53,9 @@ static const struct scn_verb verbs[] = {
 	{ SCN_V_BUFFER, SCN_AGENT, "buffer SIZE as NAME", AGENT_EXP,
 	  "private memory of the agent, for grant copy" },
 	{ SCN_V_WRITE, SCN_AGENT, "write TEXT to REGION at OFFSET", AGENT_EXP | E(FAULT),
-	  "store bytes in memory" },
+	  "store bytes in memory: a share, a mapping, a buffer, or a vchan's shared ring page" },
 	{ SCN_V_READ, SCN_AGENT, "read REGION at OFFSET [length LEN]", AGENT_EXP | E(DATA) | E(FAULT),
-	  "load bytes from memory (length: that of the expected data)" },
+	  "load bytes from memory (length: that of the expected data); a vchan's ring page too" },
 	{ SCN_V_COPY, SCN_AGENT,
 	  "copy LEN bytes from ( grant REF of DOMAIN | REGION ) at OFFSET "
 	  "to ( grant REF2 of DOMAIN2 | REGION2 ) at OFFSET2",
@@ -81,8 +86,14 @@ static const struct scn_verb verbs[] = {
 	{ SCN_V_WAIT_WATCH, SCN_AGENT, "wait watch WATCH within TIME", AGENT_EXP | E(DATA) | E(NONE),
 	  "wait until a watch fires; the data is the path that changed" },
 	{ SCN_V_XS_UNWATCH, SCN_AGENT, "xs unwatch WATCH", AGENT_EXP, "xenstore unwatch" },
-	{ SCN_V_VCHAN_SERVER, SCN_AGENT, "vchan server at PATH for PEER as NAME", AGENT_EXP,
-	  "libxenvchan_server_init: share a ring, write ring-ref and event-channel" },
+	{ SCN_V_XS_TX_START, SCN_AGENT, "xs transaction start as NAME", AGENT_EXP,
+	  "xs_transaction_start on the agent's connection; it stays open until it ends "
+	  "(a domU holds at most 10 at once)" },
+	{ SCN_V_XS_TX_END, SCN_AGENT, "xs transaction end TRANSACTION [abort]", AGENT_EXP,
+	  "xs_transaction_end: commit (EAGAIN if what it read changed since), or abort" },
+	{ SCN_V_VCHAN_SERVER, SCN_AGENT, "vchan server at PATH for PEER [buffers SIZE] as NAME",
+	  AGENT_EXP, "libxenvchan_server_init: share a ring (and, for buffers above 2048 "
+	  "bytes, their pages), write ring-ref and event-channel" },
 	{ SCN_V_VCHAN_CLIENT, SCN_AGENT, "vchan client at PATH of PEER as NAME", AGENT_EXP,
 	  "libxenvchan_client_init: read them, map the ring, bind the port" },
 	{ SCN_V_VCHAN_SEND, SCN_AGENT, "vchan send TEXT on CHANNEL", AGENT_EXP,
@@ -196,8 +207,10 @@ static const struct { const char *name; enum slot_type type; } slot_types[] = {
 	{ "INDEX", ST_NUM }, { "MIB", ST_NUM }, { "VALUE", ST_NUM },
 	{ "REFS", ST_NUMS }, { "DOMAIN", ST_DOMAIN }, { "PEER", ST_DOMAIN },
 	{ "NAME", ST_NAME }, { "REGION", ST_OBJ }, { "WATCH", ST_OBJ }, { "CHANNEL", ST_OBJ },
+	{ "TRANSACTION", ST_OBJ },
 	{ "PROC", ST_PROC }, { "TEXT", ST_TEXT }, { "PATH", ST_PATH }, { "TIME", ST_TIME },
-	{ "FLAGS", ST_WORD }, { "STATE", ST_WORD }, { "PARAMS", ST_PARAMS },
+	{ "FLAGS", ST_WORD }, { "STATE", ST_WORD }, { "KIND", ST_WORD }, { "HOW", ST_WORD },
+	{ "PARAMS", ST_PARAMS },
 	{ "PERMS", ST_WORDS }, { "ARGS", ST_ARGS },
 };
 

@@ -8,9 +8,11 @@
  *                     fits: N COUNT LEN OFFSET SIZE PORT REF VIRQ INDEX MIB
  *                     VALUE a number or $variable; REFS one or more of
  *                     them; DOMAIN PEER a domain; NAME a new variable;
- *                     REGION WATCH CHANNEL a $variable made earlier; PROC a
+ *                     REGION WATCH CHANNEL TRANSACTION a $variable made
+ *                     earlier; PROC a
  *                     domain's agent or a $program; TEXT a "string"; PATH a
- *                     string or word; TIME a duration; FLAGS STATE a word;
+ *                     string or word; TIME a duration; FLAGS STATE KIND HOW
+ *                     a word;
  *                     PARAMS PERMS ARGS the words to the end
  *   [ ... ]           optional; ( a | b ) alternatives
  */
@@ -27,6 +29,7 @@ enum scn_verb_id {
 	SCN_V_DOMAIN, SCN_V_DESTROY, SCN_V_KILL, SCN_V_START, SCN_V_WAIT_PROC,
 	SCN_V_SLEEP, SCN_V_SET, SCN_V_SAY,
 	SCN_V_CHECK_GRANT, SCN_V_CHECK_MAPPINGS, SCN_V_CHECK_DOMAIN, SCN_V_CHECK_PORT,
+	SCN_V_FAULT,
 	/* steps a domain's agent runs */
 	SCN_V_SHARE, SCN_V_UNSHARE, SCN_V_MAP, SCN_V_UNMAP, SCN_V_BUFFER,
 	SCN_V_WRITE, SCN_V_READ, SCN_V_COPY, SCN_V_LIMIT,
@@ -34,6 +37,7 @@ enum scn_verb_id {
 	SCN_V_WAIT_EVENT, SCN_V_UNMASK, SCN_V_UNBIND,
 	SCN_V_XS_WRITE, SCN_V_XS_READ, SCN_V_XS_RM, SCN_V_XS_MKDIR, SCN_V_XS_PERMS,
 	SCN_V_XS_WATCH, SCN_V_WAIT_WATCH, SCN_V_XS_UNWATCH,
+	SCN_V_XS_TX_START, SCN_V_XS_TX_END,
 	SCN_V_VCHAN_SERVER, SCN_V_VCHAN_CLIENT, SCN_V_VCHAN_SEND, SCN_V_VCHAN_RECV,
 	SCN_V_VCHAN_ECHO, SCN_V_VCHAN_CLOSE,
 	SCN_V_FORGE_UNMAP, SCN_V_FORGE_MMAP, SCN_V_FORGE_NOTIFY, SCN_V_FORGE_DEALLOC,

@@ -19,8 +19,11 @@
 #include "hvsim/paths.h"
 #include "daemon.h"
 #include "libhvsim.h"
+#include "project_files.h"
+#include "scn_find.h"
 #include "scn_grammar.h"
 #include "scn_run.h"
+#include "trace_html.h"
 #include "trace_svg.h"
 
 static const char usage_text[] =
@@ -30,14 +33,19 @@ static const char usage_text[] =
 	"\n"
 	"  --explain     after each step, what happened in protocol terms\n"
 	"  --svg FILE    draw the run as a sequence diagram (FILE.html: a web page)\n"
+	"  --html FILE   a web page to step through the run: each step's hypercalls,\n"
+	"                every domain's grant table, pins, maptrack, p2m and ports\n"
 	"  --attach      use the hvsimd running in $HVSIM_DIR, not a private one\n"
 	"  --keep        keep the private hvsimd's directory (trace, log) afterwards\n"
 	"  -q, --quiet   print only failures and the verdict\n"
 	"  --check       only check the files' syntax\n"
 	"  --help        this text and the language\n"
 	"\n"
-	"FILE may leave out its .scn suffix.  Exit status: 0 when every expectation\n"
-	"held, 1 when one did not, 2 for a file that does not parse or cannot run.\n";
+	"FILE may leave out its .scn suffix.  A FILE without a slash is also looked\n"
+	"for in each directory of $HVSIM_SCENARIO_PATH (colon-separated), then in the\n"
+	"scenario library (PREFIX/share/hvsim/scenarios): 'hvsim scenario default'.\n"
+	"Exit status: 0 when every expectation held, 1 when one did not, 2 for a file\n"
+	"that is not found, does not parse or cannot run.\n";
 
 static void print_language(void)
 {
@@ -99,18 +107,37 @@ static void remove_tree(const char *dir)
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* FILE, or FILE.scn when FILE itself does not exist. */
+/*
+ * The script `arg` names (scn_find.h: a path, or a name looked up in the
+ * current directory, $HVSIM_SCENARIO_PATH and the scenario library), or
+ * NULL after saying where it looked.
+ */
 static const char *script_path(const char *arg, char *buf, size_t n)
 {
-	if (access(arg, F_OK) == 0)
-		return arg;
-	snprintf(buf, n, "%s.scn", arg);
-	return access(buf, F_OK) == 0 ? buf : arg;
+	char library[PATH_MAX + 16] = "", searched[8192];
+	int rc;
+
+	if (hvsim_data_dir(library, sizeof(library) - 16) == 0)
+		strcat(library, "/scenarios");
+	rc = scn_find_script(arg, getenv("HVSIM_SCENARIO_PATH"), library, buf, n, searched,
+			     sizeof(searched));
+	if (rc == 0)
+		return buf;
+	if (rc == -ENOENT && strchr(arg, '/'))
+		fprintf(stderr, "hvsim-scenario: %s: no such scenario file (nor %s.scn)\n", arg,
+			arg);
+	else if (rc == -ENOENT)
+		fprintf(stderr, "hvsim-scenario: no scenario named '%s' (%s or %s.scn) in: %s\n"
+			"(HVSIM_SCENARIO_PATH adds directories to look in)\n", arg, arg, arg,
+			searched);
+	else
+		fprintf(stderr, "hvsim-scenario: %s: %s\n", arg, strerror(-rc));
+	return NULL;
 }
 
 struct options {
 	struct scn_run_options run;
-	const char *svg;
+	const char *svg, *html;
 	bool attach, keep, check_only;
 };
 
@@ -136,6 +163,30 @@ static int draw(struct scn_runner *r, const char *dir, const char *svg, const ch
 		return 2;
 	}
 	fprintf(r->opt.out, "sequence diagram: %s\n", svg);
+	return 0;
+}
+
+/* The step-through page (trace_html.h), from the trace and the runner's steps. */
+static int write_page(struct scn_runner *r, const char *dir, const char *html, const char *title)
+{
+	struct trace_html_step *steps = calloc(r->nmarks ? r->nmarks : 1, sizeof(*steps));
+	struct trace_html_options o = { .title = title, .steps = steps, .nr_steps = r->nmarks };
+	char trace[PATH_MAX + 32];
+	int err;
+
+	for (size_t i = 0; i < r->nmarks; i++)
+		steps[i] = (struct trace_html_step){
+			.first_seq = r->marks[i].first_seq, .text = r->marks[i].text,
+			.result = r->marks[i].result, .failure = r->marks[i].failure,
+		};
+	snprintf(trace, sizeof(trace), "%s/%s", dir, HVSIM_TRACE_FILE);
+	err = trace_html_file(trace, html, &o);
+	free(steps);
+	if (err) {
+		fprintf(stderr, "hvsim-scenario: writing %s: %s\n", html, strerror(-err));
+		return 2;
+	}
+	fprintf(r->opt.out, "step-through page: %s\n", html);
 	return 0;
 }
 
@@ -191,6 +242,8 @@ static int run_file(const char *path, const struct options *o)
 		status = scn_run_script(&runner, &script);
 		if (o->svg && draw(&runner, dir, o->svg, path))
 			status = status ? status : 2;
+		if (o->html && write_page(&runner, dir, o->html, path))
+			status = status ? status : 2;
 	}
 	scn_runner_fini(&runner, o->attach);
 	if (!o->attach) {
@@ -209,6 +262,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "explain", no_argument, NULL, 'e' }, { "svg", required_argument, NULL, 's' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "attach", no_argument, NULL, 'a' }, { "keep", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' }, { "check", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
@@ -221,6 +275,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'e': o.run.explain = true; break;
 		case 's': o.svg = optarg; break;
+		case 'H': o.html = optarg; break;
 		case 'a': o.attach = true; break;
 		case 'k': o.keep = true; break;
 		case 'q': o.run.quiet = true; break;
@@ -238,10 +293,13 @@ int main(int argc, char **argv)
 		fputs(usage_text, stderr);
 		return 2;
 	}
-	if (o.svg && argc - optind > 1) {
-		fprintf(stderr, "hvsim-scenario: --svg draws one scenario: name one FILE\n");
+	if ((o.svg || o.html) && argc - optind > 1) {
+		fprintf(stderr, "hvsim-scenario: --%s shows one scenario: name one FILE\n",
+			o.svg ? "svg" : "html");
 		return 2;
 	}
+	/* the diagram and the page show the state after each step */
+	o.run.record_state = o.svg || o.html;
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -251,7 +309,8 @@ int main(int argc, char **argv)
 		unsetenv("HVSIM_KERNEL");
 	for (int i = optind; i < argc; i++) {
 		char buf[PATH_MAX];
-		int rc = run_file(script_path(argv[i], buf, sizeof(buf)), &o);
+		const char *path = script_path(argv[i], buf, sizeof(buf));
+		int rc = path ? run_file(path, &o) : 2;
 
 		if (rc > worst)
 			worst = rc;

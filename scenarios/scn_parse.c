@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_spec.h"
 #include "scn_grammar.h"
 #include "scn_parse.h"
 #include "trace_read.h"
@@ -477,6 +478,20 @@ static bool choose_verb(struct scn_script *s, struct scn_step *st, size_t nwords
 	return false;
 }
 
+/* `fault DOMAIN ...`: the words as hvsim fault checks them (fault_spec.h). */
+static bool check_fault(struct scn_script *s, struct scn_step *st, size_t nwords)
+{
+	char *words[64], err[1400];
+	size_t n = 0;
+
+	for (size_t i = 2; i < nwords && n < sizeof(words) / sizeof(words[0]); i++)
+		words[n++] = st->tok[i].text;
+	if (hvsim_fault_spec((int)n, words, HVSIM_FAULT_SPEC_VARS, NULL, err, sizeof(err)) == 0)
+		return true;
+	syntax_error(s, st->line, st->tok[nwords > 2 ? 2 : 0].col, "%s", err);
+	return false;
+}
+
 static void parse_line(struct scn_script *s, unsigned int lineno, const char *line)
 {
 	struct scn_step st = { .file = s->path, .line = lineno };
@@ -531,6 +546,8 @@ static void parse_line(struct scn_script *s, unsigned int lineno, const char *li
 		if (st.tok[nwords].type == SCN_WORD && !strcmp(st.tok[nwords].text, "expect"))
 			break;
 	if (!choose_verb(s, &st, nwords))
+		goto fail;
+	if (st.verb->id == SCN_V_FAULT && !check_fault(s, &st, nwords))
 		goto fail;
 	if (nwords < st.ntok &&
 	    !parse_expect(s, &st, st.tok + nwords + 1, st.ntok - nwords - 1))

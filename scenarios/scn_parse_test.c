@@ -220,6 +220,70 @@ START_TEST(errors_name_line_and_reason)
 }
 END_TEST
 
+/* Transactions held open, vchan buffers, a vchan's ring page as a region. */
+START_TEST(transactions_and_vchan_steps)
+{
+	parse_ok("alice: xs transaction start as t1\n"
+		 "alice: xs transaction end $t1\n"
+		 "alice: xs transaction end $t1 abort expect errno ENOENT\n"
+		 "alice: vchan server at data/vchan/big for bob buffers 65536 as big\n"
+		 "alice: vchan server at data/vchan/small for bob as small\n"
+		 "bob: write \"\\xff\\xff\\xff\\x7f\" to $client at 4\n");
+	ck_assert_uint_eq(script.nsteps, 6);
+	ck_assert_int_eq(script.steps[0].verb->id, SCN_V_XS_TX_START);
+	ck_assert_str_eq(cap_text(&script.steps[0], "NAME"), "t1");
+	ck_assert_int_eq(script.steps[1].verb->id, SCN_V_XS_TX_END);
+	ck_assert_str_eq(cap_text(&script.steps[1], "TRANSACTION"), "$t1");
+	ck_assert(!scn_has(&script.steps[1], "abort"));
+	ck_assert(scn_has(&script.steps[2], "abort"));
+	ck_assert_int_eq(script.steps[3].verb->id, SCN_V_VCHAN_SERVER);
+	ck_assert_str_eq(cap_text(&script.steps[3], "SIZE"), "65536");
+	ck_assert_str_eq(cap_text(&script.steps[3], "NAME"), "big");
+	ck_assert_ptr_null(scn_cap(&script.steps[4], "SIZE"));
+	ck_assert_str_eq(cap_text(&script.steps[4], "PATH"), "data/vchan/small");
+	ck_assert_int_eq(script.steps[5].verb->id, SCN_V_WRITE);
+	teardown();
+	parse_fails("alice: xs transaction end t1\n", "expected a $variable, not 't1'");
+	teardown();
+	parse_fails("alice: xs transaction start\n", "expected 'as'");
+	teardown();
+	parse_fails("alice: vchan server at p for bob buffers big as v\n", "expected SIZE");
+	teardown();
+	parse_fails("xs transaction start as t\n", "'xs' runs in a domain");
+}
+END_TEST
+
+/* fault DOMAIN ...: the words are hvsim fault's, checked before anything runs. */
+START_TEST(fault_statement)
+{
+	parse_ok("fault bob\n"
+		 "fault bob clear\n"
+		 "fault $peer clear kmalloc\n"
+		 "fault bob map-grant eagain times 3\n"
+		 "fault bob map-grant no-device-space nth 2\n"
+		 "fault bob map-grant -ENOMEM always\n"
+		 "fault 2 alloc-unbound -ENOSPC nth $n times $m\n"
+		 "fault bob kmalloc nth 2 expect errno ENOTCONN\n"
+		 "fault bob upcall-delay 50ms\n");
+	ck_assert_uint_eq(script.nsteps, 9);
+	ck_assert_int_eq(script.steps[3].verb->id, SCN_V_FAULT);
+	teardown();
+	parse_fails("fault bob teleport\n", "t.scn:1:11: unknown fault kind 'teleport'");
+	teardown();
+	parse_fails("fault bob alloc-unbound eagain\n", "alloc-unbound has no grant status");
+	teardown();
+	parse_fails("fault bob map-grant\n", "map-grant-ref needs a grant status");
+	teardown();
+	parse_fails("fault bob upcall-delay 2 days\n", "expected");
+	teardown();
+	parse_fails("fault bob kmalloc times 0\n", "--times takes a number from 1 to 1000000");
+	teardown();
+	parse_fails("fault bob kmalloc times 2 always\n", "expected");
+	teardown();
+	parse_fails("alice: fault bob kmalloc\n", "not a step of a domain");
+}
+END_TEST
+
 START_TEST(every_pattern_parses_its_own_usage)
 {
 	/* Each verb's pattern, filled in with plausible words, must match: a typo in
@@ -277,7 +341,7 @@ START_TEST(every_pattern_parses_its_own_usage)
 			else if (!strncmp(word, "PARAMS", 6))
 				fill = "a.b=1";
 			else if (!strncmp(word, "REGION", 6) || !strncmp(word, "WATCH", 5) ||
-				 !strncmp(word, "CHANNEL", 7))
+				 !strncmp(word, "CHANNEL", 7) || !strncmp(word, "TRANSACTION", 11))
 				fill = "$x";
 			else if (!strncmp(word, "DOMAIN", 6) || !strncmp(word, "PEER", 4) ||
 				 !strcmp(word, "NAME") || !strcmp(word, "PROC") ||
@@ -316,6 +380,8 @@ int main(void)
 	tcase_add_test(tc, alternatives_and_expectations);
 	tcase_add_test(tc, errors_name_line_and_reason);
 	tcase_add_test(tc, every_pattern_parses_its_own_usage);
+	tcase_add_test(tc, fault_statement);
+	tcase_add_test(tc, transactions_and_vchan_steps);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

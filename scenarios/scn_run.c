@@ -44,6 +44,8 @@ int scn_runner_init(struct scn_runner *r, const char *dir, const char *workdir,
 	scn_step_records(r);
 	json_object_put(r->records);
 	r->records = NULL;
+	if (r->opt.record_state)
+		scn_record_state(r, "start");
 	if (r->opt.explain) {
 		r->explain = scn_explain_new(r->ctl);
 		scn_explain_baseline(r->explain);
@@ -71,8 +73,11 @@ void scn_runner_fini(struct scn_runner *r, bool destroy_ours)
 		}
 		free(d->name);
 	}
-	for (size_t i = 0; i < r->nmarks; i++)
+	for (size_t i = 0; i < r->nmarks; i++) {
 		free(r->marks[i].text);
+		free(r->marks[i].result);
+		free(r->marks[i].failure);
+	}
 	free(r->marks);
 	free(r->progs);
 	free(r->doms);
@@ -250,6 +255,17 @@ struct json_object *scn_step_records(struct scn_runner *r)
 		}
 	}
 	return r->records;
+}
+
+void scn_record_state(struct scn_runner *r, const char *why)
+{
+	struct json_object *req = json_object_new_object(), *reply = NULL;
+
+	json_object_object_add(req, "cmd", json_object_new_string("state"));
+	json_object_object_add(req, "trace", json_object_new_boolean(1));
+	json_object_object_add(req, "why", json_object_new_string(why));
+	if (hvsim_ctl_call(r->ctl, req, &reply) == 0)
+		json_object_put(reply);
 }
 
 void scn_settle(struct scn_runner *r)
@@ -536,8 +552,26 @@ static void mark_step(struct scn_runner *r, const struct scn_step *st)
 
 	snprintf(text, sizeof(text), "%u: %s", st->line, st->source);
 	r->marks = realloc(r->marks, (r->nmarks + 1) * sizeof(*r->marks));
-	r->marks[r->nmarks].first_seq = r->last_seq + 1;
-	r->marks[r->nmarks++].text = strdup(text);
+	r->marks[r->nmarks++] = (struct scn_step_mark){
+		.first_seq = r->last_seq + 1, .text = strdup(text),
+	};
+}
+
+/* The step's end, for the page: its result, or why the run stopped. */
+static void mark_end(struct scn_runner *r, const struct scn_step *st, const char *result,
+		     const char *failure)
+{
+	struct scn_step_mark *m = &r->marks[r->nmarks - 1];
+	char why[32];
+
+	if (result && *result)
+		m->result = strdup(result);
+	if (failure && *failure)
+		m->failure = strdup(failure);
+	if (r->opt.record_state) {
+		snprintf(why, sizeof(why), "line %u", st->line);
+		scn_record_state(r, why);
+	}
 }
 
 static int run_step(struct scn_runner *r, const struct scn_step *st)
@@ -578,22 +612,27 @@ static int run_step(struct scn_runner *r, const struct scn_step *st)
 		if (!r->opt.quiet)
 			fputc('\n', out);
 		fprintf(out, "%s:%u: %s\n", st->file, st->line, r->error);
+		mark_end(r, st, NULL, r->error);
 		free(res.data);
 		return -1;
 	}
 	bool ok = check_expectations(st, &res, msg, sizeof(msg));
+	char result[sizeof(res.summary) + 128] = "";
 
+	if (res.fault)
+		snprintf(result, sizeof(result), "a fault (SIGSEGV)");
+	else if (res.failed)
+		snprintf(result, sizeof(result), "%s%s%s", scn_errno_name(res.err),
+			 res.has_status ? ", status " : "",
+			 res.has_status && scn_gntst_name(res.status) ? scn_gntst_name(res.status) : "");
+	else if (res.summary[0])
+		snprintf(result, sizeof(result), "%s", res.summary);
+	mark_end(r, st, result, ok ? NULL : msg);
 	if (!r->opt.quiet || !ok) {
 		if (r->opt.quiet)
 			fprintf(out, "%4u  %s", st->line, st->source);
-		if (res.fault)
-			fprintf(out, "  ->  a fault (SIGSEGV)");
-		else if (res.failed)
-			fprintf(out, "  ->  %s%s%s", scn_errno_name(res.err),
-				res.has_status ? ", status " : "",
-				res.has_status && scn_gntst_name(res.status) ? scn_gntst_name(res.status) : "");
-		else if (res.summary[0])
-			fprintf(out, "  ->  %s", res.summary);
+		if (result[0])
+			fprintf(out, "  ->  %s", result);
 		fputc('\n', out);
 	}
 	if (res.output[0] && (!r->opt.quiet || !ok))

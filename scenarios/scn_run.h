@@ -21,6 +21,9 @@
 struct scn_run_options {
 	bool explain;		/* narrate each step from the trace */
 	bool quiet;		/* print only failures and the summary */
+	/* a snapshot of the state into the trace before the first step and
+	 * after each (the "state" command), for the diagram and the page */
+	bool record_state;
 	FILE *out;
 };
 
@@ -42,10 +45,13 @@ struct scn_program {
 	char log[4096];
 };
 
-/* Where a step's trace records start, for the diagram's notes. */
+/* Where a step's trace records start, for the diagram's notes and the
+ * page; how it ended. */
 struct scn_step_mark {
 	uint64_t first_seq;
-	char *text;
+	char *text;		/* "17: bob: map $page.ref from alice as view" */
+	char *result;		/* "handle 0", "EINVAL, status general_error", or NULL */
+	char *failure;		/* why the run stopped here, or NULL */
 };
 
 struct scn_runner {

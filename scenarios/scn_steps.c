@@ -235,6 +235,7 @@ scn_step_fn *scn_step_handler(enum scn_verb_id id)
 		scn_grant_steps(table);
 		scn_event_steps(table);
 		scn_store_steps(table);
+		scn_fault_steps(table);
 	}
 	return table[id];
 }

@@ -43,6 +43,7 @@ void scn_runner_steps(scn_step_fn **table);
 void scn_grant_steps(scn_step_fn **table);
 void scn_event_steps(scn_step_fn **table);
 void scn_store_steps(scn_step_fn **table);
+void scn_fault_steps(scn_step_fn **table);
 
 /* Agent requests get this long beyond what the step itself waits. */
 #define AGENT_TIMEOUT_MS 15000
@@ -101,6 +102,9 @@ int scn_agent_request(struct scn_runner *r, const struct scn_step *st, struct js
 struct json_object *scn_step_records(struct scn_runner *r);
 /* Waits until the trace stops growing (a process's death runs asynchronously). */
 void scn_settle(struct scn_runner *r);
+/* Asks hvsimd for a snapshot of the state in the trace, a record of kind
+ * "state" (hv-sim/state_dump.h); `why` names the moment ("line 17"). */
+void scn_record_state(struct scn_runner *r, const char *why);
 
 /* Slot values; -1 after scn_error(). */
 int scn_num(struct scn_runner *r, const struct scn_step *st, const char *slot, int64_t *v);

@@ -169,10 +169,12 @@ static int do_buffer(struct scn_runner *r, const struct scn_step *st, struct scn
 }
 
 #define MEMORY_KINDS (SCN_KIND(SCN_VAR_SHARE) | SCN_KIND(SCN_VAR_MAPPING) | SCN_KIND(SCN_VAR_BUFFER))
+/* read and write reach a vchan's shared ring page too (its indexes, its flags) */
+#define LOAD_STORE_KINDS (MEMORY_KINDS | SCN_KIND(SCN_VAR_VCHAN))
 
 static int do_write(struct scn_runner *r, const struct scn_step *st, struct scn_result *res)
 {
-	struct scn_var *v = scn_obj(r, st, "REGION", MEMORY_KINDS);
+	struct scn_var *v = scn_obj(r, st, "REGION", LOAD_STORE_KINDS);
 	struct json_object *req;
 	int64_t offset;
 	size_t len;
@@ -189,7 +191,7 @@ static int do_write(struct scn_runner *r, const struct scn_step *st, struct scn_
 
 static int do_read(struct scn_runner *r, const struct scn_step *st, struct scn_result *res)
 {
-	struct scn_var *v = scn_obj(r, st, "REGION", MEMORY_KINDS);
+	struct scn_var *v = scn_obj(r, st, "REGION", LOAD_STORE_KINDS);
 	struct json_object *req, *reply;
 	int64_t offset, len = -1;
 

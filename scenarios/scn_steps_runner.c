@@ -70,9 +70,10 @@ static int do_destroy(struct scn_runner *r, const struct scn_step *st, struct sc
 	return 0;
 }
 
+/* A name started again is the newest program, as $NAME is the newest variable. */
 static struct scn_program *program_find(struct scn_runner *r, const char *name)
 {
-	for (size_t i = 0; i < r->nprogs; i++)
+	for (size_t i = r->nprogs; i-- > 0;)
 		if (!strcmp(r->progs[i].name, name))
 			return &r->progs[i];
 	return NULL;

@@ -123,6 +123,39 @@ static int do_xs_unwatch(struct scn_runner *r, const struct scn_step *st, struct
 	return scn_agent_request(r, st, req, AGENT_TIMEOUT_MS, res, NULL);
 }
 
+/* A transaction stays open in the agent until it ends (or the agent goes). */
+static int do_xs_tx_start(struct scn_runner *r, const struct scn_step *st,
+			  struct scn_result *res)
+{
+	struct json_object *reply;
+
+	if (scn_agent_request(r, st, step_request("xs_transaction_start"), AGENT_TIMEOUT_MS, res,
+			      &reply) < 0)
+		return -1;
+	if (!res->failed) {
+		int64_t id = step_reply_int(reply, "tx");
+
+		step_define(r, st, SCN_VAR_TRANSACTION, id, NULL);
+		snprintf(res->summary, sizeof(res->summary), "transaction %lld", (long long)id);
+	}
+	json_object_put(reply);
+	return 0;
+}
+
+static int do_xs_tx_end(struct scn_runner *r, const struct scn_step *st, struct scn_result *res)
+{
+	struct scn_var *v = scn_obj(r, st, "TRANSACTION", SCN_KIND(SCN_VAR_TRANSACTION));
+	struct json_object *req;
+
+	if (!v)
+		return -1;
+	req = step_request("xs_transaction_end");
+	step_add_int(req, "tx", v->value);
+	if (scn_has(st, "abort"))
+		step_add_int(req, "abort", 1);
+	return scn_agent_request(r, st, req, AGENT_TIMEOUT_MS, res, NULL);
+}
+
 /* vchan ------------------------------------------------------------------------------------ */
 
 static int vchan_open(struct scn_runner *r, const struct scn_step *st, struct scn_result *res,
@@ -130,14 +163,20 @@ static int vchan_open(struct scn_runner *r, const struct scn_step *st, struct sc
 {
 	struct json_object *req;
 	uint16_t peer;
+	int64_t buffers = 0;
 	char path[4096];
 
 	if (scn_peer(r, st, "PEER", &peer) < 0 || step_expand_path(r, st, path, sizeof(path)) < 0)
+		return -1;
+	if (scn_cap(st, "SIZE") && scn_num(r, st, "SIZE", &buffers) < 0)
 		return -1;
 	req = step_request(op);
 	step_add_str(req, "name", step_name(st));
 	step_add_str(req, "path", path);
 	step_add_int(req, "peer", peer);
+	/* libxenvchan_server_init's read_min and write_min */
+	if (buffers)
+		step_add_int(req, "buffers", buffers);
 	if (scn_agent_request(r, st, req, AGENT_TIMEOUT_MS, res, NULL) < 0)
 		return -1;
 	if (!res->failed)
@@ -205,6 +244,8 @@ void scn_store_steps(scn_step_fn **t)
 	t[SCN_V_XS_WATCH] = do_xs_watch;
 	t[SCN_V_WAIT_WATCH] = do_wait_watch;
 	t[SCN_V_XS_UNWATCH] = do_xs_unwatch;
+	t[SCN_V_XS_TX_START] = do_xs_tx_start;
+	t[SCN_V_XS_TX_END] = do_xs_tx_end;
 	t[SCN_V_VCHAN_SERVER] = do_vchan_server;
 	t[SCN_V_VCHAN_CLIENT] = do_vchan_client;
 	t[SCN_V_VCHAN_SEND] = do_vchan_send;

@@ -57,7 +57,7 @@ const char *scn_var_kind_name(enum scn_var_kind kind)
 		[SCN_VAR_SHARE] = "a share", [SCN_VAR_MAPPING] = "a mapping",
 		[SCN_VAR_BUFFER] = "a buffer", [SCN_VAR_PORT] = "a port",
 		[SCN_VAR_WATCH] = "a watch", [SCN_VAR_VCHAN] = "a vchan",
-		[SCN_VAR_PROGRAM] = "a program",
+		[SCN_VAR_PROGRAM] = "a program", [SCN_VAR_TRANSACTION] = "a transaction",
 	};
 	return names[kind];
 }

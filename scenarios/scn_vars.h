@@ -22,7 +22,8 @@ enum scn_var_kind {
 	SCN_VAR_BUFFER,		/* private memory */
 	SCN_VAR_PORT,		/* an event channel: the local port */
 	SCN_VAR_WATCH,		/* a xenstore watch */
-	SCN_VAR_VCHAN,		/* a libxenvchan end */
+	SCN_VAR_VCHAN,		/* a libxenvchan end (and its shared ring page) */
+	SCN_VAR_TRANSACTION,	/* an open xenstore transaction: its id */
 	SCN_VAR_PROGRAM,	/* a started program: its pid */
 };
 

@@ -19,10 +19,12 @@
 #include "hvsim/version.h"
 #include "daemon.h"
 #include "domain_env.h"
+#include "fault_cmd.h"
 #include "libhvsim.h"
 #include "log_view.h"
 #include "program_check.h"
 #include "project_files.h"
+#include "trace_html.h"
 #include "trace_view.h"
 #include "trace_svg.h"
 
@@ -40,11 +42,16 @@ static const char usage_text[] =
 	"  log DOMAIN [-f]             a domain's kernel messages, like dmesg (-f: follow)\n"
 	"  grants DOMAIN [--json]      a domain's grant table with active pins\n"
 	"  evtchn DOMAIN [--json]      a domain's event channels\n"
-	"  trace [-f] [--json] [--svg FILE]  the hypercall trace (-f: follow; --svg: a diagram)\n"
+	"  trace [-f] [--json] [--svg FILE] [--html FILE]\n"
+	"                              the hypercall trace (-f: follow; --svg: a diagram;\n"
+	"                              --html: a page to step through, with the state)\n"
 	"  xenstore ls|read|write|rm   xenstore, as Domain-0\n"
 	"  run DOMAIN [--] PROGRAM [ARGS...]\n"
 	"                              run a program in a domain: its /dev/xen devices\n"
 	"                              and xenstore are the domain's\n"
+	"  fault DOMAIN [KIND [HOW] [--nth N] [--times N|--always] | clear [KIND]]\n"
+	"                              make a domain's hypercalls, kernel allocations\n"
+	"                              or upcalls fail or wait on purpose (--help)\n"
 	"  scenario ARGS...            run a scenario script (hvsim scenario --help)\n"
 	"  --version                   hvsim's version, and the Linux tree its\n"
 	"                              guest kernel was built from\n"
@@ -669,9 +676,9 @@ static int cmd_log(int argc, char **argv)
 static int cmd_trace(int argc, char **argv)
 {
 	bool follow = false, json = false;
-	const char *svg = NULL;
+	const char *svg = NULL, *html = NULL;
 	char path[PATH_MAX];
-	int err;
+	int err = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow")) {
@@ -680,14 +687,21 @@ static int cmd_trace(int argc, char **argv)
 			json = true;
 		} else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
 			svg = argv[++i];
+		} else if (!strcmp(argv[i], "--html") && i + 1 < argc) {
+			html = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: hvsim trace [-f] [--json] [--svg FILE]\nEvery hypercall with "
+			printf("usage: hvsim trace [-f] [--json] [--svg FILE] [--html FILE]\nEvery hypercall with "
 			       "its arguments and outcome, and the hypervisor's own\nevents, in "
-			       "order. -f keeps following; --json prints the raw records;\n--svg "
-			       "FILE draws them as a sequence diagram (FILE.html: a web page).\n");
+			       "order. -f (--follow) keeps following; --json prints the raw records;\n--svg "
+			       "FILE draws them as a sequence diagram (FILE.html: a web page);\n"
+			       "--html FILE writes a page to step through them: each step's hypercalls\n"
+			       "and every domain's grant table, pins, maptrack, p2m overrides and\n"
+			       "event channels, from the snapshots of the state in the trace.  With\n"
+			       "--svg or --html a running hvsimd adds a snapshot first; started with\n"
+			       "HVSIM_TRACE_STATE=1, it took one after each burst of activity.\n");
 			return 0;
 		} else {
-			fprintf(stderr, "usage: hvsim trace [-f] [--json] [--svg FILE]\n");
+			fprintf(stderr, "usage: hvsim trace [-f] [--json] [--svg FILE] [--html FILE]\n");
 			return 2;
 		}
 	}
@@ -698,18 +712,34 @@ static int cmd_trace(int argc, char **argv)
 	if (hvsim_ctl_open(NULL, &c) == 0) {
 		struct json_object *req = json_object_new_object(), *reply = NULL;
 
+		if (svg || html) {
+			/* the state now, for what the guests wrote since the last snapshot */
+			json_object_object_add(req, "cmd", json_object_new_string("state"));
+			json_object_object_add(req, "trace", json_object_new_boolean(1));
+			json_object_object_add(req, "why", json_object_new_string("hvsim trace"));
+			hvsim_ctl_call(c, req, &reply);
+			json_object_put(reply);
+			reply = NULL;
+			req = json_object_new_object();
+		}
 		json_object_object_add(req, "cmd", json_object_new_string("sync"));
 		hvsim_ctl_call(c, req, &reply);
 		json_object_put(reply);
 		hvsim_ctl_close(c);
 	}
 	snprintf(path, sizeof(path), "%s/%s", hvsim_dir(), HVSIM_TRACE_FILE);
-	if (svg) {
-		err = trace_svg_file(path, svg, NULL);
+	if (svg && (err = trace_svg_file(path, svg, NULL)))
+		fprintf(stderr, "hvsim trace: %s -> %s: %s\n", path, svg, strerror(-err));
+	if (html && !err) {
+		char title[PATH_MAX + 16];
+
+		snprintf(title, sizeof(title), "hvsim trace of %s", hvsim_dir());
+		err = trace_html_file(path, html, &(struct trace_html_options){ .title = title });
 		if (err)
-			fprintf(stderr, "hvsim trace: %s -> %s: %s\n", path, svg, strerror(-err));
-		return err ? 1 : 0;
+			fprintf(stderr, "hvsim trace: %s -> %s: %s\n", path, html, strerror(-err));
 	}
+	if (svg || html)
+		return err ? 1 : 0;
 	return trace_view(path, follow, json, stdout) < 0 ? 1 : 0;
 }
 
@@ -843,9 +873,9 @@ usage:
 static const char run_usage[] =
 	"usage: hvsim run DOMAIN [--] PROGRAM [ARGS...]\n"
 	"Runs PROGRAM in DOMAIN (a name or a domid): the interposer\n"
-	HVSIM_PRELOAD_LIB " sends its /dev/xen/gntdev, gntalloc and evtchn to\n"
-	"the domain's guest kernel, and Xen's libxenstore reaches the domain's\n"
-	"xenstore.\n"
+	HVSIM_PRELOAD_LIB " sends its /dev/xen/gntdev, gntalloc, evtchn and\n"
+	"privcmd to the domain's guest kernel, and Xen's libxenstore reaches the\n"
+	"domain's xenstore.\n"
 	"PROGRAM is looked up along $PATH and replaces hvsim, so the exit status is\n"
 	"its own (127: not found, 126: cannot be run).  It must be dynamically\n"
 	"linked: the interposer cannot reach a static program.  #! scripts are fine\n"
@@ -1051,6 +1081,8 @@ int main(int argc, char **argv)
 		return cmd_xenstore(argc, argv);
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "fault"))
+		return hvsim_fault_command(argc, argv);
 	if (!strcmp(cmd, "scenario"))
 		return cmd_scenario(argc, argv);
 	fprintf(stderr, "hvsim: unknown command '%s'\n\n", cmd);

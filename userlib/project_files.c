@@ -75,3 +75,46 @@ int hvsim_find_lib(const char *name, char *buf, size_t n, char *searched, size_t
 	}
 	return -ENOENT;
 }
+
+int hvsim_prefix_of(const char *exe_dir, char *buf, size_t n)
+{
+	/* where the programs are installed, below the prefix */
+	static const char *const below[] = { "/bin", "/lib/hvsim" };
+	size_t len = strlen(exe_dir);
+
+	while (len > 1 && exe_dir[len - 1] == '/')
+		len--;
+	for (size_t i = 0; i < sizeof(below) / sizeof(below[0]); i++) {
+		size_t k = strlen(below[i]);
+
+		if (len < k || memcmp(exe_dir + len - k, below[i], k))
+			continue;
+		if (len - k + 1 > n)
+			return -ENAMETOOLONG;
+		/* the prefix of /bin is / */
+		if (len == k)
+			snprintf(buf, n, "/");
+		else
+			snprintf(buf, n, "%.*s", (int)(len - k), exe_dir);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int hvsim_data_dir(char *buf, size_t n)
+{
+	char self[PATH_MAX], prefix[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int rc;
+
+	if (len <= 0)
+		return -errno;
+	self[len] = 0;
+	*strrchr(self, '/') = 0;
+	rc = hvsim_prefix_of(self, prefix, sizeof(prefix));
+	if (rc)
+		return rc;
+	if ((size_t)snprintf(buf, n, "%s/share/hvsim", strcmp(prefix, "/") ? prefix : "") >= n)
+		return -ENAMETOOLONG;
+	return 0;
+}

@@ -24,4 +24,20 @@ int hvsim_find_exe(const char *name, char *buf, size_t n);
  */
 int hvsim_find_lib(const char *name, char *buf, size_t n, char *searched, size_t searched_len);
 
+/*
+ * The installation prefix of a program in directory `exe_dir` (absolute):
+ * the directory above bin/ or lib/hvsim/, where make install and the
+ * Debian package put the programs (in the build tree: $(O), above
+ * $(O)/bin).  Returns 0 with it in buf, -ENOENT for a directory that is
+ * neither, -ENAMETOOLONG.
+ */
+int hvsim_prefix_of(const char *exe_dir, char *buf, size_t n);
+
+/*
+ * The project's data directory for the running program: PREFIX/share/hvsim
+ * (PREFIX from /proc/self/exe, as hvsim_prefix_of), whether or not it
+ * exists.  Returns 0 with it in buf, or a negative errno.
+ */
+int hvsim_data_dir(char *buf, size_t n);
+
 #endif

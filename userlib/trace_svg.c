@@ -22,7 +22,9 @@
 #define MAX_LABEL	72	/* characters of an arrow's label */
 #define MAX_NOTE	120	/* and of a banner across the diagram */
 #define LEGEND		"solid: a hypercall; dashed: its outcome (green: done, red: refused); " \
-			"orange: an event channel goes pending; boxes: state"
+			"orange: an event channel goes pending; boxes: state; teal boxes: grant " \
+			"entries as the snapshot after a step shows them (a kernel writes them " \
+			"without a hypercall)"
 
 #define XEN		(-1)	/* the hypervisor's column key */
 
@@ -50,6 +52,8 @@ struct diagram {
 #define BLUE	"#0550ae"
 #define ORANGE	"#bc4c00"
 #define GREY	"#57606a"
+#define TEAL	"#0b6e75"
+#define MAX_ENTRY_ROWS	6	/* grant entry changes drawn per domain and snapshot */
 
 static const char *status_name(int64_t st)
 {
@@ -317,6 +321,125 @@ static void event_rows(struct diagram *d, struct json_object *rec)
 	}
 }
 
+/* Grant entries, from the snapshots ------------------------------------------------ */
+
+/*
+ * A guest writes and clears its grant entries itself, with no hypercall,
+ * and Xen's pins change inside a map or unmap: the trace's records do not
+ * show either.  Its snapshots of the state (records of kind "state",
+ * hv-sim/state_dump.h) do: each is compared with the one before, and what
+ * changed is drawn on the granter's lifeline, saying it was seen there.
+ */
+
+static void use_dom(struct diagram *d, int64_t domid);
+
+static struct json_object *find_by(struct json_object *arr, const char *key, int64_t v)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
+		if (trace_int(json_object_array_get_idx(arr, i), key) == v)
+			return json_object_array_get_idx(arr, i);
+	return NULL;
+}
+
+static void pins_text(struct json_object *e, char *buf, size_t n)
+{
+	static const char *const keys[] = { "host_rw", "host_ro", "dev_rw", "dev_ro" };
+	struct json_object *pin = trace_get(e, "pin");
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < 4; i++)
+		if (trace_int(pin, keys[i]) && len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s %lld", len ? ", " : "", keys[i],
+						(long long)trace_int(pin, keys[i]));
+	if (!len)
+		snprintf(buf, n, "none");
+}
+
+static const char *flags_of(struct json_object *e)
+{
+	return *trace_str(e, "flags_decoded") ? trace_str(e, "flags_decoded") : "0";
+}
+
+/* One domain's entries, from `old` to `now` (grant_table objects); with
+ * `draw` false only says whether anything changed. */
+static bool entry_changes(struct diagram *d, int dom, struct json_object *old,
+			  struct json_object *now, bool draw)
+{
+	struct json_object *oe = trace_get(old, "entries"), *ne = trace_get(now, "entries");
+	size_t drawn = 0, more = 0;
+	char nb[16], p1[96], p2[96];
+
+#define ENTRY_ROW(...) do {						\
+		if (!draw)						\
+			return true;					\
+		if (drawn++ < MAX_ENTRY_ROWS)				\
+			add_row(d, ROW_STATE, dom, dom, TEAL, __VA_ARGS__);	\
+		else							\
+			more++;						\
+	} while (0)
+	for (size_t i = 0; ne && i < json_object_array_length(ne); i++) {
+		struct json_object *e = json_object_array_get_idx(ne, i);
+		struct json_object *was = find_by(oe, "ref", trace_int(e, "ref"));
+		long long ref = (long long)trace_int(e, "ref");
+
+		pins_text(e, p2, sizeof(p2));
+		if (!was) {
+			ENTRY_ROW("kernel wrote ref %lld: %s for %s (no hypercall)", ref, flags_of(e),
+				  dom_label(d, trace_int(e, "domid"), nb, sizeof(nb)));
+			continue;
+		}
+		pins_text(was, p1, sizeof(p1));
+		if (strcmp(p1, p2))
+			ENTRY_ROW("ref %lld %s: pins %s -> %s", ref, strcmp(p2, "none") ? "pinned" :
+				  "released", p1, p2);
+		else if (strcmp(flags_of(was), flags_of(e)))
+			ENTRY_ROW("ref %lld: %s -> %s", ref, flags_of(was), flags_of(e));
+		else if (trace_int(was, "domid") != trace_int(e, "domid"))
+			ENTRY_ROW("kernel rewrote ref %lld: now for %s (no hypercall)", ref,
+				  dom_label(d, trace_int(e, "domid"), nb, sizeof(nb)));
+	}
+	for (size_t i = 0; oe && i < json_object_array_length(oe); i++) {
+		struct json_object *e = json_object_array_get_idx(oe, i);
+
+		if (!find_by(ne, "ref", trace_int(e, "ref")))
+			ENTRY_ROW("kernel released ref %lld (was %s for %s; no hypercall)",
+				  (long long)trace_int(e, "ref"), flags_of(e),
+				  dom_label(d, trace_int(e, "domid"), nb, sizeof(nb)));
+	}
+#undef ENTRY_ROW
+	if (more)
+		add_row(d, ROW_STATE, dom, dom, TEAL, "... and %zu more grant entries changed", more);
+	return drawn > 0;
+}
+
+/* Every domain's entries, from snapshot `old` to `now`: drawn, or (with
+ * `draw` false) the domains that changed given lifelines. */
+static void state_changes(struct diagram *d, struct json_object *old, struct json_object *now,
+			  bool draw)
+{
+	struct json_object *doms = trace_get(now, "domains");
+
+	if (!old)
+		return;
+	for (size_t i = 0; doms && i < json_object_array_length(doms); i++) {
+		struct json_object *dom = json_object_array_get_idx(doms, i);
+		int64_t domid = trace_int(dom, "domid");
+		struct json_object *was = find_by(trace_get(old, "domains"), "domid", domid);
+
+		if (!trace_get(dom, "grant_table"))
+			continue;
+		if (!draw) {
+			if (entry_changes(d, (int)domid, trace_get(was, "grant_table"),
+					  trace_get(dom, "grant_table"), false))
+				use_dom(d, domid);
+			continue;
+		}
+		entry_changes(d, (int)domid, trace_get(was, "grant_table"),
+			      trace_get(dom, "grant_table"), true);
+	}
+}
+
 /* Building the rows --------------------------------------------------------------- */
 
 static void note_rows(struct diagram *d, const struct trace_svg_options *o, size_t *next,
@@ -343,9 +466,11 @@ static void use_dom(struct diagram *d, int64_t domid)
 	d->names[d->ndoms++] = strdup(dom_label(d, domid, nb, sizeof(nb)));
 }
 
-/* The records between first and last seq, and the names of every domain. */
+/* The records between first and last seq, and the names of every domain;
+ * *baseline: the last snapshot of the state before them, or NULL. */
 static struct json_object *load(const char *path, const struct trace_svg_options *o,
-				struct json_object *names, size_t *left_out)
+				struct json_object *names, size_t *left_out,
+				struct json_object **baseline)
 {
 	struct trace_reader r;
 	struct json_object *recs;
@@ -372,6 +497,11 @@ static struct json_object *load(const char *path, const struct trace_svg_options
 			json_object_object_add(names, key, json_object_new_string(trace_str(rec, "name")));
 		}
 		seq = (uint64_t)trace_int(rec, "seq");
+		if (seq < o->first_seq && !strcmp(trace_str(rec, "kind"), "state")) {
+			json_object_put(*baseline);
+			*baseline = rec;
+			continue;
+		}
 		if (seq < o->first_seq || (o->last_seq && seq > o->last_seq)) {
 			json_object_put(rec);
 			continue;
@@ -387,19 +517,27 @@ static struct json_object *load(const char *path, const struct trace_svg_options
 	return recs;
 }
 
-static void build(struct diagram *d, struct json_object *recs, const struct trace_svg_options *o)
+static void build(struct diagram *d, struct json_object *recs, const struct trace_svg_options *o,
+		  struct json_object *baseline)
 {
 	size_t n = json_object_array_length(recs), next_note = 0;
 	long *effect_of = calloc(n ? n : 1, sizeof(*effect_of));
+	struct json_object *state = baseline;
 
-	/* lifelines: every domain that did something, in domid order */
+	/* lifelines: every domain that did something, or whose grant entries
+	 * changed, in domid order */
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *rec = json_object_array_get_idx(recs, i);
 		const char *what = trace_str(rec, "what");
 
-		if (strcmp(what, "kernel_attach") && strcmp(what, "domain_create"))
+		if (!strcmp(trace_str(rec, "kind"), "state")) {
+			state_changes(d, state, rec, false);
+			state = rec;
+		} else if (strcmp(what, "kernel_attach") && strcmp(what, "domain_create")) {
 			use_dom(d, trace_int(rec, "dom"));
+		}
 	}
+	state = baseline;
 	for (size_t i = 0; i < d->ndoms; i++)
 		for (size_t j = i + 1; j < d->ndoms; j++)
 			if (d->doms[j] < d->doms[i]) {
@@ -418,6 +556,11 @@ static void build(struct diagram *d, struct json_object *recs, const struct trac
 		int dom = (int)trace_int(rec, "dom");
 
 		note_rows(d, o, &next_note, (uint64_t)trace_int(rec, "seq"));
+		if (!strcmp(trace_str(rec, "kind"), "state")) {
+			state_changes(d, state, rec, true);
+			state = rec;
+			continue;
+		}
 		if (strcmp(trace_str(rec, "kind"), "hypercall")) {
 			if (effect_of[i] < 0)
 				event_rows(d, rec);
@@ -625,17 +768,17 @@ int trace_svg_write(const char *trace_path, FILE *out, const struct trace_svg_op
 	static const struct trace_svg_options defaults;
 	const struct trace_svg_options *o = opt ? opt : &defaults;
 	struct diagram d = { .name_of = json_object_new_object() };
-	struct json_object *recs;
+	struct json_object *recs, *baseline = NULL;
 	size_t left_out;
 	int err = 0;
 
-	recs = load(trace_path, o, d.name_of, &left_out);
+	recs = load(trace_path, o, d.name_of, &left_out, &baseline);
 	if (!recs) {
 		err = -errno;
 		json_object_put(d.name_of);
 		return err;
 	}
-	build(&d, recs, o);
+	build(&d, recs, o, baseline);
 	if (o->html) {
 		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", out);
 		xml_text(out, o->title ? o->title : "hvsim trace");
@@ -652,6 +795,7 @@ int trace_svg_write(const char *trace_path, FILE *out, const struct trace_svg_op
 		free(d.names[i]);
 	free(d.rows);
 	json_object_put(recs);
+	json_object_put(baseline);
 	json_object_put(d.name_of);
 	return err;
 }

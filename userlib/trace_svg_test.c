@@ -183,6 +183,66 @@ START_TEST(fifo_steps)
 }
 END_TEST
 
+/* Grant entries a kernel writes (no hypercall), the pins a map takes and
+ * its unmap gives back, and the entry's release: seen only in the
+ * snapshots of the state, and drawn from them; the first snapshot (before
+ * first_seq) is the baseline, and a snapshot names no lifeline itself. */
+START_TEST(grant_entries_from_snapshots)
+{
+#define STATE(seq, alice_entries) \
+	"{\"seq\":" #seq ",\"t\":0." #seq ",\"kind\":\"state\",\"why\":\"line " #seq "\",\"domains\":[" \
+	"{\"domid\":0,\"name\":\"Domain-0\",\"state\":\"running\",\"grant_table\":{\"entries\":[],\"maptrack\":[]}}," \
+	"{\"domid\":1,\"name\":\"alice\",\"state\":\"running\",\"grant_table\":{\"entries\":[" alice_entries "],\"maptrack\":[]}}," \
+	"{\"domid\":2,\"name\":\"bob\",\"state\":\"running\",\"grant_table\":{\"entries\":[],\"maptrack\":[]}}]," \
+	"\"xenstore\":{}}\n"
+#define ENTRY(flags, rw) \
+	"{\"ref\":8,\"flags\":1,\"flags_decoded\":\"" flags "\",\"domid\":2,\"frame\":69," \
+	"\"pin\":{\"host_ro\":0,\"host_rw\":" #rw ",\"dev_ro\":0,\"dev_rw\":0}}"
+	static const char text[] =
+		"{\"seq\":1,\"t\":0.001,\"dom\":1,\"kind\":\"event\",\"what\":\"domain_create\",\"name\":\"alice\",\"ram_pages\":4096}\n"
+		"{\"seq\":2,\"t\":0.002,\"dom\":2,\"kind\":\"event\",\"what\":\"domain_create\",\"name\":\"bob\",\"ram_pages\":4096}\n"
+		STATE(3, "")
+		STATE(4, ENTRY("permit_access", 0))
+		"{\"seq\":5,\"t\":0.5,\"dom\":2,\"kind\":\"hypercall\",\"op\":\"grant_table_op\",\"cmd\":\"map_grant_ref\",\"count\":1,\"rc\":0,\"ops\":[{\"ref\":8,\"dom\":1,\"flags\":2,\"host_addr\":286720,\"status\":0,\"handle\":0,\"dev_bus_addr\":282624}]}\n"
+		STATE(6, ENTRY("permit_access|reading|writing", 1))
+		"{\"seq\":7,\"t\":0.7,\"dom\":2,\"kind\":\"hypercall\",\"op\":\"grant_table_op\",\"cmd\":\"unmap_grant_ref\",\"count\":1,\"rc\":0,\"ops\":[{\"handle\":0,\"host_addr\":286720,\"status\":0}]}\n"
+		STATE(8, ENTRY("permit_access", 0))
+		STATE(9, "");
+#undef STATE
+#undef ENTRY
+	struct trace_svg_note notes[] = { { 4, "15: alice: share" }, { 5, "17: bob: map" },
+					  { 7, "31: bob: unmap" }, { 9, "32: check" } };
+	struct trace_svg_options o = { .notes = notes, .nr_notes = 4, .first_seq = 4 };
+	char path[] = "/tmp/trace-svg-state-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *mem;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	mem = open_memstream(&svg, &svg_len);
+	ck_assert_int_eq(trace_svg_write(path, mem, &o), 0);
+	fclose(mem);
+	unlink(path);
+	const char *wrote = find(">kernel wrote ref 8: permit_access for bob (no hypercall)<");
+	const char *map = find(">map_grant_ref ref 8 of alice<");
+	const char *pinned = find(">ref 8 pinned: pins none -&gt; host_rw 1<");
+	const char *unmap = find(">unmap_grant_ref handle 0<");
+	const char *released = find(">ref 8 released: pins host_rw 1 -&gt; none<");
+	const char *freed = find(">kernel released ref 8 (was permit_access for bob; no hypercall)<");
+
+	before(wrote, map);
+	before(map, pinned);
+	before(pinned, unmap);
+	before(unmap, released);
+	before(released, freed);
+	/* the baseline is not drawn as new, and nothing changed for Domain-0 */
+	ck_assert_uint_eq(count(svg, "kernel wrote"), 1);
+	ck_assert_ptr_null(strstr(svg, ">Domain-0<"));
+	find("#0b6e75");
+}
+END_TEST
+
 START_TEST(html_page_and_files)
 {
 	char out[] = "/tmp/trace-svg-test-out-XXXXXX.html";
@@ -219,6 +279,7 @@ int main(void)
 	tcase_add_test(tc, too_many_records_are_left_out);
 	tcase_add_test(tc, html_page_and_files);
 	tcase_add_test(tc, fifo_steps);
+	tcase_add_test(tc, grant_entries_from_snapshots);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

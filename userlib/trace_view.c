@@ -40,6 +40,29 @@ static void print_value(const char *cmd, const char *key, struct json_object *v,
 	fputs(json_object_get_string(v), out);
 }
 
+/* A snapshot of the state (kind "state"): what it holds, counted, not the
+ * whole of it (hvsim grants and hvsim evtchn show a domain's). */
+static void view_state(struct json_object *rec, FILE *out)
+{
+	struct json_object *doms = trace_get(rec, "domains");
+	size_t n = doms ? json_object_array_length(doms) : 0, entries = 0, handles = 0, p2m = 0;
+	size_t ports = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *d = json_object_array_get_idx(doms, i), *a;
+		struct json_object *gt = trace_get(d, "grant_table");
+
+		entries += (a = trace_get(gt, "entries")) ? json_object_array_length(a) : 0;
+		handles += (a = trace_get(gt, "maptrack")) ? json_object_array_length(a) : 0;
+		p2m += (a = trace_get(d, "p2m")) ? json_object_array_length(a) : 0;
+		ports += (a = trace_get(trace_get(d, "evtchn"), "ports")) ? json_object_array_length(a) : 0;
+	}
+	fprintf(out, "state snapshot (%s): %zu domains; %zu grant entries in use, %zu maptrack "
+		"handles, %zu p2m overrides, %zu ports; %d xenstore nodes\n", trace_str(rec, "why"),
+		n, entries, handles, p2m, ports,
+		trace_get(rec, "xenstore") ? json_object_object_length(trace_get(rec, "xenstore")) : 0);
+}
+
 int trace_view_record(struct json_object *rec, FILE *out)
 {
 	struct json_object *v, *ops;
@@ -52,6 +75,11 @@ int trace_view_record(struct json_object *rec, FILE *out)
 	fprintf(out, "#%-6s", json_object_get_string(v));
 	if (json_object_object_get_ex(rec, "t", &v))
 		fprintf(out, " %9.6f", json_object_get_double(v));
+	if (!strcmp(kind, "state")) {
+		fprintf(out, "  %-7s", "");
+		view_state(rec, out);
+		return 0;
+	}
 	json_object_object_get_ex(rec, "dom", &v);
 	fprintf(out, "  dom%-3s ", json_object_get_string(v));
 
@@ -67,6 +95,9 @@ int trace_view_record(struct json_object *rec, FILE *out)
 			fprintf(out, " -> %d (%s)", rc, strerror(-rc));
 		else
 			fprintf(out, " -> %d", rc);
+		/* fault injection was at work (hvsim fault): the call, or elements of it */
+		if (json_object_object_get_ex(rec, "injected", NULL))
+			fputs(" [injected]", out);
 		fputc('\n', out);
 		if (json_object_object_get_ex(rec, "ops", &ops))
 			for (size_t i = 0; i < json_object_array_length(ops); i++) {

@@ -54,6 +54,10 @@ struct hvsim_guest {
 	struct ram_fd *ram_fds;     /* other domains' RAM and shared fds, passed by hvsimd */
 	size_t nr_ram_fds, ram_fds_cap;
 	struct gfn_map foreign;     /* our gfns that show another page */
+
+	/* takes the fault rules hvsimd sends (HVSIM_MSG_KERNEL_FAULT) */
+	int (*fault_handler)(const struct hvsim_kernel_fault *f, void *arg);
+	void *fault_arg;
 };
 
 /* Messages ---------------------------------------------------------------- */
@@ -212,6 +216,29 @@ static void note_shutdown(struct hvsim_guest *g)
 }
 
 /*
+ * hvsimd's fault rule for this kernel (HVSIM_MSG_KERNEL_FAULT, `len` bytes
+ * at msg, which may be g->msg): the handler takes it, and its answer goes
+ * back with the same seq.  Called with g->lock held.
+ */
+static void answer_fault(struct hvsim_guest *g, const void *msg, size_t len)
+{
+	struct hvsim_msg_hdr h, answer;
+	struct hvsim_kernel_fault f;
+
+	memcpy(&h, msg, sizeof(h));
+	memset(&answer, 0, sizeof(answer));
+	answer.type = HVSIM_MSG_KERNEL_FAULT;
+	answer.seq = h.seq;
+	if (h.count != 1 || len != sizeof(h) + sizeof(f)) {
+		answer.rc = -EINVAL;
+	} else {
+		memcpy(&f, (const uint8_t *)msg + sizeof(h), sizeof(f));
+		answer.rc = g->fault_handler ? g->fault_handler(&f, g->fault_arg) : -ENOSYS;
+	}
+	send_all(g->sock, &answer, sizeof(answer));
+}
+
+/*
  * One round trip: sends the request in g->msg (hdr + len bytes of structs)
  * and waits for its reply in g->msg, taking HVSIM_MSG_FDS messages on the
  * way.  Returns the reply's length or -errno.  Called with g->lock held.
@@ -265,6 +292,10 @@ static ssize_t round_trip(struct hvsim_guest *g, size_t len)
 			continue;
 		}
 		close_fds(fds, nr_fds);
+		if (h->type == HVSIM_MSG_KERNEL_FAULT) {
+			answer_fault(g, g->msg, (size_t)n);
+			continue;
+		}
 		if (h->seq == seq)
 			return n;
 	}
@@ -571,10 +602,49 @@ static void check_idle_conn(struct hvsim_guest *g)
 {
 	struct pollfd p = { .fd = g->sock, .events = POLLIN };
 
-	if (g->dead || poll(&p, 1, 0) != 1)
+	while (!g->dead && poll(&p, 1, 0) == 1) {
+		uint8_t msg[sizeof(struct hvsim_msg_hdr) + sizeof(struct hvsim_kernel_fault)];
+		struct hvsim_msg_hdr h;
+		ssize_t n;
+
+		/* a fault rule is no news of the end: answer it and look again */
+		if (recv(g->sock, &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT) == (ssize_t)sizeof(h) &&
+		    h.type == HVSIM_MSG_KERNEL_FAULT) {
+			n = recv(g->sock, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
+			if (n > 0)
+				answer_fault(g, msg, (size_t)n);
+			continue;
+		}
+		g->dead = true;
+		note_shutdown(g);
+	}
+}
+
+void hvsim_guest_set_fault_handler(struct hvsim_guest *g,
+				   int (*fn)(const struct hvsim_kernel_fault *f, void *arg),
+				   void *arg)
+{
+	pthread_mutex_lock(&g->lock);
+	g->fault_handler = fn;
+	g->fault_arg = arg;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void hvsim_guest_fault_injected(struct hvsim_guest *g, const struct hvsim_fault_injected *n)
+{
+	struct {
+		struct hvsim_msg_hdr h;
+		struct hvsim_fault_injected n;
+	} msg;
+
+	if (g->dead)
 		return;
-	g->dead = true;
-	note_shutdown(g);
+	memset(&msg, 0, sizeof(msg));
+	msg.h.type = HVSIM_MSG_FAULT_INJECTED;
+	msg.h.count = 1;
+	msg.n = *n;
+	/* one message, needing no answer: it may go while a call waits */
+	send_all(g->sock, &msg, sizeof(msg));
 }
 
 int hvsim_guest_alive(struct hvsim_guest *g)

@@ -148,6 +148,22 @@ void hvsim_guest_evtchn_mask(struct hvsim_guest *g, evtchn_port_t port);
 int hvsim_guest_evtchn_unmask(struct hvsim_guest *g, evtchn_port_t port);
 
 /*
+ * Fault injection in the kernel (hvsim fault, docs/scenarios.md): `fn`
+ * takes the rules hvsimd sends (struct hvsim_kernel_fault of
+ * hvsim/hypercall_wire.h) and answers 0 or -errno.  It runs on whichever
+ * thread reads the message (a hypercall in progress, or a look at an idle
+ * connection: hvsim_guest_alive), with the library's lock held: it must
+ * make no hypercall.  Without one, rules are answered -ENOSYS.
+ */
+struct hvsim_kernel_fault;
+struct hvsim_fault_injected;
+void hvsim_guest_set_fault_handler(struct hvsim_guest *g,
+				   int (*fn)(const struct hvsim_kernel_fault *f, void *arg),
+				   void *arg);
+/* Tells hvsimd of a fault the kernel just injected (for the trace). */
+void hvsim_guest_fault_injected(struct hvsim_guest *g, const struct hvsim_fault_injected *n);
+
+/*
  * The hypercall socket fd, for a caller that wants to notice the domain's
  * destruction: it becomes readable (EOF or HVSIM_MSG_SHUTDOWN) then.
  * hvsim_guest_alive() returns 0 once that happened.

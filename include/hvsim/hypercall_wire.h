@@ -4,9 +4,10 @@
  * Spoken by libhvsim-guest (hv-sim/guest/guest.c), which each domain's
  * guest kernel (kmod/host/) links, and by hvsimd (hv-sim/hypercall.c).  It
  * carries the attach of a kernel to its domain, the hypercalls as Xen's
- * ABI structs, the descriptors of the pages both sides share, and the
- * domain's shutdown.  Which hypercalls it carries, and the size of each
- * one's struct, is hvsim/hypercall_ops.h.
+ * ABI structs, the descriptors of the pages both sides share, the
+ * domain's shutdown, and fault injection in the kernel (hvsim fault).
+ * Which hypercalls it carries, and the size of each one's struct, is
+ * hvsim/hypercall_ops.h.
  *
  * One AF_UNIX SOCK_SEQPACKET connection per guest kernel, at
  * STATEDIR/hypercall (hvsim/paths.h), or inherited from hvsimd when it
@@ -65,6 +66,15 @@ enum hvsim_msg_type {
 	 * kernel passes by value (HYPERVISOR_dm_op's buffer array).  The
 	 * reply echoes the struct; rc is the hypercall's return value. */
 	HVSIM_MSG_RAW_HYPERCALL = 5,
+	/* hv -> guest, unsolicited: count = 1 struct hvsim_kernel_fault, the
+	 * fault injection rule of one kind for the guest kernel (hvsim fault,
+	 * docs/control-protocol.md); seq chosen by hvsimd.  The guest answers
+	 * with the same type and seq, no structs, rc = 0 or -errno (-ENOSYS:
+	 * it injects no faults of that kind). */
+	HVSIM_MSG_KERNEL_FAULT = 6,
+	/* guest -> hv, no reply: count = 1 struct hvsim_fault_injected, a
+	 * fault the kernel just injected, for the trace. */
+	HVSIM_MSG_FAULT_INJECTED = 7,
 };
 
 struct hvsim_msg_hdr {
@@ -130,6 +140,32 @@ struct hvsim_raw_hypercall {
 
 /* The most bytes a raw hypercall passes by value (inline_len). */
 #define HVSIM_RAW_INLINE_MAX 4096
+
+/* What a guest kernel makes fail on purpose (HVSIM_MSG_KERNEL_FAULT). */
+enum hvsim_kfault_kind {
+	HVSIM_KFAULT_KMALLOC = 1,      /* kmalloc, kzalloc, kcalloc, kvmalloc, ... */
+	HVSIM_KFAULT_ALLOC_PAGE = 2,   /* alloc_page(s), __get_free_page(s) */
+	HVSIM_KFAULT_UPCALL_DELAY = 3, /* the vCPU waits delay_ms before an upcall */
+};
+
+/*
+ * One kind's rule: of the operations of that kind from now on, the first
+ * nth - 1 go through and the next `times` fail (are delayed); times -1:
+ * every one from the nth on, until cleared; times 0 clears the rule.
+ */
+struct hvsim_kernel_fault {
+	uint32_t kind;       /* enum hvsim_kfault_kind */
+	uint32_t nth;        /* >= 1 */
+	int64_t  times;      /* >= 1, -1 (always) or 0 (clear) */
+	uint32_t delay_ms;   /* HVSIM_KFAULT_UPCALL_DELAY */
+	uint32_t pad;
+};
+
+struct hvsim_fault_injected {
+	uint32_t kind;       /* enum hvsim_kfault_kind */
+	uint32_t delay_ms;
+	char     site[96];   /* the allocation's call site, nul-terminated */
+};
 
 struct hvsim_attach_req {
 	uint32_t version;    /* HVSIM_WIRE_VERSION */

@@ -42,6 +42,14 @@ int hypercalls_start_vcpu(int shutdown_fd);
 /* The domain was destroyed (not hvsimd stopping). */
 bool hypercalls_domain_destroyed(void);
 
+/*
+ * kfault.c: fault injection (hvsim fault).  Takes hvsimd's rules for this
+ * kernel from g; host_upcall_delay() is the vCPU's wait before an upcall
+ * when a rule delays it.
+ */
+void host_fault_init(struct hvsim_guest *g);
+void host_upcall_delay(void);
+
 /* xenstore_read.c: the domain whose store the kernel reads, and where. */
 void host_xenstore_init(const char *state_dir, unsigned int domid);
 

@@ -179,6 +179,8 @@ static void vcpu_thread(void *arg)
 		if (n > 0 && p[0].revents) {
 			/* poll said it is there: take it without polling again */
 			hvsim_guest_take_upcall(guest);
+			/* a slow vCPU, when fault injection says so (kfault.c) */
+			host_upcall_delay();
 			pthread_mutex_lock(&vcpu_lock);
 			scans_started++;
 			pthread_mutex_unlock(&vcpu_lock);

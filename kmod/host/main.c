@@ -182,6 +182,7 @@ int main(int argc, char **argv)
 	if (err)
 		return boot_fails(1, "attaching to domain %d: %s", domid, strerror(-err));
 	hypercalls_set_guest(g);
+	host_fault_init(g);
 
 	err = kmod_boot();
 	if (err)

@@ -80,11 +80,17 @@ release=$ver.$patch.$sub$extra
 code=$((ver * 65536 + patch * 256 + (sub > 255 ? 255 : sub)))
 
 # Where the tree came from: a Debian package (fetch.sh left its name in
-# .from-deb: linux-source-6.1_6.1.192-3_all.deb) or a directory.
+# .from-deb: linux-source-6.1_6.1.192-3_all.deb), a tarball of no package
+# (its path there), or a directory.
 if [ -f "$ksrc/.from-deb" ]; then
 	deb=$(cat "$ksrc/.from-deb")
-	deb=${deb%_all.deb}
-	from="${deb%%_*} ($(echo "${deb#*_}" | sed 's/%3a/:/'))"
+	case $deb in
+	*_all.deb)
+		deb=${deb%_all.deb}
+		from="${deb%%_*} ($(echo "${deb#*_}" | sed 's/%3a/:/'))" ;;
+	*)
+		from=$deb ;;
+	esac
 else
 	from=$(cd "$ksrc" && pwd)
 fi

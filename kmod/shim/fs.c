@@ -325,7 +325,8 @@ int kmod_file_watch(struct file *f, void (*fn)(void *ctx), void *ctx)
 
 	if (!f->f_op->poll)
 		return 0;	/* DEFAULT_POLLMASK, for ever */
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	/* the host's readiness watch, no allocation of Linux's: never injected */
+	w = kzalloc(sizeof(*w), GFP_KERNEL | __GFP_NOFAIL);
 	if (!w)
 		return -ENOMEM;
 	w->fn = fn;

@@ -51,8 +51,9 @@ static struct page *pin_bounce_page(struct task_struct *t, unsigned long addr,
 	struct page *page;
 
 	*err = -ENOMEM;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
-	page = alloc_page(GFP_KERNEL);
+	/* Linux pins the program's own page: this bounce is the shim's (no fault injection) */
+	b = kmalloc(sizeof(*b), GFP_KERNEL | __GFP_NOFAIL);
+	page = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
 	if (!b || !page)
 		goto fail;
 	*err = -EFAULT;

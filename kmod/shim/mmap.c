@@ -61,7 +61,8 @@ struct mm_struct *mm_get(int pid)
 		mmgrab(mm);
 		goto out;
 	}
-	mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+	/* a program's mm exists before it calls: not one fault injection fails */
+	mm = kzalloc(sizeof(*mm), GFP_KERNEL | __GFP_NOFAIL);
 	if (!mm)
 		goto out;
 	init_rwsem(&mm->mmap_lock);
@@ -326,7 +327,8 @@ void exit_mmap(struct mm_struct *mm)
 
 static struct mm_struct *mm_alloc_detached(void)
 {
-	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+	/* the interposer's fork, which Linux's fork does not ask of a driver */
+	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL | __GFP_NOFAIL);
 
 	if (!mm)
 		return NULL;
@@ -583,7 +585,8 @@ long do_mmap_file(struct file *file, unsigned long addr, unsigned long len,
 	}
 
 	nr = vma_pages(vma);
-	out = kvmalloc_array(nr, sizeof(*out), GFP_KERNEL);
+	/* the host's answer, not Linux's mmap: fault injection passes it by */
+	out = kvmalloc_array(nr, sizeof(*out), GFP_KERNEL | __GFP_NOFAIL);
 	if (!out) {
 		vma_link(mm, vma);
 		__do_munmap(mm, addr, addr + len);
@@ -722,7 +725,8 @@ static void pte_changed(struct mm_struct *mm, unsigned long addr)
 	mutex_lock(&pte_changes_lock);
 	c = pte_changes_find_locked(mm->pid);
 	if (!c) {
-		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		/* the host's record of what to remap (__GFP_NOFAIL: no Linux allocation) */
+		c = kzalloc(sizeof(*c), GFP_KERNEL | __GFP_NOFAIL);
 		if (!c)
 			goto out;
 		c->pid = mm->pid;
@@ -730,7 +734,8 @@ static void pte_changed(struct mm_struct *mm, unsigned long addr)
 	}
 	if (c->nr == c->cap) {
 		unsigned long cap = c->cap ? 2 * c->cap : 64;
-		unsigned long *n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+		unsigned long *n = kvmalloc_array(cap, sizeof(*n),
+						   GFP_KERNEL | __GFP_NOFAIL);
 
 		if (!n)
 			goto out;	/* that page stays as the program had it */
@@ -800,7 +805,7 @@ long kmod_mm_take_changes(int pid, struct kmod_pte_change **out)
 	mutex_unlock(&mm_list_lock);
 	n = sort_unique(c->addrs, c->nr);
 	if (mm && n) {
-		res = kvmalloc_array(n, sizeof(*res), GFP_KERNEL);
+		res = kvmalloc_array(n, sizeof(*res), GFP_KERNEL | __GFP_NOFAIL);
 		if (!res) {
 			mmdrop(mm);
 			pte_changes_free(c);

@@ -70,12 +70,14 @@ static long take_free_pfn(void)
 	return -1;
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+struct page *__alloc_pages_track(gfp_t gfp_mask, unsigned int order, const char *site)
 {
 	struct page *page;
 	long pfn;
 
 	if (WARN(order != 0, "alloc_pages: order %u not supported", order))
+		return NULL;
+	if (kmod_alloc_should_fail(KMOD_FAULT_ALLOC_PAGE, gfp_mask, site))
 		return NULL;
 	spin_lock(&page_alloc_lock);
 	pfn = take_free_pfn();
@@ -123,16 +125,11 @@ void __free_pages(struct page *page, unsigned int order)
 	put_page(page);
 }
 
-unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+unsigned long __get_free_pages_track(gfp_t gfp_mask, unsigned int order, const char *site)
 {
-	struct page *page = alloc_pages(gfp_mask, order);
+	struct page *page = __alloc_pages_track(gfp_mask, order, site);
 
 	return page ? (unsigned long)page_address(page) : 0;
-}
-
-unsigned long get_zeroed_page(gfp_t gfp_mask)
-{
-	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

@@ -21,6 +21,12 @@ long slab_report_leaks(void);
 /* slab.c: the objects alive now are the kernel's own for its life (boot's). */
 void slab_keep_live_objects(void);
 
+/*
+ * fault_inject.c: should this allocation of `kind` (KMOD_FAULT_*) fail on
+ * purpose (hvsim fault)?  Counts it; a failure is logged and told to hvsimd.
+ */
+bool kmod_alloc_should_fail(unsigned int kind, gfp_t gfp, const char *site);
+
 /* page_alloc.c */
 int page_alloc_init(void);
 unsigned long nr_free_ram_pages(void);

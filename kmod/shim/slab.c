@@ -35,6 +35,8 @@ void *__kmalloc_track(size_t size, gfp_t flags, const char *site)
 
 	if (size > (1UL << 40))
 		return NULL;
+	if (kmod_alloc_should_fail(KMOD_FAULT_KMALLOC, flags, site))
+		return NULL;
 	h = hostk_malloc(sizeof(*h) + size);
 	if (!h)
 		return NULL;
@@ -81,10 +83,6 @@ size_t ksize(const void *objp)
 	return objp ? slab_header_of(objp)->size : 0;
 }
 
-void *kvmalloc_node(size_t size, gfp_t flags, int node)
-{
-	return __kmalloc_track(size, flags, "kvmalloc");
-}
 
 void kvfree(const void *addr)
 {

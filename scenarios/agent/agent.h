@@ -29,7 +29,8 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 
-enum region_kind { REGION_SHARED, REGION_MAPPED, REGION_BUFFER };
+/* (a vchan's shared ring page is a region of its own: libxenvchan owns it) */
+enum region_kind { REGION_SHARED, REGION_MAPPED, REGION_BUFFER, REGION_VCHAN_RING };
 
 /* A piece of the agent's memory a scenario named. */
 struct region {
@@ -114,7 +115,7 @@ agent_op_fn op_share, op_unshare, op_map, op_unmap, op_buffer, op_write, op_read
 agent_op_fn op_bind_unbound, op_bind_interdomain, op_bind_virq, op_notify,
 	op_wait_event, op_unmask, op_unbind;
 agent_op_fn op_xs_write, op_xs_read, op_xs_rm, op_xs_mkdir, op_xs_perms, op_xs_watch,
-	op_wait_watch, op_xs_unwatch;
+	op_wait_watch, op_xs_unwatch, op_xs_transaction_start, op_xs_transaction_end;
 agent_op_fn op_vchan_server, op_vchan_client, op_vchan_send, op_vchan_recv,
 	op_vchan_echo, op_vchan_close;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The agent's loop: one request line in, one reply line out (agent.h). */
 #include <errno.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@ static const struct {
 	{ "xs_mkdir", op_xs_mkdir }, { "xs_perms", op_xs_perms },
 	{ "xs_watch", op_xs_watch }, { "wait_watch", op_wait_watch },
 	{ "xs_unwatch", op_xs_unwatch },
+	{ "xs_transaction_start", op_xs_transaction_start },
+	{ "xs_transaction_end", op_xs_transaction_end },
 	{ "vchan_server", op_vchan_server }, { "vchan_client", op_vchan_client },
 	{ "vchan_send", op_vchan_send }, { "vchan_recv", op_vchan_recv },
 	{ "vchan_echo", op_vchan_echo }, { "vchan_close", op_vchan_close },
@@ -286,6 +289,17 @@ int main(int argc, char **argv)
 	size_t cap = 0;
 	ssize_t n;
 
+	/*
+	 * Every malloc returns zeroed memory (glibc's M_PERTURB: allocations
+	 * get the complement of the byte, freed memory the byte itself).  A
+	 * library that reads a field it never set then reads what a fresh
+	 * process would, every time: libxenvchan_server_init (Xen 4.17) sets
+	 * ctrl->xs_path only once it reaches xenstore, and when its port or
+	 * its grants fail first, its cleanup frees whatever the heap left
+	 * there, so a program with a used heap may crash where a new one
+	 * fails cleanly.  The scenarios show the clean failure, always.
+	 */
+	mallopt(M_PERTURB, 0xff);
 	agent.domain = argc > 1 ? argv[1] : "?";
 	agent.logger.vmessage = keep_message;
 	agent.logger.destroy = no_destroy;

@@ -111,6 +111,35 @@ int op_xs_unwatch(struct agent *a, struct json_object *req, struct json_object *
 			      path) : EIO;
 }
 
+/*
+ * A transaction on the agent's own connection, left open: what a program
+ * between its xs_transaction_start and xs_transaction_end holds.
+ */
+int op_xs_transaction_start(struct agent *a, struct json_object *req, struct json_object *reply)
+{
+	struct xs_handle *xs = agent_xs(a);
+	xs_transaction_t t;
+
+	if (!xs)
+		return EIO;
+	if ((t = xs_transaction_start(xs)) == XBT_NULL)
+		return agent_fail(a, errno, "xs_transaction_start: %s", strerror(errno));
+	json_object_object_add(reply, "tx", json_object_new_int64(t));
+	return 0;
+}
+
+int op_xs_transaction_end(struct agent *a, struct json_object *req, struct json_object *reply)
+{
+	struct xs_handle *xs = agent_xs(a);
+	bool abort_it = req_int(req, "abort", 0) != 0;
+
+	if (!xs)
+		return EIO;
+	if (!xs_transaction_end(xs, (xs_transaction_t)req_int(req, "tx", 0), abort_it))
+		return agent_fail(a, errno, "xs_transaction_end: %s", strerror(errno));
+	return 0;
+}
+
 static bool take_fired(struct agent *a, const char *token, struct json_object *reply)
 {
 	for (size_t i = 0; i < a->nfired; i++)
@@ -172,10 +201,12 @@ static int vchan_open(struct agent *a, struct json_object *req, bool server)
 {
 	const char *path = req_str(req, "path");
 	int peer = (int)req_int(req, "peer", 0);
+	size_t buffers = (size_t)req_int(req, "buffers", 0);
 	struct libxenvchan *chan;
 	struct vchan *v;
 
-	chan = server ? libxenvchan_server_init(&a->logger, peer, path, 0, 0)
+	errno = 0;
+	chan = server ? libxenvchan_server_init(&a->logger, peer, path, buffers, buffers)
 		      : libxenvchan_client_init(&a->logger, peer, path);
 	if (!chan)
 		return agent_fail(a, errno ? errno : EIO, "libxenvchan_%s_init %s: %s",
@@ -185,6 +216,9 @@ static int vchan_open(struct agent *a, struct json_object *req, bool server)
 	v->chan = chan;
 	v->next = a->vchans;
 	a->vchans = v;
+	/* its shared page (struct vchan_interface: the indexes, the live and
+	 * notify bytes), for read and write steps that play a broken peer */
+	region_add(a, v->name, REGION_VCHAN_RING, chan->ring, 4096, 1);
 	return 0;
 }
 
@@ -320,6 +354,7 @@ int op_vchan_close(struct agent *a, struct json_object *req, struct json_object 
 
 	if (!v)
 		return err;
+	region_remove(a, region_find(a, v->name));
 	libxenvchan_close(v->chan);
 	for (struct vchan **p = &a->vchans; *p; p = &(*p)->next)
 		if (*p == v) {

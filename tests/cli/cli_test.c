@@ -445,7 +445,7 @@ START_TEST(usage_errors_before_any_connection)
 		"grants a --bogus", "log", "log a b", "log -x a", "log -f",
 		"trace --bogus", "trace --svg", "xenstore", "xenstore read",
 		"xenstore write a", "xenstore ls a b", "run", "run dom", "run dom --",
-		"scenario", "scenario --bogus x.scn", "frobnicate",
+		"scenario", "scenario --bogus x.scn", "frobnicate", "fault", "fault --json",
 	};
 	/* not usage errors, but argument errors all the same */
 	static const char *const bad_values[][2] = {
@@ -457,6 +457,21 @@ START_TEST(usage_errors_before_any_connection)
 		{ "up --param .x=1", "bad --param" },
 		{ "domain frob", "unknown 'domain frob'" },
 		{ "xenstore frob", "unknown 'xenstore frob'" },
+		{ "fault bob teleport", "unknown fault kind 'teleport'" },
+		{ "fault bob map-grant", "map-grant-ref needs a grant status" },
+		{ "fault bob map-grant okay", "status okay is no fault" },
+		{ "fault bob alloc-unbound eagain", "alloc-unbound has no grant status" },
+		{ "fault bob alloc-unbound -ENOTHING", "unknown errno '-ENOTHING'" },
+		{ "fault bob kmalloc -ENOMEM", "kmalloc takes no status or errno" },
+		{ "fault bob upcall-delay", "upcall-delay needs a time" },
+		{ "fault bob upcall-delay 2h", "upcall-delay takes a time" },
+		{ "fault bob kmalloc --times 0", "--times takes a number from 1 to 1000000" },
+		{ "fault bob kmalloc --nth 1e9", "--nth takes a number" },
+		{ "fault bob kmalloc --times 2 --always", "give --times or --always" },
+		{ "fault bob kmalloc --nth", "--nth needs a number" },
+		{ "fault bob kmalloc now", "takes no status or errno (the allocation returns NULL, as when memory runs out), not 'now'" },
+		{ "fault bob kmalloc --always now", "unexpected 'now'" },
+		{ "fault bob clear kmalloc extra", "clear takes at most one kind" },
 	};
 	char dir[PATH_MAX];
 	struct stat st;
@@ -634,6 +649,11 @@ START_TEST(kernel_params_for_dom0_and_every_domain)
 	ck_assert_int_eq(harness_sh(&out, "'%s' --dir '%s/hand' %s 2>&1", harness_exe("hvsimd"),
 				    scratch, many), 2);
 	ck_assert_msg(strstr(out, "at most 32 --dom0-param"), "%s", out);
+	free(out);
+	/* a parameter Domain-0's kernel does not take: hvsimd stops, status 1 (hvsimd(8)) */
+	ck_assert_int_eq(harness_sh(&out, "'%s' --dir '%s/hand' --dom0-param xen.no_such=1 2>&1",
+				    harness_exe("hvsimd"), scratch), 1);
+	ck_assert_msg(strstr(out, "no such module parameter xen.no_such"), "%s", out);
 	free(out);
 }
 END_TEST

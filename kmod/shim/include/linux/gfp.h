@@ -27,14 +27,24 @@
 
 struct page;
 
-/* Pages of the domain's RAM (order 0 only: the drivers need no more). */
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
+/*
+ * Pages of the domain's RAM (order 0 only: the drivers need no more).
+ * Each call names its site, for fault injection's messages (hvsim fault).
+ */
+#define __kmod_gfp_str1(x) #x
+#define __kmod_gfp_str(x) __kmod_gfp_str1(x)
+#define __kmod_gfp_site __FILE__ ":" __kmod_gfp_str(__LINE__)
+struct page *__alloc_pages_track(gfp_t gfp_mask, unsigned int order, const char *site);
+#define alloc_pages(gfp_mask, order) \
+	__alloc_pages_track((gfp_mask), (order), __kmod_gfp_site)
 #define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page) __free_pages((page), 0)
-unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
+unsigned long __get_free_pages_track(gfp_t gfp_mask, unsigned int order, const char *site);
+#define __get_free_pages(gfp_mask, order) \
+	__get_free_pages_track((gfp_mask), (order), __kmod_gfp_site)
 #define __get_free_page(gfp_mask) __get_free_pages((gfp_mask), 0)
-unsigned long get_zeroed_page(gfp_t gfp_mask);
+#define get_zeroed_page(gfp_mask) __get_free_pages((gfp_mask) | __GFP_ZERO, 0)
 void free_pages(unsigned long addr, unsigned int order);
 #define free_page(addr) free_pages((addr), 0)
 

@@ -102,27 +102,14 @@ void unpin_user_pages(struct page **pages, unsigned long npages);
 void unpin_user_page(struct page *page);
 #define set_page_dirty_lock(page) 0
 
-void *kvmalloc_node(size_t size, gfp_t flags, int node);
-static inline void *kvmalloc(size_t size, gfp_t flags)
-{
-	return kvmalloc_node(size, flags, -1);
-}
-static inline void *kvzalloc(size_t size, gfp_t flags)
-{
-	return kvmalloc(size, flags | __GFP_ZERO);
-}
-static inline void *kvmalloc_array(size_t n, size_t size, gfp_t flags)
-{
-	size_t bytes;
-
-	if (__builtin_mul_overflow(n, size, &bytes))
-		return NULL;
-	return kvmalloc(bytes, flags);
-}
-static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
-{
-	return kvmalloc_array(n, size, flags | __GFP_ZERO);
-}
+/* kmalloc's, naming their call sites as kmalloc does (linux/slab.h). */
+#define kvmalloc_node(size, flags, node) __kmalloc_track((size), (flags), __kmod_site)
+#define kvmalloc(size, flags) __kmalloc_track((size), (flags), __kmod_site)
+#define kvzalloc(size, flags) __kmalloc_track((size), (flags) | __GFP_ZERO, __kmod_site)
+#define kvmalloc_array(n, size, flags) \
+	__kmalloc_array_track((n), (size), (flags), __kmod_site)
+#define kvcalloc(n, size, flags) \
+	__kmalloc_array_track((n), (size), (flags) | __GFP_ZERO, __kmod_site)
 void kvfree(const void *addr);
 
 #endif
