@@ -6,6 +6,7 @@
 #   make run        the main job: two domains sharing pages
 #   make check      every test, plain and under ASan and UBSan
 #   make bench      benchmarks, each beside the host's own limit
+#                   (BENCH_DOMAINS=N: bench-scale's domains, default 1023 + Domain-0)
 #   make fuzz       the fuzzers, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make install    PREFIX=/usr/local DESTDIR= (LIBDIR INCLUDEDIR DOCDIR)
 #   make package-test  the Debian package (debian/) built, linted, run unpacked

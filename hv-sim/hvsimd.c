@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -168,6 +169,22 @@ static int join(char *buf, size_t n, const char *dir, const char *file)
 	return snprintf(buf, n, "%s/%s", dir, file) < (int)n ? 0 : -ENAMETOOLONG;
 }
 
+/*
+ * Each domain holds five of hvsimd's descriptors (its memfds, upcall
+ * eventfd, kernel connection and pidfd), so the usual soft limit of 1024
+ * would stop it near 200 domains: it raises its own to the hard limit, as
+ * servers do (the hard limit is the administrator's, `ulimit -Hn`).
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -239,6 +256,7 @@ int main(int argc, char **argv)
 		hv_log("cannot write %s", path);
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);

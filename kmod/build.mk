@@ -135,6 +135,13 @@ $(O)/tests/kmod-fault-test: $(OBJ)/kmod/tests/fault_test.o $(OBJ)/tests/harness.
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/kmod-fault-test
+# an idle system uses no CPU (hvsimd and the kernels, /proc/PID/stat)
+$(O)/tests/idle-cpu-test: $(OBJ)/kmod/tests/idle_test.o $(OBJ)/kmod/tests/procstat.o \
+		$(OBJ)/tests/harness.o $(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+TESTS += $(O)/tests/idle-cpu-test
 
 # make bench: an idle kernel's memory and domain-create-to-ready time.
 $(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \
@@ -142,3 +149,9 @@ $(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 BENCHES += $(O)/bench/bench-kernel
+# make bench: N domains created and destroyed (BENCH_DOMAINS=N), an idle system's CPU
+$(O)/bench/bench-scale: $(OBJ)/kmod/tests/bench_scale.o $(OBJ)/kmod/tests/procstat.o \
+		$(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim-kernel
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+BENCHES += $(O)/bench/bench-scale

@@ -6,6 +6,7 @@
  *     xengnttab_map_grant_refs call, every page touched (its first byte
  *     read and checked), xengnttab_unmap; "map pages-per-s N rounds R",
  *     and the time of each step.
+ *   bench-copy (bench_copy.c): xengnttab_grant_copy of those pages.
  *   bench-ping / bench-pong: the event round trip: ping notifies, pong's
  *     blocking xenevtchn_pending + unmask + notify back, ping's pending +
  *     unmask; "rtt-ns N rounds R", and what a notify and an unmask cost
@@ -13,6 +14,7 @@
  * Figures are medians over the rounds.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -51,8 +53,9 @@ int bench_share_main(int argc, char **argv)
 	pages = xengntshr_share_pages(xgs, peer, (int)count, refs, 1);
 	if (!pages)
 		die_sys("xengntshr_share_pages %u pages to %u", count, peer);
+	/* the whole page: bench-copy copies it all */
 	for (unsigned int i = 0; i < count; i++)
-		pages[(size_t)i * PAGE_SIZE_4K] = mark(i);
+		memset(pages + (size_t)i * PAGE_SIZE_4K, mark(i), PAGE_SIZE_4K);
 	say_refs(refs, count);
 	wait_for_stdin_eof();
 	if (xengntshr_unshare(xgs, pages, count) < 0)

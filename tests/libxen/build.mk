@@ -8,7 +8,7 @@ LIBXEN_LIBS   := $(shell $(PKG_CONFIG) --libs xengnttab xenevtchn 2>/dev/null ||
 
 # libxen-peer runs under the interposer, so never with a sanitizer: its
 # runtime would have to come first in the process, before the preload.
-LIBXEN_PEER_SRCS := peer.c ring.c notify.c copy.c bench_peer.c sha256.c median.c
+LIBXEN_PEER_SRCS := peer.c ring.c notify.c copy.c bench_peer.c bench_copy.c sha256.c median.c
 LIBXEN_PEER_OBJS := $(LIBXEN_PEER_SRCS:%.c=$(OBJ)/tests/libxen/peer/%.o)
 $(OBJ)/tests/libxen/peer/%.o: tests/libxen/%.c
 	@mkdir -p $(dir $@)

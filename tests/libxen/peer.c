@@ -33,6 +33,8 @@ static const struct subcommand {
 	  copy_map_main },
 	{ "bench-share", "PEER COUNT", "share COUNT pages, wait for EOF", bench_share_main },
 	{ "bench-map", "PEER MS REF...", "map+touch+unmap them all, for MS ms", bench_map_main },
+	{ "bench-copy", "PEER MS REF...", "grant copy from and to them, for MS ms each way",
+	  bench_copy_main },
 	{ "bench-ping", "PEER ROUNDS", "event round trips, timed", bench_ping_main },
 	{ "bench-pong", "PEER PORT ROUNDS", "the other end of bench-ping", bench_pong_main },
 };

@@ -64,6 +64,7 @@ int copy_share_main(int argc, char **argv);
 int copy_map_main(int argc, char **argv);
 int bench_share_main(int argc, char **argv);
 int bench_map_main(int argc, char **argv);
+int bench_copy_main(int argc, char **argv);
 int bench_ping_main(int argc, char **argv);
 int bench_pong_main(int argc, char **argv);
 

@@ -3,7 +3,7 @@
 
 VCHAN_LIBS := $(shell $(PKG_CONFIG) --libs xenvchan xenstore 2>/dev/null || echo -lxenvchan -lxenstore)
 VCHAN_POBJ := $(OBJ)/tests/vchan/prog
-VCHAN_PROG_OBJS := $(addprefix $(VCHAN_POBJ)/,stream.o vchan_link.o vchan_xfer.o vchan_modes.o)
+VCHAN_PROG_OBJS := $(addprefix $(VCHAN_POBJ)/,stream.o vchan_link.o vchan_xfer.o vchan_modes.o vchan_ping.o)
 
 # The programs run under the interposer, so no sanitizer: its runtime
 # would have to come first in the process (see the contract in docs/vchan.md).

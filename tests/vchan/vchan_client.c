@@ -107,10 +107,15 @@ int main(int argc, char **argv)
 	l.recv_seed = o.seed * 2 + 2;
 	if (o.mode == VLINK_BRIDGE && (l.bridge_fd = accept_one(&l, o.socket)) < 0)
 		return 2;
-	if (publish(&l, self, &o) || connect_vchan(&l, &o)) {
+	long long t0 = 0;
+
+	/* ping mode times libxenvchan's part: the watch and client_init */
+	if (publish(&l, self, &o) || (t0 = vlink_now_ns(), connect_vchan(&l, &o))) {
 		vlink_close(&l);
 		return 2;
 	}
+	if (o.mode == VLINK_PING)
+		printf("init-ns %lld\n", vlink_now_ns() - t0);
 	rc = vlink_run(&l, &o);
 	vlink_close(&l);
 	if (l.bridge_fd >= 0)

@@ -39,10 +39,12 @@ static void usage_to(FILE *f, int status, const char *prog, bool is_server)
 	fprintf(f,
 		"usage: %s [options] %s PATH\n"
 		"  A libxenvchan %s; run it in a domain (hvsim run DOMAIN -- ...).\n"
-		"  --mode stream|hold|wait-gone%s\n"
+		"  --mode stream|hold|wait-gone|ping%s\n"
 		"      stream:    send --send bytes, receive --recv bytes, print checksums\n"
 		"      hold:      stay connected until stdin ends, then close\n"
 		"      wait-gone: stay connected until the peer leaves, say how it was seen\n"
+		"      ping:      --rounds round trips of --write-size bytes (default 64),\n"
+		"                 timed; each end says how long its init took\n"
 		"%s"
 		"  --nonblock         non-blocking vchan, select() on its fd\n"
 		"  --send N --recv N  stream sizes (suffix K, M, G)\n"
@@ -51,6 +53,7 @@ static void usage_to(FILE *f, int status, const char *prog, bool is_server)
 		"  --write-size N --read-size N  fixed sizes instead\n"
 		"  --raw              stream without generating or checking data\n"
 		"  --no-close         hold: exit without libxenvchan_close\n"
+		"  --rounds N         ping: round trips (default 1000)\n"
 		"%s"
 		"  --timeout SEC      give up after SEC seconds (default 60, 0: never)\n",
 		prog, is_server ? "PEER-DOMID" : "SERVER-DOMID",
@@ -101,6 +104,7 @@ void vlink_parse(int argc, char **argv, bool is_server, struct vlink_opts *o)
 		{ "socket", required_argument, NULL, 'k' },
 		{ "no-wait", no_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "rounds", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -120,6 +124,8 @@ void vlink_parse(int argc, char **argv, bool is_server, struct vlink_opts *o)
 				o->mode = VLINK_HOLD;
 			else if (!strcmp(optarg, "wait-gone"))
 				o->mode = VLINK_WAIT_GONE;
+			else if (!strcmp(optarg, "ping"))
+				o->mode = VLINK_PING;
 			else if (!strcmp(optarg, "bridge") && !is_server)
 				o->mode = VLINK_BRIDGE;
 			else
@@ -138,6 +144,7 @@ void vlink_parse(int argc, char **argv, bool is_server, struct vlink_opts *o)
 		case 'g': o->ring = parse_size(prog, is_server, optarg); break;
 		case 'k': o->socket = optarg; break;
 		case 'o': o->no_wait = true; break;
+		case 'p': o->rounds = (unsigned int)parse_size(prog, is_server, optarg); break;
 		case 't': o->timeout = (unsigned int)parse_size(prog, is_server, optarg); break;
 		case 'h': usage_to(stdout, 0, prog, is_server); break;
 		default: usage(prog, is_server);

@@ -33,6 +33,7 @@ enum vlink_mode {
 	VLINK_HOLD,       /* stay connected until stdin ends, then close */
 	VLINK_WAIT_GONE,  /* stay connected until the peer leaves */
 	VLINK_BRIDGE,     /* client: carry a unix socket's bytes over the vchan */
+	VLINK_PING,       /* small-message round trips, timed (vchan_ping.c) */
 };
 
 struct vlink_opts {
@@ -46,6 +47,7 @@ struct vlink_opts {
 	size_t read_size;
 	bool raw;               /* stream: no generation, no checks (benchmarks) */
 	bool no_close;          /* hold: exit without libxenvchan_close */
+	unsigned int rounds;    /* ping: round trips after the warm-up (0: 1000) */
 	size_t ring;            /* server: minimum ring size each way (0: in-page) */
 	const char *socket;     /* bridge: listen here */
 	bool no_wait;           /* client: one try to connect, no waiting for the server */
@@ -102,6 +104,15 @@ int vlink_exchange(struct vlink *l, const struct vlink_opts *o, uint64_t send,
 
 /* Waits with select() like vlink_wait, also for rfd to read and wfd to write. */
 int vlink_wait_fds(struct vlink *l, int ms, int rfd, int wfd, bool *rready, bool *wready);
+
+/*
+ * Ping mode: --rounds round trips of --write-size bytes (default 64), the
+ * client writing first; the client prints "ping rtt-ns N rounds R" (the
+ * median).  0, or 1 when the vchan failed.
+ */
+int vlink_ping(struct vlink *l, const struct vlink_opts *o);
+/* CLOCK_MONOTONIC in ns: ping mode's ends say how long their init took. */
+long long vlink_now_ns(void);
 
 /* Ends the vchan and removes what this end published. */
 void vlink_close(struct vlink *l);

@@ -165,6 +165,8 @@ int vlink_run(struct vlink *l, const struct vlink_opts *o)
 	l->ctrl->blocking = o->nonblock ? 0 : 1;
 	if (o->mode == VLINK_BRIDGE)
 		return bridge(l);
+	if (o->mode == VLINK_PING)
+		return vlink_ping(l, o);
 	/* the proxy's peer would not know it: only between these programs */
 	hello.raw = false;
 	hello.write_size = hello.read_size = 0;

@@ -41,11 +41,15 @@ int main(int argc, char **argv)
 		return 2;
 	l.send_seed = o.seed * 2 + 2;
 	l.recv_seed = o.seed * 2 + 1;
+	long long t0 = vlink_now_ns();
+
 	l.ctrl = libxenvchan_server_init(NULL, o.peer, o.path, o.ring, o.ring);
 	if (!l.ctrl) {
 		vlink_err(&l, "libxenvchan_server_init(peer %d, %s)", o.peer, o.path);
 		return 2;
 	}
+	if (o.mode == VLINK_PING)
+		printf("init-ns %lld\n", vlink_now_ns() - t0);
 	snprintf(node, sizeof(node), "/local/domain/%d/data/vchan-client/%d/%s", o.peer, self,
 		 vlink_leaf(o.path));
 	if (vlink_watch_peer(&l, node) || wait_for_client(&l)) {
