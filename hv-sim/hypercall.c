@@ -333,7 +333,9 @@ static void handle_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *req,
 		return;
 	hvsim_cpu_follow(&follow, req->cpu);
 	memset(&injection, 0, sizeof(injection));
+	trace_call_begin();
 	n = do_hypercall(d, req, payload, len, reply_buf, sizeof(reply_buf));
+	trace_call_end();
 	if (send_reply(c, n))
 		trace_reply(d, reply_buf);
 }
@@ -372,8 +374,10 @@ static void handle_raw_hypercall(struct hc_conn *c, const struct hvsim_msg_hdr *
 			       payload + sizeof(raw), req->inline_len);
 	subop = trace_enabled() ? trace_raw_subop(req->op, &mem.mem, raw.arg) : -1;
 	injected = d->faults && fault_raw_hypercall(d, req->op, &rc);
+	trace_call_begin();
 	if (!injected)
 		rc = privcmd_hypercall(d, &mem.mem, req->op, raw.arg);
+	trace_call_end();
 
 	memcpy(h, req, sizeof(*h));
 	h->inline_len = 0;

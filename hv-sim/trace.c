@@ -372,6 +372,19 @@ void trace_emit(struct json_object *rec)
 	enqueue(r);
 }
 
+/* A hypercall is being handled: the events made now are its effects. */
+static bool in_call;
+
+void trace_call_begin(void)
+{
+	in_call = true;
+}
+
+void trace_call_end(void)
+{
+	in_call = false;
+}
+
 struct json_object *trace_event(uint16_t domid, const char *what)
 {
 	struct json_object *rec = json_object_new_object();
@@ -379,5 +392,7 @@ struct json_object *trace_event(uint16_t domid, const char *what)
 	json_object_object_add(rec, "dom", json_object_new_int(domid));
 	json_object_object_add(rec, "kind", json_object_new_string("event"));
 	json_object_object_add(rec, "what", json_object_new_string(what));
+	if (in_call)
+		json_object_object_add(rec, "call", json_object_new_boolean(1));
 	return rec;
 }

@@ -70,6 +70,16 @@ int trace_enabled(void);
 /* A record of kind "event" for domain `domid`, fields to be added. */
 struct json_object *trace_event(uint16_t domid, const char *what);
 
+/*
+ * Between trace_call_begin() and trace_call_end() the hypervisor handles
+ * one hypercall, whose record follows: the events made meanwhile are its
+ * effects and say so ("call":true, after "what"), so that a reader tells
+ * them from what happened just before the call without guessing from the
+ * time between the records (a loaded machine stretches it).
+ */
+void trace_call_begin(void);
+void trace_call_end(void);
+
 /* The next sequence number. */
 uint64_t trace_seq(void);
 

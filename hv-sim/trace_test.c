@@ -314,6 +314,27 @@ START_TEST(event_and_empty_records)
 }
 END_TEST
 
+START_TEST(events_of_a_call_say_so)
+{
+	char **lines;
+	size_t n;
+
+	trace_emit(trace_event(1, "evtchn_close"));
+	trace_call_begin();
+	trace_emit(trace_event(2, "evtchn_pending"));
+	trace_call_end();
+	trace_emit(trace_event(1, "evtchn_open"));
+	trace_sync();
+	lines = read_lines(&n);
+	ck_assert_uint_eq(n, 3);
+	check_line(lines[0], 1, "\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_close\"");
+	check_line(lines[1], 2, "\"dom\":2,\"kind\":\"event\",\"what\":\"evtchn_pending\","
+		   "\"call\":true");
+	check_line(lines[2], 3, "\"dom\":1,\"kind\":\"event\",\"what\":\"evtchn_open\"");
+	free_lines(lines);
+}
+END_TEST
+
 /* When records reach the file ------------------------------------------ */
 
 static void emit_send(unsigned int port)
@@ -425,6 +446,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, rare_and_unknown_records);
 	tcase_add_test(tc, fifo_records);
 	tcase_add_test(tc, event_and_empty_records);
+	tcase_add_test(tc, events_of_a_call_say_so);
 	tcase_add_test(tc, order_across_batches);
 	tcase_add_test(tc, sync_and_no_sync);
 	tcase_add_test(tc, off_counts_sequence);

@@ -187,6 +187,14 @@ static bool same_turn(struct json_object *ev, struct json_object *call)
 	       json_object_get_double(t2) - json_object_get_double(t1) < 0.002;
 }
 
+/* hvsimd marks the events a hypercall made while it ran (hv-sim/trace.h) */
+static bool made_by_a_call(struct json_object *ev)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(ev, "call", &v) && json_object_get_boolean(v);
+}
+
 void trace_effects(struct json_object *recs, long *effect_of)
 {
 	size_t n = json_object_array_length(recs);
@@ -201,7 +209,7 @@ void trace_effects(struct json_object *recs, long *effect_of)
 		for (size_t k = j; k-- > 0;) {
 			struct json_object *ev = json_object_array_get_idx(recs, k);
 
-			if (!effect_kind(ev) || !same_turn(ev, call))
+			if (!effect_kind(ev) || !(made_by_a_call(ev) || same_turn(ev, call)))
 				break;
 			effect_of[k] = (long)j;
 		}

@@ -82,9 +82,11 @@ const char *trace_gntmap_flags(uint32_t flags, char *buf, size_t n);
  * hvsimd emits the events a hypercall causes while the call runs (a send
  * making the peer's port pending, a zombie's last page going), and the
  * call's own record after its reply, in the same loop turn: a hypercall's
- * effects are the events of those kinds right before it, less than 2 ms
- * before it.  For each of the n records of `recs`, sets effect_of[i] to
- * the index of the hypercall record i is an effect of, or -1.
+ * effects are the events of those kinds right before it that hvsimd
+ * marked as made during a call ("call":true), or (a trace without the
+ * marks) less than 2 ms before it.  For each of the n records of `recs`,
+ * sets effect_of[i] to the index of the hypercall record i is an effect
+ * of, or -1.
  */
 void trace_effects(struct json_object *recs, long *effect_of);
 

@@ -222,6 +222,30 @@ START_TEST(effects_are_the_events_just_before_their_call)
 }
 END_TEST
 
+START_TEST(marked_effects_need_no_timing)
+{
+	/* hvsimd marks what a call made ("call":true): however long the call
+	 * took, those events are its effects; an unmarked one just before a
+	 * call is one only within 2 ms (a trace of an hvsimd without marks) */
+	struct json_object *recs = json_tokener_parse(
+		"[{\"seq\":1,\"t\":0.100,\"kind\":\"event\",\"what\":\"evtchn_close\"},"
+		" {\"seq\":2,\"t\":0.200,\"kind\":\"event\",\"what\":\"evtchn_fifo_init\","
+		"\"call\":true},"
+		" {\"seq\":3,\"t\":0.250,\"kind\":\"event\",\"what\":\"evtchn_pending\","
+		"\"call\":true},"
+		" {\"seq\":4,\"t\":0.300,\"kind\":\"hypercall\",\"cmd\":\"init_control\"}]");
+	long effect_of[4];
+	const long want[4] = { -1, 3, 3, -1 };
+
+	ck_assert_ptr_nonnull(recs);
+	trace_effects(recs, effect_of);
+	for (int i = 0; i < 4; i++)
+		ck_assert_msg(effect_of[i] == want[i], "record %d: effect of %ld, not %ld", i,
+			      effect_of[i], want[i]);
+	json_object_put(recs);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("trace reader");
@@ -240,6 +264,7 @@ int main(void)
 	tcase_add_test(loader, missing_file);
 	suite_add_tcase(s, loader);
 	tcase_add_test(effects, effects_are_the_events_just_before_their_call);
+	tcase_add_test(effects, marked_effects_need_no_timing);
 	suite_add_tcase(s, effects);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
