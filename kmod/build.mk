@@ -144,7 +144,7 @@ $(O)/tests/idle-cpu-test: $(OBJ)/kmod/tests/idle_test.o $(OBJ)/kmod/tests/procst
 TESTS += $(O)/tests/idle-cpu-test
 
 # make bench: an idle kernel's memory and domain-create-to-ready time.
-$(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(LIB)/libhvsim.a \
+$(O)/bench/bench-kernel: $(OBJ)/kmod/tests/bench_kernel.o $(OBJ)/kmod/tests/procstat.o $(LIB)/libhvsim.a \
 		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)

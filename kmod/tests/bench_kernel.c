@@ -19,19 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "daemon.h"
 #include "libhvsim.h"
+#include "procstat.h"
 #include "project_files.h"
 
 #define ROUNDS 10
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void fail(const char *what, int err)
 {
@@ -50,23 +44,6 @@ static long long median(long long *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_ll);
 	return v[n / 2];
-}
-
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
 }
 
 /* The hvsim-kernel serving `domid` for the state directory `dir`. */
@@ -185,7 +162,7 @@ int main(int argc, char **argv)
 	kpid = find_kernel(dir, domid);
 	if (kpid < 0)
 		fail("no hvsim-kernel found for the domain", 0);
-	kernel_rss = rss_kib(kpid);
+	kernel_rss = procstat_rss_kib(kpid);
 	if (pipe(p))
 		fail("pipe", -errno);
 	idle = fork();
@@ -199,7 +176,7 @@ int main(int argc, char **argv)
 	if (read(p[0], &c, 1) != 1)
 		fail("idle child", 0);
 	usleep(100 * 1000);
-	idle_rss = rss_kib(idle);
+	idle_rss = procstat_rss_kib(idle);
 	kill(idle, SIGKILL);
 	waitpid(idle, NULL, 0);
 

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "daemon.h"
 #include "libhvsim.h"
 #include "procstat.h"
@@ -41,14 +42,6 @@
 
 static char dir[] = "/tmp/hvsim-bench-XXXXXX";
 static int daemon_up;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void fail(const char *what, int err)
 {

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "daemon.h"
 #include "hvsim_guest.h"
 #include "libhvsim.h"
@@ -29,14 +30,6 @@
 #define RUN_NS     (700 * 1000 * 1000LL)
 
 static int to_child[2], to_parent[2];
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void fail(const char *what, int err)
 {

@@ -17,16 +17,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "median.h"
 #include "peer.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void set_segments(xengnttab_grant_copy_segment_t *seg, const uint32_t *refs,
 			 uint32_t count, uint32_t peer, uint8_t *buf, bool in)

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "daemon.h"
 #include "domproc.h"
 #include "libhvsim.h"
@@ -51,14 +52,6 @@ static void fail(const char *what)
 	if (daemon_up)
 		hvsim_down(dir);
 	exit(1);
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* Starts "libxen-peer SUBCOMMAND ARGS" in domid; args split at spaces. */

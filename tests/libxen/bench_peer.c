@@ -18,18 +18,11 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "median.h"
 #include "peer.h"
 
 #define WARMUP_ROUNDS 200u
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* What bench-share writes at the start of page i, and bench-map checks. */
 static uint8_t mark(unsigned int i)

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
 #include "daemon.h"
 #include "domain_proc.h"
 #include "libhvsim.h"
@@ -174,14 +175,6 @@ static double median_of(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static long long said(const char *text, const char *key)

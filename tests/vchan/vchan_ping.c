@@ -12,17 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "../bench_clock.h"
 #include "vchan_link.h"
 
 #define WARMUP 100u
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int cmp_ll(const void *a, const void *b)
 {
