@@ -239,7 +239,12 @@ static void remove_vma(struct vm_area_struct *vma)
 		fput(file);
 }
 
-/* Splits vma at addr: vma keeps [start, addr), the new one [addr, end). */
+/*
+ * Splits vma at addr: vma keeps [start, addr), the new one [addr, end).
+ * The driver may refuse, as __split_vma lets it (privcmd does: both
+ * halves would share the pages its ->close frees); the munmap then
+ * fails with its error and the VMA stays whole.
+ */
 static int split_vma(struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long head = (addr - vma->vm_start) >> PAGE_SHIFT;
@@ -247,6 +252,12 @@ static int split_vma(struct vm_area_struct *vma, unsigned long addr)
 	struct vm_area_struct *new;
 	struct page **head_pages;
 
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		int err = vma->vm_ops->may_split(vma, addr);
+
+		if (err)
+			return err;
+	}
 	new = vm_area_alloc(vma->vm_mm, addr, vma->vm_end);
 	if (!new)
 		return -ENOMEM;

@@ -29,12 +29,10 @@ static LIST_HEAD(kept_objects);
 static DEFINE_SPINLOCK(slab_lock);
 static long slab_live;
 
-void *__kmalloc_track(size_t size, gfp_t flags, const char *site)
+static void *slab_alloc(size_t size, gfp_t flags, const char *site)
 {
 	struct slab_header *h;
 
-	if (size > (1UL << 40))
-		return NULL;
 	if (kmod_alloc_should_fail(KMOD_FAULT_KMALLOC, flags, site))
 		return NULL;
 	h = hostk_malloc(sizeof(*h) + size);
@@ -51,6 +49,27 @@ void *__kmalloc_track(size_t size, gfp_t flags, const char *site)
 	slab_live++;
 	spin_unlock(&slab_lock);
 	return h + 1;
+}
+
+/*
+ * kmalloc serves what Linux's slab serves, KMALLOC_MAX_SIZE at most, and
+ * fails beyond: drivers count on it (privcmd kcallocs a pfn for every page
+ * a program asks for, with __GFP_NOWARN, and answers ENOMEM), so a
+ * program's count never becomes gigabytes of the host's memory.
+ */
+void *__kmalloc_track(size_t size, gfp_t flags, const char *site)
+{
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL;
+	return slab_alloc(size, flags, site);
+}
+
+/* kvmalloc (and vmalloc): up to INT_MAX, as Linux's kvmalloc_node allows. */
+void *__kvmalloc_track(size_t size, gfp_t flags, const char *site)
+{
+	if (size > INT_MAX)
+		return NULL;
+	return slab_alloc(size, flags, site);
 }
 
 static struct slab_header *slab_header_of(const void *objp)

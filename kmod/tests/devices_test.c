@@ -1073,6 +1073,83 @@ START_TEST(privcmd_ioctls_the_tree_has)
 }
 END_TEST
 
+/*
+ * kmalloc refuses what Linux's refuses (more than KMALLOC_MAX_SIZE,
+ * 4 MiB), and drivers count on it: privcmd's MMAP_RESOURCE kcallocs a pfn
+ * for every page the program asks for (__GFP_NOWARN), so a huge count is
+ * ENOMEM there, before anything else is tried.  The shim once served any
+ * size: the fuzzer `devices` had a program make its kernel allocate (and
+ * zero) 8 GB (docs/fuzzing.md).  Here a million pages, whose pfns (8 MB)
+ * Linux will not kcalloc; the shim went on and tried to allocate a
+ * million pages, which privcmd logs when it fails ("Could not alloc").
+ */
+START_TEST(privcmd_mmap_resource_past_kmalloc_max_is_enomem)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	privcmd_mmap_resource_t mr = { .dom = dom1, .type = 1 /* XENMEM_resource_grant_table */,
+				       .num = 1 << 20 };
+	char log[PATH_MAX], line[512];
+	void *va;
+	FILE *f;
+
+	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, 0, &va), 0);
+	mr.addr = (uintptr_t)va;
+	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAP_RESOURCE, &mr), -ENOMEM);
+	ck_assert_int_eq(hvsim_kernel_log(harness_dir(), 0, log, sizeof(log)), 0);
+	f = fopen(log, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		ck_assert_msg(!strstr(line, "Could not alloc"), "the kernel went on: %s", line);
+	fclose(f);
+	ck_assert_int_eq(hvsim_dev_munmap(va, 4096), 0);
+	hvsim_dev_close(p);
+}
+END_TEST
+
+/*
+ * A privcmd mapping is never split: its ->may_split says no, since both
+ * halves would share the pages its ->close frees (Linux: "Forbid
+ * splitting, avoids double free via privcmd_close()").  The shim once
+ * split it anyway: the fuzzer `devices` found the second close reading
+ * and freeing the pages the first had freed (docs/fuzzing.md).  Here
+ * foreign pages of the guest are mapped in two pages of privcmd, and the
+ * program unmaps them one at a time: the kernel keeps its mapping whole
+ * (until the program's exit), frees the pages once and lives on.
+ */
+START_TEST(privcmd_mapping_is_not_split)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	xen_pfn_t gfns[2] = { 1, 2 };
+	int errs[2] = { 7, 7 };
+	privcmd_mmapbatch_v2_t mb = { .num = 2, .dom = dom1, .arr = gfns, .err = errs };
+	privcmd_hypercall_t hc = { .op = __HYPERVISOR_xen_version, .arg = { 0 /* XENVER_version */ } };
+	char log[PATH_MAX], line[512];
+	void *va;
+	FILE *f;
+
+	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					0, &va), 0);
+	mb.addr = (uintptr_t)va;
+	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAPBATCH_V2, &mb), 0);
+	ck_assert_int_eq(errs[0], 0);
+	ck_assert_int_eq(errs[1], 0);
+	hvsim_dev_munmap(va, 4096);
+	hvsim_dev_munmap((char *)va + 4096, 4096);
+	hvsim_dev_close(p);
+	/* the kernel still serves */
+	p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	ck_assert_int_gt(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_HYPERCALL, &hc), 0);
+	hvsim_dev_close(p);
+	ck_assert_int_eq(hvsim_kernel_log(harness_dir(), 0, log, sizeof(log)), 0);
+	f = fopen(log, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		ck_assert_msg(!strstr(line, "unable to unmap") && !strstr(line, "kfree") &&
+			      !strstr(line, "panic"), "the kernel says: %s", line);
+	fclose(f);
+}
+END_TEST
+
 START_TEST(wrong_domid_revoked_and_out_of_range_refs)
 {
 	struct share s;
@@ -1230,6 +1307,8 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, grant_table_version_2_keeps_v1);
 	tcase_add_test(tc, bad_ioctls_and_pointers);
 	tcase_add_test(tc, privcmd_ioctls_the_tree_has);
+	tcase_add_test(tc, privcmd_mmap_resource_past_kmalloc_max_is_enomem);
+	tcase_add_test(tc, privcmd_mapping_is_not_split);
 	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
 	tcase_add_test(tc, forged_device_socket_requests);
 	suite_add_tcase(s, tc);

@@ -102,14 +102,15 @@ void unpin_user_pages(struct page **pages, unsigned long npages);
 void unpin_user_page(struct page *page);
 #define set_page_dirty_lock(page) 0
 
-/* kmalloc's, naming their call sites as kmalloc does (linux/slab.h). */
-#define kvmalloc_node(size, flags, node) __kmalloc_track((size), (flags), __kmod_site)
-#define kvmalloc(size, flags) __kmalloc_track((size), (flags), __kmod_site)
-#define kvzalloc(size, flags) __kmalloc_track((size), (flags) | __GFP_ZERO, __kmod_site)
+/* kmalloc's, naming their call sites as kmalloc does, with kvmalloc's
+ * limit rather than kmalloc's (linux/slab.h). */
+#define kvmalloc_node(size, flags, node) __kvmalloc_track((size), (flags), __kmod_site)
+#define kvmalloc(size, flags) __kvmalloc_track((size), (flags), __kmod_site)
+#define kvzalloc(size, flags) __kvmalloc_track((size), (flags) | __GFP_ZERO, __kmod_site)
 #define kvmalloc_array(n, size, flags) \
-	__kmalloc_array_track((n), (size), (flags), __kmod_site)
+	__kvmalloc_array_track((n), (size), (flags), __kmod_site)
 #define kvcalloc(n, size, flags) \
-	__kmalloc_array_track((n), (size), (flags) | __GFP_ZERO, __kmod_site)
+	__kvmalloc_array_track((n), (size), (flags) | __GFP_ZERO, __kmod_site)
 void kvfree(const void *addr);
 
 #endif

@@ -11,7 +11,15 @@
 #include <linux/gfp.h>
 #include <linux/compiler.h>
 
+/*
+ * The largest kmalloc Linux's slab serves (SLUB: an order-10 page block,
+ * 4 MiB on x86 in 6.1 and 6.12 alike); larger ones fail, and drivers rely
+ * on that.  kvmalloc and vmalloc go to INT_MAX.
+ */
+#define KMALLOC_MAX_SIZE (1UL << 22)
+
 void *__kmalloc_track(size_t size, gfp_t flags, const char *site) __malloc;
+void *__kvmalloc_track(size_t size, gfp_t flags, const char *site) __malloc;
 void kfree(const void *objp);
 size_t ksize(const void *objp);
 
@@ -30,6 +38,16 @@ static inline void *__kmalloc_array_track(size_t n, size_t size, gfp_t flags,
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
 	return __kmalloc_track(bytes, flags, site);
+}
+
+static inline void *__kvmalloc_array_track(size_t n, size_t size, gfp_t flags,
+					   const char *site)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return __kvmalloc_track(bytes, flags, site);
 }
 #define kmalloc_array(n, size, flags) \
 	__kmalloc_array_track((n), (size), (flags), __kmod_site)

@@ -3,8 +3,9 @@
 #define _LINUX_VMALLOC_H
 #include <linux/slab.h>
 #include <asm/pgtable.h>
-#define vmalloc(size) kmalloc(size, GFP_KERNEL)
-#define vzalloc(size) kzalloc(size, GFP_KERNEL)
+/* (kvmalloc's limit, not kmalloc's: vmalloc is for what kmalloc will not do) */
+#define vmalloc(size) __kvmalloc_track((size), GFP_KERNEL, __kmod_site)
+#define vzalloc(size) __kvmalloc_track((size), GFP_KERNEL | __GFP_ZERO, __kmod_site)
 #define vfree(p) kfree(p)
 
 #define VM_MAP		0x00000004
