@@ -704,7 +704,7 @@ static Suite *fault_suite(void)
 {
 	Suite *s = suite_create("fault");
 	TCase *tc = tcase_create("fault");
-	TCase *slow = tcase_create("eagain-for-ever");
+	TCase *slow;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -730,6 +730,7 @@ static Suite *fault_suite(void)
 	 */
 	if (two_level_run() || address_sanitized())
 		return s;
+	slow = tcase_create("eagain-for-ever");
 	tcase_add_checked_fixture(slow, setup, teardown);
 	tcase_set_timeout(slow, 120);
 	tcase_add_test(slow, map_eagain_for_ever_gives_up);
