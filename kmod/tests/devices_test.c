@@ -942,6 +942,22 @@ START_TEST(event_channels_bound_a_domu)
 	ck_assert_int_eq(bind_until_refused(e, &highest), -ENOSPC);
 	ck_assert_int_eq(highest, 40);
 	hvsim_dev_close(e);
+
+	/* what is no port number is refused, and no domain is made */
+	static const char *const bad[] = {
+		"{\"cmd\":\"domain_create\",\"name\":\"bad-ports\",\"event_channels\":\"many\"}",
+		"{\"cmd\":\"domain_create\",\"name\":\"bad-ports\",\"event_channels\":-1}",
+		"{\"cmd\":\"domain_create\",\"name\":\"bad-ports\",\"event_channels\":4294967296}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct json_object *reply = NULL;
+
+		ck_assert_int_eq(hvsim_ctl_call(harness_ctl(), json_tokener_parse(bad[i]), &reply),
+				 -EINVAL);
+		ck_assert_msg(strstr(hvsim_ctl_error(harness_ctl()), "event_channels"), "%s",
+			      hvsim_ctl_error(harness_ctl()));
+	}
+	ck_assert_int_eq(hvsim_domid(harness_ctl(), "bad-ports", &domid), -ESRCH);
 }
 END_TEST
 
