@@ -164,8 +164,8 @@ check-kver: all $(KVER_TESTS:%=$(O)/tests/%)
 
 # make check: builds with a job per CPU; tests/run-tests runs several tests
 # at a time; the reference VM's boots run side by side (each QEMU is one
-# thread) with their outputs kept whole (-Otarget).  About 12 minutes from
-# a fresh clone on two cores (docs/ci.md).
+# thread) with their outputs kept whole (-Otarget).  About 11 minutes from
+# a fresh clone on two cores (docs/architecture.md).
 CHECK_JOBS ?= $(shell nproc)
 CHECK_MAKE  = $(MAKE) --no-print-directory -j$(CHECK_JOBS)
 check:
