@@ -10,8 +10,6 @@
 static int epfd = -1;
 static bool stopping;
 static int (*hook)(void);
-static void **deferred;
-static size_t nr_deferred, deferred_cap;
 
 int loop_init(void)
 {
@@ -44,34 +42,6 @@ int loop_mod(struct loop_watch *w, uint32_t events)
 void loop_del(struct loop_watch *w)
 {
 	epoll_ctl(epfd, EPOLL_CTL_DEL, w->fd, NULL);
-}
-
-void loop_close_watch(struct loop_watch *w, void *container)
-{
-	if (w->fd >= 0) {
-		loop_del(w);
-		close(w->fd);
-		w->fd = -1;
-	}
-	if (nr_deferred == deferred_cap) {
-		size_t cap = deferred_cap ? 2 * deferred_cap : 16;
-		void **n = realloc(deferred, cap * sizeof(*n));
-
-		if (!n) {
-			/* leak rather than risk a use after free */
-			return;
-		}
-		deferred = n;
-		deferred_cap = cap;
-	}
-	deferred[nr_deferred++] = container;
-}
-
-void loop_flush_deferred(void)
-{
-	for (size_t i = 0; i < nr_deferred; i++)
-		free(deferred[i]);
-	nr_deferred = 0;
 }
 
 void loop_stop(void)

@@ -48,9 +48,9 @@ $(FUZZ_OBJ)/%.o: %.c | fuzz-deps
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 
 # Each target: its harness and the project's sources it drives.
-FUZZ_SRCS_hypercall := tests/fuzz/hypercall_fuzz.c tests/fuzz/fuzz_loop.c $(HVCORE_SRCS) \
+FUZZ_SRCS_hypercall := tests/fuzz/hypercall_fuzz.c tests/fuzz/fuzz_loop.c hv-sim/loop_close.c tests/fuzz/fuzz_fds.c $(HVCORE_SRCS) \
 	hv-sim/hypercall.c hv-sim/kernel_fault.c hv-sim/trace_abi.c hv-sim/trace_privcmd.c
-FUZZ_SRCS_control := tests/fuzz/control_fuzz.c tests/fuzz/fuzz_loop.c $(HVCORE_SRCS) \
+FUZZ_SRCS_control := tests/fuzz/control_fuzz.c tests/fuzz/fuzz_loop.c tests/fuzz/fuzz_fds.c $(HVCORE_SRCS) \
 	$(filter-out hv-sim/hvsimd.c hv-sim/loop.c,$(HVSIMD_SRCS))
 FUZZ_SRCS_xenstore := tests/fuzz/xenstore_fuzz.c \
 	hv-sim/xenstore.c hv-sim/xenstore_tree.c hv-sim/xenstore_watch.c

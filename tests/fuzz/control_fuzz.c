@@ -18,7 +18,6 @@
  * only) and ends with everything freed for LeakSanitizer, and as many
  * descriptors open as after an empty input.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +39,7 @@
 #include "trace.h"
 #include "xenstore_server.h"
 #include "fuzz_input.h"
+#include "fuzz_fds.h"
 #include "fuzz_loop.h"
 
 #define NR_CLIENTS 2
@@ -234,33 +234,6 @@ static void check_store(void)
 	json_object_put(req);
 }
 
-/*
- * Descriptors the process has open (to find one hvsimd forgot), but
- * pipes: libFuzzer starts llvm-symbolizer on pipes it keeps, the first
- * time it names a function (NEW_FUNC), and hvsimd has none here.
- */
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char path[64], target[64];
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len > 0 && (target[len] = 0, !strncmp(target, "pipe:", 5)))
-			continue;
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 static void hvsimd_stop(void)
 {
 	int fds;
@@ -279,7 +252,7 @@ static void hvsimd_stop(void)
 	if (fuzz_loop_watches() != 0)
 		fail("a watch outlived hvsimd");
 	/* as many descriptors as after an empty input: none kept, none lost */
-	fds = open_fds();
+	fds = fuzz_open_fds();
 	if (fds_baseline < 0)
 		fds_baseline = fds;
 	else if (fds != fds_baseline) {

@@ -23,8 +23,6 @@ struct entry {
 
 static struct entry *entries;
 static size_t nr_entries, cap_entries;
-static void **deferred;
-static size_t nr_deferred, cap_deferred;
 static bool stopping;
 static int (*hook)(void);
 
@@ -83,32 +81,6 @@ void loop_del(struct loop_watch *w)
 
 	if (e)
 		*e = entries[--nr_entries];
-}
-
-void loop_close_watch(struct loop_watch *w, void *container)
-{
-	if (w->fd >= 0) {
-		loop_del(w);
-		close(w->fd);
-		w->fd = -1;
-	}
-	if (nr_deferred == cap_deferred) {
-		size_t cap = cap_deferred ? 2 * cap_deferred : 16;
-		void **n = realloc(deferred, cap * sizeof(*n));
-
-		if (!n)
-			abort();
-		deferred = n;
-		cap_deferred = cap;
-	}
-	deferred[nr_deferred++] = container;
-}
-
-void loop_flush_deferred(void)
-{
-	for (size_t i = 0; i < nr_deferred; i++)
-		free(deferred[i]);
-	nr_deferred = 0;
 }
 
 void loop_stop(void)

@@ -20,7 +20,6 @@
  *
  * The input is a list of actions (fz_u8 picks one, see run_action).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -47,6 +46,7 @@
 #include "loop.h"
 #include "trace.h"
 #include "fuzz_input.h"
+#include "fuzz_fds.h"
 #include "fuzz_loop.h"
 
 /* The calling program's memory, in the child: seen at this address there. */
@@ -249,33 +249,6 @@ static void act_garbage(struct fz *f, struct slot *s)
 		close(fds[i]);
 	fuzz_loop_settle(1000);
 	drain(s->fd);
-}
-
-/*
- * Descriptors the process has open (to find one hvsimd forgot), but
- * pipes: libFuzzer starts llvm-symbolizer on pipes it keeps, the first
- * time it names a function (NEW_FUNC), and hvsimd has none here.
- */
-static int open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char path[64], target[64];
-		ssize_t len;
-
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len > 0 && (target[len] = 0, !strncmp(target, "pipe:", 5)))
-			continue;
-		n++;
-	}
-	closedir(d);
-	return n;
 }
 
 /* Action: a raw hypercall (a program's, through privcmd) into the child's memory. */
@@ -537,7 +510,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trace_sync();
 	domain_destroy_all();
 	/* as many descriptors as after an empty input: none kept, none lost */
-	int fds = open_fds();
+	int fds = fuzz_open_fds();
 
 	if (fds_baseline < 0)
 		fds_baseline = fds;
