@@ -176,6 +176,22 @@ long kmod_file_mmap(struct file *f, int pid, unsigned long addr,
 /* The program unmapped [addr, addr + len). */
 long kmod_munmap(int pid, unsigned long addr, unsigned long len);
 /*
+ * mprotect(2) of [addr, addr + len) in program pid's device mappings, as
+ * Linux's do_mprotect_pkey: VMA by VMA in address order, those before an
+ * error keeping their new protection.  Returns 0 or -errno; *done is where
+ * the change ended (addr: nothing changed).  *pages (kmalloc'ed, for
+ * kmod_free(); NULL when nothing changed) has one entry per page of
+ * [addr, *done): the guest page it shows (~0UL: none) and whether the
+ * mapping is shared (a program's write reaches that page, not a copy).
+ */
+struct kmod_prot_page {
+	unsigned long pfn;
+	unsigned int shared;
+};
+long kmod_mprotect(int pid, unsigned long addr, unsigned long len,
+		   unsigned long prot, unsigned long *done,
+		   struct kmod_prot_page **pages);
+/*
  * Pages of program pid's device mappings whose page record a call changed
  * (set_pte_at: privcmd's xlate_mmu.c placing foreign frames in an ioctl),
  * so that the program maps them before its call returns: one entry per

@@ -32,9 +32,13 @@
 #define PAGE		4096UL
 #define MAX_SOCKETS	8	/* device sockets one process talks to */
 #define CHANNEL_FD_MIN	200	/* channels keep out of the programs' way */
+#ifndef PROT_SEM
+#define PROT_SEM	0x8	/* Linux's asm-generic/mman-common.h */
+#endif
 
 struct hvsim_dev_libc hvsim_dev_libc = {
-	.close = close, .mmap = mmap, .munmap = munmap, .fcntl = fcntl,
+	.close = close, .mmap = mmap, .munmap = munmap, .mprotect = mprotect,
+	.fcntl = fcntl,
 };
 
 /* A device socket (one domain's kernel); interned, never freed. */
@@ -431,9 +435,10 @@ static int64_t call(const struct devsock *s, struct call *c)
 	ret = r->ret;
 	if (c->tail)
 		memcpy(c->tail, r + 1, (size_t)n < c->tail_size ? (size_t)n : c->tail_size);
-	/* an mmap's runs; an ioctl's, whatever its result, if it changed pages */
+	/* an mmap's runs; an ioctl's or mprotect's, whatever its result */
 	if ((c->req.op == HVSIM_DEV_MMAP && ret == 0) ||
-	    (c->req.op == HVSIM_DEV_IOCTL && r->nr_runs)) {
+	    ((c->req.op == HVSIM_DEV_IOCTL || c->req.op == HVSIM_DEV_MPROTECT) &&
+	     r->nr_runs)) {
 		int64_t rerr = 0;
 
 		c->runs = malloc((r->nr_runs ? r->nr_runs : 1) * sizeof(*c->runs));
@@ -446,7 +451,7 @@ static int64_t call(const struct devsock *s, struct call *c)
 		broken = rerr != 0;
 		if (rerr) {
 			ret = rerr;
-			if (c->req.op == HVSIM_DEV_IOCTL) {
+			if (c->req.op != HVSIM_DEV_MMAP) {
 				free(c->runs);	/* not all came: none are mapped */
 				c->runs = NULL;
 			}
@@ -787,16 +792,125 @@ int hvsim_dev_mmap(struct hvsim_dev *d, void *addr, size_t len, int prot,
 	return 0;
 }
 
+static bool is_mapped_locked(uintptr_t start, uintptr_t end)
+{
+	for (struct mapping *m = mappings; m; m = m->next)
+		if (m->start < end && m->end > start)
+			return true;
+	return false;
+}
+
 int hvsim_dev_is_mapped(const void *addr, size_t len)
 {
-	uintptr_t start = (uintptr_t)addr, end = start + len;
-	bool found = false;
+	uintptr_t start = (uintptr_t)addr;
+	bool found;
 
+	/* a program without device mappings pays one load */
+	if (!__atomic_load_n(&mappings, __ATOMIC_RELAXED))
+		return false;
 	pthread_mutex_lock(&map_lock);
-	for (struct mapping *m = mappings; m && !found; m = m->next)
-		found = m->start < end && m->end > start;
+	found = is_mapped_locked(start, start + len);
 	pthread_mutex_unlock(&map_lock);
 	return found;
+}
+
+/*
+ * The stretch of [pos, end) that starts at pos: device mappings of one
+ * kernel back to back (*sock is that kernel), or memory that is none
+ * (*sock NULL) up to the next device mapping.  Returns its end.
+ */
+static uintptr_t stretch_locked(uintptr_t pos, uintptr_t end, const struct devsock **sock)
+{
+	uintptr_t to = end;
+	bool grew = true;
+
+	*sock = NULL;
+	for (struct mapping *m = mappings; m; m = m->next) {
+		if (m->start <= pos && pos < m->end)
+			*sock = m->sock;
+		else if (m->start > pos && m->start < to)
+			to = m->start;
+	}
+	if (!*sock)
+		return to;
+	to = pos;
+	while (grew && to < end) {
+		grew = false;
+		for (struct mapping *m = mappings; m; m = m->next)
+			if (m->sock == *sock && m->start <= to && to < m->end) {
+				to = m->end;
+				grew = true;
+			}
+	}
+	return to < end ? to : end;
+}
+
+/*
+ * One stretch of device mappings: the kernel decides and changes its
+ * VMAs; the program's mapping follows for the part that changed, page by
+ * page as the runs say.  A kernel that is gone decides nothing: its
+ * mappings are the host's alone now.
+ */
+static int mprotect_device(const struct devsock *s, uintptr_t start, uintptr_t end, int prot)
+{
+	struct call c = {
+		.req = { .op = HVSIM_DEV_MPROTECT, .arg = start, .len = end - start,
+			 .cmd = (uint32_t)prot },
+	};
+	int64_t ret = call(s, &c);
+	uintptr_t done = (uintptr_t)c.reply.file;
+	int err = 0;
+
+	close_fds(c.fds, c.nr_fds);
+	if (ret == -ECONNRESET || ret == -ECONNREFUSED)
+		return hvsim_dev_libc.mprotect((void *)start, end - start, prot) ? -errno : 0;
+	for (uint32_t i = 0; c.runs && i < c.reply.nr_runs && !err; i++) {
+		const struct hvsim_dev_run *r = &c.runs[i];
+		uintptr_t at = (uintptr_t)r->start;
+
+		if (at < start || at + r->len > done || at + r->len < at ||
+		    (at | r->len) & (PAGE - 1) || r->flags & HVSIM_DEV_RUN_NONE)
+			continue;
+		if (hvsim_dev_libc.mprotect((void *)at, r->len, r->flags & HVSIM_DEV_RUN_READONLY ?
+					    prot & ~PROT_WRITE : prot))
+			err = -errno;
+	}
+	free(c.runs);
+	return ret < 0 ? (int)ret : err;
+}
+
+int hvsim_dev_mprotect(void *addr, size_t len, int prot)
+{
+	uintptr_t start = (uintptr_t)addr, end, pos;
+	int err = 0;
+
+	/* what Linux refuses before it looks at a mapping, the C library's
+	 * mprotect refuses alike; PROT_GROWSDOWN/UP over a device mapping
+	 * fails there as here (no device mapping grows) */
+	if (start & (PAGE - 1) || !len ||
+	    prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return HVSIM_DEV_NOT_MINE;
+	end = start + ((len + PAGE - 1) & ~(PAGE - 1));
+	if (end <= start)
+		return HVSIM_DEV_NOT_MINE;
+	/* held as Linux holds mmap_lock: no mapping comes or goes meanwhile */
+	pthread_mutex_lock(&map_lock);
+	if (!is_mapped_locked(start, end)) {
+		pthread_mutex_unlock(&map_lock);
+		return HVSIM_DEV_NOT_MINE;
+	}
+	for (pos = start; pos < end && !err; ) {
+		const struct devsock *s;
+		uintptr_t to = stretch_locked(pos, end, &s);
+
+		if (s)
+			err = mprotect_device(s, pos, to, prot);
+		else if (hvsim_dev_libc.mprotect((void *)pos, to - pos, prot))
+			err = -errno;
+		pos = to;
+	}
+	pthread_mutex_unlock(&map_lock);
+	return err;
 }
 
 int hvsim_dev_munmap(void *addr, size_t len)

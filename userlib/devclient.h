@@ -57,6 +57,17 @@ int hvsim_dev_mmap(struct hvsim_dev *d, void *addr, size_t len, int prot,
  * holds no device mapping (the caller then does a plain munmap). */
 #define HVSIM_DEV_NOT_MINE 1
 int hvsim_dev_munmap(void *addr, size_t len);
+/*
+ * mprotect(2) of [addr, addr + len) when it touches a device mapping: in
+ * address order, each stretch of device mappings is first decided by its
+ * kernel (as Linux's mprotect would: a VMA's VM_MAY* bits, holes, the
+ * driver's say), and the rest goes to the C library's mprotect, stopping
+ * at the first error as Linux does.  Returns HVSIM_DEV_NOT_MINE if the
+ * range touches no device mapping (or is one the C library must refuse
+ * itself: unaligned, PROT_GROWSDOWN...): the caller then does a plain
+ * mprotect.
+ */
+int hvsim_dev_mprotect(void *addr, size_t len, int prot);
 /* True if [addr, addr + len) overlaps a device mapping. */
 int hvsim_dev_is_mapped(const void *addr, size_t len);
 
@@ -97,6 +108,7 @@ struct hvsim_dev_libc {
 	int (*close)(int fd);
 	void *(*mmap)(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 	int (*munmap)(void *addr, size_t len);
+	int (*mprotect)(void *addr, size_t len, int prot);
 	int (*fcntl)(int fd, int cmd, ...);
 };
 extern struct hvsim_dev_libc hvsim_dev_libc;

@@ -10,7 +10,8 @@
  * epoll work on it natively; this file keeps the table that says which
  * descriptors are devices, so that read, write, ioctl, mmap and fcntl on
  * them become the device's calls, and dup, close, fork and exec keep the
- * table true.  Descriptors not in the table cost one array load.
+ * table true.  munmap and mprotect of a range with a device mapping in it
+ * go to its kernel too.  Descriptors not in the table cost one array load.
  */
 #include <dirent.h>
 #include <dlfcn.h>
@@ -59,6 +60,7 @@ static struct {
 	ssize_t (*write)(int, const void *, size_t);
 	void *(*mmap)(void *, size_t, int, int, int, off_t);
 	int (*munmap)(void *, size_t);
+	int (*mprotect)(void *, size_t, int);
 	pid_t (*fork)(void);
 	int (*close_range)(unsigned int, unsigned int, int);
 	void (*closefrom)(int);
@@ -117,12 +119,14 @@ static void resolve(void)
 	real.write = next_sym("write");
 	real.mmap = next_sym("mmap");
 	real.munmap = next_sym("munmap");
+	real.mprotect = next_sym("mprotect");
 	real.fork = next_sym("fork");
 	real.close_range = next_sym("close_range");
 	real.closefrom = next_sym("closefrom");
 	hvsim_dev_libc.close = real.close;
 	hvsim_dev_libc.mmap = real.mmap;
 	hvsim_dev_libc.munmap = real.munmap;
+	hvsim_dev_libc.mprotect = real.mprotect;
 	hvsim_dev_libc.fcntl = real.fcntl;
 
 	/* Room for every descriptor the process may have; untouched pages cost nothing. */
@@ -678,6 +682,20 @@ EXPORT int munmap(void *addr, size_t len)
 	err = hvsim_dev_munmap(addr, len);
 	if (err == HVSIM_DEV_NOT_MINE)
 		return real.munmap(addr, len);
+	return (int)set_errno(err);
+}
+
+/* A range with a device mapping in it is the kernel's to decide first. */
+EXPORT int mprotect(void *addr, size_t len, int prot)
+{
+	int err;
+
+	ready();
+	if (!in_domain() || !hvsim_dev_is_mapped(addr, len))
+		return real.mprotect(addr, len, prot);
+	err = hvsim_dev_mprotect(addr, len, prot);
+	if (err == HVSIM_DEV_NOT_MINE)
+		return real.mprotect(addr, len, prot);
 	return (int)set_errno(err);
 }
 

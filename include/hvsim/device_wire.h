@@ -65,6 +65,18 @@
  * leaves pages no run covers).  Only ranges inside the caller's device
  * mappings are mapped; others are ignored.
  *
+ * HVSIM_DEV_MPROTECT: before it changes the protection of a range of its
+ * device mappings, the caller asks the kernel, which decides as Linux's
+ * mprotect does (each mapping's VM_MAY* bits, holes, the driver's
+ * may_split and mprotect), mapping by mapping in address order: on an
+ * error the mappings before it stay changed.  The reply's `file` is the
+ * address where the change ended (arg: nothing changed), whatever its
+ * ret; nr_runs runs (as an IOCTL's: addresses, no descriptors, fd_index
+ * and offset unused) cover [arg, file) and say what the caller's mapping
+ * does there: the new protection, less PROT_WRITE where
+ * HVSIM_DEV_RUN_READONLY (a read-only page of a shared mapping), none
+ * where HVSIM_DEV_RUN_NONE (no page: the reservation stays PROT_NONE).
+ *
  * fork: the parent asks HVSIM_DEV_FORK_PREPARE before forking (the kernel
  * copies its mappings as dup_mmap does, and answers a token in `file`);
  * after the fork the child commits the token for itself and the parent
@@ -102,6 +114,8 @@ enum hvsim_dev_op {
 	HVSIM_DEV_CLOSE = 16,    /* the caller closed a descriptor of the file:
 	                          * if it was the last copy, the last close
 	                          * (release) happens before the reply */
+	HVSIM_DEV_MPROTECT = 17, /* arg = addr, len, cmd = prot; no file:
+	                          * file = where the change ended, runs */
 };
 
 struct hvsim_dev_req {

@@ -93,17 +93,21 @@ struct run_page {
 	uint64_t start;          /* MMAP: offset in the mapping; IOCTL: address */
 	unsigned long pfn;       /* ~0UL: no page */
 	bool readonly;           /* the mapping's own protection says so */
+	bool copies;             /* a write makes a private copy: a read-only
+	                          * page does not make the run read-only */
 };
 
 typedef void run_page_fn(const void *ctx, unsigned long i, struct run_page *p);
 
 /*
  * A reply with runs (device_wire.h): which memfd pages show at each page,
- * merged into runs, with the memfds themselves.  Pages with no pfn get no
- * run (MMAP) or, with `holes`, a HVSIM_DEV_RUN_NONE run (IOCTL).
+ * merged into runs, with the memfds themselves (without `with_fds`, none:
+ * the runs only say which pages are read-only or have none).  Pages with no
+ * pfn get no run (MMAP) or, with `holes`, a HVSIM_DEV_RUN_NONE run (IOCTL,
+ * MPROTECT).
  */
 static int reply_runs(int sock, struct hvsim_dev_reply *r, unsigned long nr_pages,
-		      run_page_fn *page, const void *ctx, bool holes)
+		      run_page_fn *page, const void *ctx, bool holes, bool with_fds)
 {
 	struct hvsim_guest *g = hypercalls_guest();
 	/* a mapping is a few runs, mostly: no allocation for those */
@@ -131,9 +135,11 @@ static int reply_runs(int sock, struct hvsim_dev_reply *r, unsigned long nr_page
 			err = hvsim_guest_gfn_backing(g, p.pfn, &fd, &off, &ro);
 			if (err)
 				goto out;
-			for (k = 0; k < nr_fds && fds[k] != fd; k++)
+			if (!with_fds)
+				off = 0;
+			for (k = 0; with_fds && k < nr_fds && fds[k] != fd; k++)
 				;
-			if (k == nr_fds) {
+			if (with_fds && k == nr_fds) {
 				if (nr_fds == HVSIM_SCM_MAX_FDS) {
 					err = -E2BIG;
 					goto out;
@@ -143,12 +149,13 @@ static int reply_runs(int sock, struct hvsim_dev_reply *r, unsigned long nr_page
 			run = (struct hvsim_dev_run){
 				.start = p.start, .len = 4096, .offset = (uint64_t)off,
 				.fd_index = (uint32_t)k,
-				.flags = ro || p.readonly ? HVSIM_DEV_RUN_READONLY : 0,
+				.flags = (ro && !p.copies) || p.readonly ?
+					 HVSIM_DEV_RUN_READONLY : 0,
 			};
 		}
 		if (last && last->flags == run.flags && last->fd_index == run.fd_index &&
 		    last->start + last->len == run.start &&
-		    (run.flags & HVSIM_DEV_RUN_NONE ||
+		    (run.flags & HVSIM_DEV_RUN_NONE || !with_fds ||
 		     last->offset + last->len == run.offset)) {
 			last->len += 4096;
 			continue;
@@ -201,7 +208,7 @@ static int reply_mmap(int sock, uint32_t seq, const unsigned long *pfns,
 {
 	struct hvsim_dev_reply r = { .seq = seq };
 
-	return reply_runs(sock, &r, nr_pages, mmap_page, pfns, false);
+	return reply_runs(sock, &r, nr_pages, mmap_page, pfns, false, true);
 }
 
 /* The pages an ioctl changed in the caller's mappings. */
@@ -226,7 +233,7 @@ static int reply_with_changes(int sock, struct hvsim_dev_reply *r, int pid)
 
 	if (n <= 0)
 		return send_msg(sock, r, sizeof(*r), NULL, 0);
-	err = reply_runs(sock, r, (unsigned long)n, changed_page, changes, true);
+	err = reply_runs(sock, r, (unsigned long)n, changed_page, changes, true, true);
 	kmod_free(changes);
 	if (err) {
 		/* as for an mmap: a failed reply with runs sent nothing (or the
@@ -237,6 +244,53 @@ static int reply_with_changes(int sock, struct hvsim_dev_reply *r, int pid)
 		return send_msg(sock, r, sizeof(*r), NULL, 0);
 	}
 	return err;
+}
+
+/* An mprotect's pages: page i of [start, done). */
+struct prot_pages {
+	uint64_t start;
+	const struct kmod_prot_page *pages;
+};
+
+static void prot_page(const void *ctx, unsigned long i, struct run_page *p)
+{
+	const struct prot_pages *pp = ctx;
+
+	*p = (struct run_page){
+		.start = pp->start + i * 4096ULL, .pfn = pp->pages[i].pfn,
+		.copies = !pp->pages[i].shared,
+	};
+}
+
+/*
+ * The mprotect reply (device_wire.h, HVSIM_DEV_MPROTECT): where the change
+ * ended, and the runs of [start, done) that say which of those pages the
+ * program may give the new protection (read-only ones lose PROT_WRITE,
+ * pages with no page keep none).  Runs that cannot be described are
+ * left out (logged): the program's view of those pages stays as it was.
+ */
+static int serve_mprotect(struct conn *c, const struct hvsim_dev_req *req, int pid)
+{
+	struct hvsim_dev_reply r = { .seq = req->seq };
+	struct kmod_prot_page *pages;
+	unsigned long done;
+	struct prot_pages pp;
+	int err;
+
+	r.ret = kmod_mprotect(pid, req->arg, req->len, req->cmd, &done, &pages);
+	r.file = done;
+	if (!pages)
+		return send_msg(c->sock, &r, sizeof(r), NULL, 0);
+	pp = (struct prot_pages){ req->arg, pages };
+	err = reply_runs(c->sock, &r, (done - req->arg) / 4096, prot_page, &pp, true, false);
+	kmod_free(pages);
+	if (err) {
+		hostk_log(3, "devsock: an mprotect's pages cannot be sent");
+		r.nr_fds = 0;
+		r.nr_runs = 0;
+		return send_msg(c->sock, &r, sizeof(r), NULL, 0);
+	}
+	return 0;
 }
 
 static int serve_open(struct conn *c, const struct hvsim_dev_req *req,
@@ -407,6 +461,12 @@ static void conn_serve(struct conn *c)
 		case HVSIM_DEV_MUNMAP:
 			ret = kmod_munmap(pid, req->arg, req->len);
 			break;
+		case HVSIM_DEV_MPROTECT:
+			err = serve_mprotect(c, req, pid);
+			host_thread_clear_caller();
+			if (err)
+				return;
+			continue;
 		case HVSIM_DEV_EXEC:
 			kmod_mm_exec(pid);
 			ret = 0;

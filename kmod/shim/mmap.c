@@ -245,7 +245,7 @@ static void remove_vma(struct vm_area_struct *vma)
  * halves would share the pages its ->close frees); the munmap then
  * fails with its error and the VMA stays whole.
  */
-static int split_vma(struct vm_area_struct *vma, unsigned long addr)
+int split_vma(struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long head = (addr - vma->vm_start) >> PAGE_SHIFT;
 	unsigned long tail = (vma->vm_end - addr) >> PAGE_SHIFT;
@@ -519,7 +519,7 @@ long kmod_munmap(int pid, unsigned long addr, unsigned long len)
 
 /* ---- mmap ---- */
 
-static unsigned long calc_vm_prot_bits(unsigned long prot)
+unsigned long calc_vm_prot_bits(unsigned long prot)
 {
 	return ((prot & PROT_READ) ? VM_READ : 0) |
 	       ((prot & PROT_WRITE) ? VM_WRITE : 0) |

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct mm_struct;
+struct vm_area_struct;
 struct file;
 struct page;
 
@@ -39,6 +40,8 @@ long do_mmap_file(struct file *file, unsigned long addr, unsigned long len,
 		  unsigned long **pfns);
 long do_munmap_range(struct mm_struct *mm, unsigned long addr, unsigned long len);
 void exit_mmap(struct mm_struct *mm);
+int split_vma(struct vm_area_struct *vma, unsigned long addr);	/* ->may_split asked */
+unsigned long calc_vm_prot_bits(unsigned long prot);	/* PROT_* to VM_* */
 
 /* workqueue.c */
 int workqueue_init(void);

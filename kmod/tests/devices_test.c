@@ -1273,6 +1273,18 @@ START_TEST(forged_device_socket_requests)
 	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
 	req.op = HVSIM_DEV_FORK_ABORT;
 	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
+	/* mprotect: of no mapping, ENOMEM; unaligned or an unknown PROT_ bit, EINVAL */
+	req = (struct hvsim_dev_req){ .op = HVSIM_DEV_MPROTECT, .seq = 1, .arg = 1UL << 40,
+				      .len = ~0ULL >> 1, .cmd = PROT_READ };
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOMEM);
+	req.arg += 1;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	req.arg -= 1;
+	req.cmd = 0x100;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	req.len = 0;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), 0);
+	req = (struct hvsim_dev_req){ .op = HVSIM_DEV_FORK_ABORT, .seq = 1 };
 	/* identify: a pipe is no file of the kernel's; our evtchn is */
 	ck_assert_int_eq(pipe(pipefd), 0);
 	req.op = HVSIM_DEV_IDENTIFY;
@@ -1290,6 +1302,239 @@ START_TEST(forged_device_socket_requests)
 	close(pipefd[1]);
 	close(sock);
 	hvsim_dev_close(d);
+}
+END_TEST
+
+/* ---- mprotect ------------------------------------------------------------ */
+
+/*
+ * The protection the program's own mapping of addr has now, as
+ * /proc/self/maps says it ("rw-s"); "none" when nothing is mapped there.
+ */
+static const char *perms_at(const volatile void *addr)
+{
+	static char perms[5];
+	uintptr_t a = (uintptr_t)addr;
+	unsigned long lo, hi;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	ck_assert_ptr_nonnull(f);
+	strcpy(perms, "none");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 && lo <= a && a < hi)
+			break;
+		else
+			strcpy(perms, "none");
+	fclose(f);
+	return perms;
+}
+
+/* gntdev: ref of domain `from` added to m's file (IOCTL_GNTDEV_MAP_GRANT_REF). */
+static void gntdev_add(struct gmap *m, const char *sock, uint16_t from, uint32_t ref)
+{
+	struct ioctl_gntdev_map_grant_ref op = { .count = 1 };
+
+	op.refs[0] = (struct ioctl_gntdev_grant_ref){ .domid = from, .ref = ref };
+	if (!m->dev)
+		m->dev = dev_open(sock, "/dev/xen/gntdev", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(m->dev, IOCTL_GNTDEV_MAP_GRANT_REF, &op), 0);
+	m->index = op.index;
+	m->count = 1;
+}
+
+/* The middle page of three, the two others unmapped. */
+static char *page_between_holes(void)
+{
+	char *base = mmap(NULL, 3 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_ptr_ne(base, MAP_FAILED);
+	munmap(base, 4096);
+	munmap(base + 2 * 4096, 4096);
+	return base + 4096;
+}
+
+/*
+ * A private read-only mapping of a grant, then mprotect(PROT_WRITE):
+ * Linux 6.12's gntdev cleared VM_MAYWRITE at mmap ("Private mappings of
+ * foreign grant pages must never become writable"), so it is EACCES and
+ * the page stays read-only.  Linux 6.1's left VM_MAYWRITE (the file is
+ * open for writing), so it succeeds, and a write then makes the program a
+ * private copy (the granter's page is untouched).
+ */
+START_TEST(mprotect_of_a_private_grant_mapping_follows_the_tree)
+{
+	struct share s;
+	struct gmap m = { 0 };
+	volatile char *p;
+	void *va;
+	int rc;
+
+	share_pages(&s, sock0, dom1, 1);
+	s.addr[0] = 'A';
+	gntdev_add(&m, sock1, 0, s.refs[0]);
+	/* a private writable one gntdev refuses in both trees */
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+					(off_t)m.index, &va), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, NULL, 4096, PROT_READ, MAP_PRIVATE,
+					(off_t)m.index, &va), 0);
+	p = va;
+	ck_assert_str_eq(perms_at(p), "r--p");
+	ck_assert_int_eq(p[0], 'A');
+	rc = hvsim_dev_mprotect(va, 4096, PROT_READ | PROT_WRITE);
+	if (TREE_AT_LEAST(6, 12)) {
+		ck_assert_int_eq(rc, -EACCES);
+		ck_assert_str_eq(perms_at(p), "r--p");
+		/* and still, a second time: the kernel's VMA is unchanged */
+		ck_assert_int_eq(hvsim_dev_mprotect(va, 4096, PROT_WRITE), -EACCES);
+		ck_assert_str_eq(perms_at(p), "r--p");
+	} else {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_str_eq(perms_at(p), "rw-p");
+		p[0] = 'B';
+		ck_assert_int_eq(p[0], 'B');
+		ck_assert_int_eq(s.addr[0], 'A');
+	}
+	/* taking rights away is allowed in both */
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 4096, PROT_NONE), 0);
+	ck_assert_str_eq(perms_at(p), "---p");
+	ck_assert_int_eq(hvsim_dev_munmap(va, 4096), 0);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/* A shared writable grant mapping made read-only and writable again. */
+START_TEST(mprotect_of_a_shared_grant_mapping_there_and_back)
+{
+	struct share s;
+	struct gmap m = { 0 };
+
+	share_pages(&s, sock0, dom1, 1);
+	ck_assert_int_eq(map_grants(&m, sock1, 0, s.refs, 1), 0);
+	ck_assert_str_eq(perms_at(m.addr), "rw-s");
+	ck_assert_int_eq(hvsim_dev_mprotect((void *)m.addr, 4096, PROT_READ), 0);
+	ck_assert_str_eq(perms_at(m.addr), "r--s");
+	ck_assert_int_eq(hvsim_dev_mprotect((void *)m.addr, 4096, PROT_READ | PROT_WRITE), 0);
+	ck_assert_str_eq(perms_at(m.addr), "rw-s");
+	m.addr[5] = 0x5a;
+	ck_assert_uint_eq(s.addr[5], 0x5a);
+	/* len 0 is nothing; an address inside a page is EINVAL (the C library's) */
+	ck_assert_int_eq(hvsim_dev_mprotect((void *)m.addr, 0, PROT_NONE), HVSIM_DEV_NOT_MINE);
+	ck_assert_int_eq(hvsim_dev_mprotect((void *)(m.addr + 1), 1, PROT_NONE),
+			 HVSIM_DEV_NOT_MINE);
+	ck_assert_int_eq(hvsim_dev_munmap((void *)m.addr, 4096), 0);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/*
+ * Holes: a range that starts in one is ENOMEM with nothing changed; one
+ * with a hole after a mapping is ENOMEM with the mapping changed, since
+ * Linux changes each VMA before it looks for the next.  An EACCES in the
+ * first VMA comes before the hole after it (6.12's private mapping); in
+ * 6.1 that VMA changes and the hole is ENOMEM.
+ */
+START_TEST(mprotect_over_holes_is_enomem_in_linux_order)
+{
+	struct share s;
+	struct gmap m = { 0 };
+	char *mid, *priv;
+	void *va;
+
+	share_pages(&s, sock0, dom1, 1);
+	gntdev_add(&m, sock1, 0, s.refs[0]);
+	/* (made last: a one-page mapping made after would fill a hole) */
+	mid = page_between_holes();
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, mid, 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_FIXED, (off_t)m.index, &va), 0);
+	ck_assert_ptr_eq(va, mid);
+	ck_assert_int_eq(hvsim_dev_mprotect(mid - 4096, 3 * 4096, PROT_READ), -ENOMEM);
+	ck_assert_str_eq(perms_at(mid), "rw-s");
+	ck_assert_int_eq(hvsim_dev_mprotect(mid, 2 * 4096, PROT_READ), -ENOMEM);
+	ck_assert_str_eq(perms_at(mid), "r--s");
+	ck_assert_int_eq(hvsim_dev_munmap(mid, 4096), 0);
+
+	/* (gntdev maps a grant map once: the second mapping takes another) */
+	gntdev_add(&m, sock1, 0, s.refs[0]);
+	priv = page_between_holes();
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, priv, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+					(off_t)m.index, &va), 0);
+	if (TREE_AT_LEAST(6, 12)) {
+		ck_assert_int_eq(hvsim_dev_mprotect(priv, 2 * 4096, PROT_READ | PROT_WRITE),
+				 -EACCES);
+		ck_assert_str_eq(perms_at(priv), "r--p");
+	} else {
+		ck_assert_int_eq(hvsim_dev_mprotect(priv, 2 * 4096, PROT_READ | PROT_WRITE),
+				 -ENOMEM);
+		ck_assert_str_eq(perms_at(priv), "rw-p");
+	}
+	ck_assert_int_eq(hvsim_dev_munmap(priv, 4096), 0);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/*
+ * Ordinary memory is none of the kernel's; a range of ordinary memory and
+ * a device mapping is changed whole, each part by whom it belongs to.
+ */
+START_TEST(mprotect_of_ordinary_memory_is_untouched)
+{
+	char *plain = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct share s;
+	struct gmap m = { 0 };
+	void *va;
+
+	ck_assert_ptr_ne(plain, MAP_FAILED);
+	ck_assert_int_eq(hvsim_dev_mprotect(plain, 2 * 4096, PROT_READ), HVSIM_DEV_NOT_MINE);
+	ck_assert_str_eq(perms_at(plain), "rw-p");
+
+	share_pages(&s, sock0, dom1, 1);
+	gntdev_add(&m, sock1, 0, s.refs[0]);
+	ck_assert_int_eq(hvsim_dev_mmap(m.dev, plain + 4096, 4096, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_FIXED, (off_t)m.index, &va), 0);
+	ck_assert_int_eq(hvsim_dev_mprotect(plain, 2 * 4096, PROT_READ), 0);
+	ck_assert_str_eq(perms_at(plain), "r--p");
+	ck_assert_str_eq(perms_at(plain + 4096), "r--s");
+	ck_assert_int_eq(hvsim_dev_munmap(plain + 4096, 4096), 0);
+	munmap(plain, 4096);
+	hvsim_dev_close(m.dev);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/*
+ * The kernel sees the new protection: privcmd's pages placed after an
+ * mprotect(PROT_READ) come read-only (its VMA lost VM_WRITE), and the
+ * mapping's pages with no frame yet stay inaccessible whatever the
+ * protection.  Part of a privcmd mapping is EINVAL: its ->may_split
+ * refuses the split, and nothing changes.
+ */
+START_TEST(mprotect_is_seen_by_the_kernel)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	xen_pfn_t gfns[2] = { 1, 2 };
+	int errs[2] = { 7, 7 };
+	privcmd_mmapbatch_v2_t mb = { .num = 2, .dom = dom1, .arr = gfns, .err = errs };
+	char *va;
+
+	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					0, (void **)&va), 0);
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 4096, PROT_READ), -EINVAL);
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_READ), 0);
+	ck_assert_str_eq(perms_at(va), "---p");
+	mb.addr = (uintptr_t)va;
+	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAPBATCH_V2, &mb), 0);
+	ck_assert_int_eq(errs[0], 0);
+	ck_assert_str_eq(perms_at(va), "r--s");
+	ck_assert_str_eq(perms_at(va + 4096), "r--s");
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_READ | PROT_WRITE), 0);
+	ck_assert_str_eq(perms_at(va + 4096), "rw-s");
+	ck_assert_int_eq(hvsim_dev_munmap(va, 2 * 4096), 0);
+	hvsim_dev_close(p);
 }
 END_TEST
 
@@ -1327,6 +1572,11 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, privcmd_mapping_is_not_split);
 	tcase_add_test(tc, wrong_domid_revoked_and_out_of_range_refs);
 	tcase_add_test(tc, forged_device_socket_requests);
+	tcase_add_test(tc, mprotect_of_a_private_grant_mapping_follows_the_tree);
+	tcase_add_test(tc, mprotect_of_a_shared_grant_mapping_there_and_back);
+	tcase_add_test(tc, mprotect_over_holes_is_enomem_in_linux_order);
+	tcase_add_test(tc, mprotect_of_ordinary_memory_is_untouched);
+	tcase_add_test(tc, mprotect_is_seen_by_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,7 +4,7 @@
 
 ifneq ($(NO_KMOD),1)
 PRELOAD_PROG_SRCS := main.c common.c readiness.c lifetimes.c exec.c threads.c notify.c \
-	garbage.c
+	garbage.c mprotect.c
 PRELOAD_PROG_OBJS := $(PRELOAD_PROG_SRCS:%.c=$(OBJ)/tests/preload/prog/%.o)
 
 # preload-prog runs under the interposer: no sanitizer runtime in it (it
@@ -17,6 +17,8 @@ $(O)/tests/preload/preload-prog: $(PRELOAD_PROG_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
 
 PRELOAD_TEST_OBJS := $(addprefix $(OBJ)/tests/preload/,preload_test.o child.o peer.o)
+# (-I$(KMOD_GEN): ksrc_info.h, so the test expects what the tree's Linux does)
+$(OBJ)/tests/preload/preload_test.o: ALL_CFLAGS += -I$(KMOD_GEN)
 $(O)/tests/preload-test: $(PRELOAD_TEST_OBJS) $(HARNESS_OBJS) \
 		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
 		| $(BIN)/hvsimd $(BIN)/hvsim-kernel $(LIB)/libhvsim-preload.so \

@@ -27,6 +27,8 @@
 #include "hvsim/paths.h"
 #include "child.h"
 #include "peer.h"
+/* The Linux tree the kernel is built from (HVSIM_KSRC_VERSION_CODE). */
+#include "ksrc_info.h"
 
 #define READINESS_ROUNDS 300
 /* gntalloc's limit in the guest: with it a program sees at once whether
@@ -430,6 +432,34 @@ START_TEST(garbage_gets_linux_errnos)
 }
 END_TEST
 
+/* ---- 9. mprotect -------------------------------------------------------- */
+
+/*
+ * The program's mprotect of a device mapping is its kernel's to decide:
+ * a private read-only grant mapping never becomes writable from Linux
+ * 6.12 on (gntdev clears VM_MAYWRITE), while 6.1 lets it and the write
+ * makes a private copy; its own shared mappings and ordinary memory go
+ * read-only and back.
+ */
+START_TEST(mprotect_goes_to_the_kernel)
+{
+	const char *args[] = { "mprotect", NULL };
+	struct child c;
+
+	child_start(&c, guest, args);
+	if (HVSIM_KSRC_VERSION_CODE >= (6 << 16) + (12 << 8)) {
+		ck_assert_str_eq(child_expect(&c, "private", 10000), "EACCES");
+	} else {
+		ck_assert_str_eq(child_expect(&c, "private", 10000), "0");
+		ck_assert_str_eq(child_expect(&c, "copy", 5000), "B A");
+	}
+	ck_assert_str_eq(child_expect(&c, "shared", 5000), "0 0");
+	ck_assert_str_eq(child_expect(&c, "plain", 5000), "0");
+	child_expect(&c, "done", 5000);
+	finish(&c);
+}
+END_TEST
+
 static Suite *preload_suite(void)
 {
 	Suite *s = suite_create("preload");
@@ -447,6 +477,7 @@ static Suite *preload_suite(void)
 	tcase_add_test(tc, threads_call_at_once_and_signals_interrupt_reads);
 	tcase_add_test(tc, sigkill_of_the_granter_fires_its_unmap_notify);
 	tcase_add_test(tc, garbage_gets_linux_errnos);
+	tcase_add_test(tc, mprotect_goes_to_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,7 @@ static const struct {
 	{ "threads", scenario_threads },
 	{ "notify", scenario_notify },
 	{ "garbage", scenario_garbage },
+	{ "mprotect", scenario_mprotect },
 };
 
 int main(int argc, char **argv)

@@ -65,5 +65,6 @@ int scenario_close_mapped(int argc, char **argv);
 int scenario_threads(int argc, char **argv);
 int scenario_notify(int argc, char **argv);
 int scenario_garbage(int argc, char **argv);
+int scenario_mprotect(int argc, char **argv);
 
 #endif

@@ -50,6 +50,9 @@ struct vm_operations_struct {
 					  unsigned long addr);
 	const char *(*name)(struct vm_area_struct *vma);
 	int (*may_split)(struct vm_area_struct *area, unsigned long addr);
+	/* mprotect of [start, end) to newflags: the driver may refuse */
+	int (*mprotect)(struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, unsigned long newflags);
 };
 
 /*

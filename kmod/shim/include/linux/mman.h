@@ -6,6 +6,7 @@
 #define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
 #define PROT_NONE	0x0
+#define PROT_SEM	0x8
 #define MAP_SHARED	0x01
 #define MAP_PRIVATE	0x02
 #define MAP_SHARED_VALIDATE 0x03
