@@ -22,8 +22,10 @@ CC      ?= gcc
 
 # Debian packages the build and the tests need; ci/deps installs them.
 # (xen-utils-4.17: Debian's own vchan-socket-proxy, run by the vchan tests;
-# harmless on a machine without Xen.)
-DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev libc6-dev xen-utils-4.17
+# harmless on a machine without Xen.  xz-utils: the linux-source package
+# holds its tree as a .tar.xz, and a minimal Debian, as debian:12's image,
+# has no xz: tests/fresh/.)
+DEPS_PKGS := gcc make pkg-config check libjson-c-dev libxen-dev libc6-dev xen-utils-4.17 xz-utils
 # ... and what only the tests need, which `make test` installs the same way:
 # man and nroff, for the man pages' test (tests/man/).
 TEST_DEPS_PKGS := man-db groff-base
