@@ -680,8 +680,24 @@ static void run_action(struct fz *f)
 		memset(map_pages, 0, sizeof(map_pages));
 		memset(map_privcmd_used, 0, sizeof(map_privcmd_used));
 		break;
-	default:
-		scribble(f);
+	default: {	/* mprotect over the mappings (and holes), or scribble */
+		uint8_t m = fz_u8(f);
+
+		if (!(m & 0x80)) {
+			scribble(f);
+			break;
+		}
+		req.op = HVSIM_DEV_MPROTECT;
+		req.file = 0;
+		req.arg = MAP_AREA + (uint64_t)(m & 0x3f) * 0x100000 +
+			  (uint64_t)(fz_u8(f) % 8) * 4096;
+		if (m & 0x40)
+			req.arg += fz_u8(f);	/* unaligned, mostly */
+		req.len = (uint64_t)(fz_u8(f) % 10) * 4096;
+		req.cmd = fz_u8(f) & 0x0f;	/* PROT_READ/WRITE/EXEC/SEM */
+		call(&req, NULL, 0, -1);
+		break;
+	}
 	}
 }
 
