@@ -10,6 +10,7 @@
 #   make fuzz       the fuzzers, FUZZ_SECONDS each (docs/fuzzing.md)
 #   make install    PREFIX=/usr/local DESTDIR= (LIBDIR INCLUDEDIR DOCDIR)
 #   make package-test  the Debian package (debian/) built, linted, run unpacked
+#   make fresh-machine-test  (root) make run + make check in a new debootstrap root
 #
 # SAN=address or SAN=undefined builds a sanitizer variant; `make check`
 # builds the variants itself into build/asan and build/ubsan.

@@ -245,6 +245,30 @@ static void mmap_rules(void)
 		xs_set(&s, 30, 0x3e);
 		say("gntdev.mmap.private_readonly_sees_granter", "%s",
 		    yes_no(m.addr[30] == 0x3e));
+		/* May it become writable?  Linux 6.1 leaves the mapping
+		 * VM_MAYWRITE; later trees clear it (EACCES). */
+		say_rc("gntdev.mprotect.private_readonly_to_rw",
+		       mprotect(m.addr, PAGE, PROT_READ | PROT_WRITE));
+		say_rc("gntdev.mprotect.private_back_to_readonly",
+		       mprotect(m.addr, PAGE, PROT_READ));
+		xs_set(&s, 31, 0x3f);
+		say("gntdev.mprotect.private_still_sees_granter", "%s",
+		    yes_no(m.addr[31] == 0x3f));
+		gmap_munmap(&m);
+	}
+	gmap_remove(&m);
+
+	/* A shared mapping made read-only and writable again. */
+	gmap_add(&m, fd, peer, refs, 1);
+	gmap_mmap(&m, PROT_READ | PROT_WRITE, MAP_SHARED);
+	if (m.addr) {
+		say_rc("gntdev.mprotect.shared_to_readonly",
+		       mprotect(m.addr, PAGE, PROT_READ));
+		say_rc("gntdev.mprotect.shared_back_to_rw",
+		       mprotect(m.addr, PAGE, PROT_READ | PROT_WRITE));
+		m.addr[32] = 0x5a;
+		say("gntdev.mprotect.shared_write_seen_by_granter", "%s",
+		    yes_no(xs_get(&s, 32) == 0x5a));
 		gmap_munmap(&m);
 	}
 	gmap_remove(&m);

@@ -28,7 +28,8 @@
 #include "hvsim/xen.h"
 #include "vchan/stream.h"
 
-#define WAIT_MS 20000
+/* a hang's bound, not a speed: generous for ASan on a loaded machine */
+#define WAIT_MS 60000
 /* privcmd-xc's stand-in for a domain that exists nowhere (raw.c) */
 #define NO_SUCH_DOMAIN 4000
 
@@ -747,7 +748,7 @@ static Suite *privcmd_suite(void)
 	TCase *xc = tcase_create("libxenctrl"), *bad = tcase_create("bad-input");
 
 	tcase_add_checked_fixture(xc, setup, teardown);
-	tcase_set_timeout(xc, 45);
+	tcase_set_timeout(xc, 150);
 	tcase_add_test(xc, xc_version_in_dom0);
 	tcase_add_test(xc, xc_getinfo_in_dom0_agrees_with_hvsim_list);
 	tcase_add_test(xc, libvchan_alive_check_in_dom0_and_domU);
@@ -756,7 +757,7 @@ static Suite *privcmd_suite(void)
 	suite_add_tcase(s, xc);
 
 	tcase_add_checked_fixture(bad, setup, teardown);
-	tcase_set_timeout(bad, 90);
+	tcase_set_timeout(bad, 150);
 	tcase_add_test(bad, raw_bad_input_in_dom0);
 	tcase_add_test(bad, raw_bad_input_in_domU);
 	tcase_add_test(bad, sigkill_mid_hypercall_and_bad_input_hurt_no_one);
