@@ -625,11 +625,14 @@ size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updat
 	return n;
 }
 
-void domain_kick(struct domain *d)
+void domain_kick_value(struct domain *d, uint64_t value)
 {
-	uint64_t one = 1;
-
-	if (d->upcall_fd >= 0 && write(d->upcall_fd, &one, sizeof(one)) < 0) {
+	if (d->upcall_fd >= 0 && write(d->upcall_fd, &value, sizeof(value)) < 0) {
 		/* EAGAIN: the counter is saturated, the vCPU is kicked already */
 	}
+}
+
+void domain_kick(struct domain *d)
+{
+	domain_kick_value(d, 1);
 }

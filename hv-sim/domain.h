@@ -236,6 +236,8 @@ size_t domain_p2m_take_updates(struct domain *d, struct hvsim_p2m_update **updat
 
 /* Kicks the domain's vCPU (the eventfd); harmless if nobody listens. */
 void domain_kick(struct domain *d);
+/* Adds `value` to the eventfd (HVSIM_UPCALL_KICK_MESSAGE: a message waits). */
+void domain_kick_value(struct domain *d, uint64_t value);
 
 /* Grant frame `i` of `d`'s table, in hvsimd's mapping. */
 static inline void *domain_grant_frame(struct domain *d, unsigned int i)

@@ -17,7 +17,9 @@
  * retry around taking them have no counterpart.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "evtchn.h"
 #include "evtchn_fifo.h"
@@ -236,34 +238,64 @@ struct pending_result {
 	bool ready, upcall;
 };
 
+/* An "evtchn_pending" event, queued as it is and formatted by the writer. */
+struct pending_rec {
+	uint16_t domid;
+	bool call;
+	evtchn_port_t port;
+	unsigned int priority;
+	struct pending_result r;
+};
+
+static const char *true_or_false(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/*
+ * The members json-c would print for the event (trace_event's, then
+ * these, in this order): every send makes one, so it is formatted off the
+ * hypervisor's thread, as the hypercall records are (trace_abi.c).
+ */
+static void format_pending(const void *data, size_t len, struct trace_buf *b)
+{
+	struct pending_rec pr;
+	const struct pending_result *r = &pr.r;
+	char s[512];
+	int n;
+
+	memcpy(&pr, data, sizeof(pr));
+	n = snprintf(s, sizeof(s), "\"dom\":%d,\"kind\":\"event\",\"what\":\"evtchn_pending\"%s"
+		     ",\"port\":%lld,\"abi\":\"fifo\",\"priority\":%d,\"set\":[%s%s%s]"
+		     ",\"masked\":%s",
+		     (int)pr.domid, pr.call ? ",\"call\":true" : "", (long long)pr.port,
+		     (int)pr.priority, r->new_pending ? "\"PENDING\"" : "",
+		     r->new_pending && r->new_linked ? "," : "",
+		     r->new_linked ? "\"LINKED\"" : "", true_or_false(r->masked));
+	if (r->moved_from >= 0)
+		n += snprintf(s + n, sizeof(s) - n, ",\"moved_from\":%d", r->moved_from);
+	if (r->head)
+		n += snprintf(s + n, sizeof(s) - n, ",\"head\":true");
+	if (r->after)
+		n += snprintf(s + n, sizeof(s) - n, ",\"after\":%lld", (long long)r->after);
+	if (r->link.tries)
+		n += snprintf(s + n, sizeof(s) - n, ",\"link_retries\":%d", (int)r->link.tries);
+	if (r->link.gave_up)
+		n += snprintf(s + n, sizeof(s) - n, ",\"link_gave_up\":true");
+	n += snprintf(s + n, sizeof(s) - n, ",\"ready\":%s,\"upcall\":%s", true_or_false(r->ready),
+		      true_or_false(r->upcall));
+	trace_buf_put(b, s, (size_t)n);
+}
+
 static void trace_pending(struct domain *d, evtchn_port_t port, unsigned int priority,
 			  const struct pending_result *r)
 {
-	struct json_object *ev = trace_event(d->domid, "evtchn_pending");
-	struct json_object *set = json_object_new_array();
+	struct pending_rec pr = {
+		.domid = d->domid, .call = trace_in_call(), .port = port,
+		.priority = priority, .r = *r,
+	};
 
-	if (r->new_pending)
-		json_object_array_add(set, json_object_new_string("PENDING"));
-	if (r->new_linked)
-		json_object_array_add(set, json_object_new_string("LINKED"));
-	json_object_object_add(ev, "port", json_object_new_int64(port));
-	json_object_object_add(ev, "abi", json_object_new_string("fifo"));
-	json_object_object_add(ev, "priority", json_object_new_int((int)priority));
-	json_object_object_add(ev, "set", set);
-	json_object_object_add(ev, "masked", json_object_new_boolean(r->masked));
-	if (r->moved_from >= 0)
-		json_object_object_add(ev, "moved_from", json_object_new_int(r->moved_from));
-	if (r->head)
-		json_object_object_add(ev, "head", json_object_new_boolean(true));
-	if (r->after)
-		json_object_object_add(ev, "after", json_object_new_int64(r->after));
-	if (r->link.tries)
-		json_object_object_add(ev, "link_retries", json_object_new_int((int)r->link.tries));
-	if (r->link.gave_up)
-		json_object_object_add(ev, "link_gave_up", json_object_new_boolean(true));
-	json_object_object_add(ev, "ready", json_object_new_boolean(r->ready));
-	json_object_object_add(ev, "upcall", json_object_new_boolean(r->upcall));
-	trace_emit(ev);
+	trace_emit_deferred(format_pending, &pr, sizeof(pr), NULL, 0);
 }
 
 /*

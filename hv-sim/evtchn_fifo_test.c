@@ -829,14 +829,19 @@ static void count_link(uint32_t *w)
 
 /*
  * The tail's MASKED bit flips on another CPU while events are linked to
- * it: every link lands, BUSY never stays set.
+ * it: BUSY never stays set, and every link lands but where the guest
+ * changed the word through all five attempts (the first and four after
+ * BUSY): then the event loses its place, as on Xen
+ * (busy_bounded_against_a_changing_word).  That takes a flipper that
+ * ignores BUSY and a hypervisor thread slowed down (ASan, a loaded
+ * machine), so it is counted, not asserted.
  */
 START_TEST(busy_with_a_concurrent_guest)
 {
 	evtchn_port_t tail, ev;
 	struct flipper f = { 0 };
 	pthread_t t;
-	int retried = 0;
+	int retried = 0, lost = 0;
 
 	must_fifo(&ga, 1);
 	tail = must_ipi(alice);
@@ -858,6 +863,11 @@ START_TEST(busy_with_a_concurrent_guest)
 		ck_assert_int_eq(ev_send(alice, ev), 0);
 		retried += hook_calls > 1;
 		w = wload(&ga, tail);
+		if (hook_calls == 5 && (w & EVTCHN_FIFO_LINK_MASK) != ev) {
+			ck_assert_uint_eq(w & BIT(BUSY), 0);
+			lost++;
+			continue;
+		}
 		ck_assert_msg((w & ~BIT(MASKED)) == (BIT(PENDING) | BIT(LINKED) | ev),
 			      "round %d: tail word %#x", round, w);
 		ck_assert_uint_eq(wload(&ga, ev), BIT(PENDING) | BIT(LINKED));
@@ -865,7 +875,8 @@ START_TEST(busy_with_a_concurrent_guest)
 	__atomic_store_n(&f.stop, true, __ATOMIC_SEQ_CST);
 	pthread_join(t, NULL);
 	/* how often the guest won a race (not asserted: it depends on the machine) */
-	fprintf(stderr, "busy_with_a_concurrent_guest: %d of 20000 links retried\n", retried);
+	fprintf(stderr, "busy_with_a_concurrent_guest: %d of 20000 links retried, %d lost\n",
+		retried, lost);
 }
 END_TEST
 

@@ -441,6 +441,8 @@ int hypercall_send_to_kernel(struct domain *d, const void *msg, size_t len)
 		conn_close(c, true);
 		return -ENOTCONN;
 	}
+	/* its vCPU thread watches the connection for the hang-up only */
+	domain_kick_value(d, HVSIM_UPCALL_KICK_MESSAGE);
 	return 0;
 }
 

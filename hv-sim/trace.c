@@ -385,6 +385,11 @@ void trace_call_end(void)
 	in_call = false;
 }
 
+bool trace_in_call(void)
+{
+	return in_call;
+}
+
 struct json_object *trace_event(uint16_t domid, const char *what)
 {
 	struct json_object *rec = json_object_new_object();

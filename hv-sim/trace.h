@@ -69,6 +69,8 @@ int trace_enabled(void);
 
 /* A record of kind "event" for domain `domid`, fields to be added. */
 struct json_object *trace_event(uint16_t domid, const char *what);
+/* Whether a hypercall is being handled (trace_event's "call":true). */
+bool trace_in_call(void);
 
 /*
  * Between trace_call_begin() and trace_call_end() the hypervisor handles

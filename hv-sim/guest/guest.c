@@ -658,6 +658,20 @@ int hvsim_guest_alive(struct hvsim_guest *g)
 	return !g->dead;
 }
 
+int hvsim_guest_take_messages(struct hvsim_guest *g)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 1;
+	/* a call in progress reads and answers whatever comes meanwhile */
+	if (pthread_mutex_timedlock(&g->lock, &deadline) == 0) {
+		check_idle_conn(g);
+		pthread_mutex_unlock(&g->lock);
+	}
+	return !g->dead;
+}
+
 int hvsim_guest_destroyed(struct hvsim_guest *g)
 {
 	hvsim_guest_alive(g);
@@ -717,11 +731,19 @@ int hvsim_guest_wait_upcall(struct hvsim_guest *g, int timeout_ms)
 
 void hvsim_guest_take_upcall(struct hvsim_guest *g)
 {
-	uint64_t v;
+	hvsim_guest_take_kick(g);
+}
+
+int hvsim_guest_take_kick(struct hvsim_guest *g)
+{
+	uint64_t v = 0;
 	/* the eventfd is non-blocking: nothing there (EAGAIN) is harmless */
 	ssize_t n = read(g->upcall_fd, &v, sizeof(v));
 
-	(void)n;
+	if (n != (ssize_t)sizeof(v))
+		return 0;
+	return (v % HVSIM_UPCALL_KICK_MESSAGE ? HVSIM_GUEST_KICK_UPCALL : 0) |
+	       (v >= HVSIM_UPCALL_KICK_MESSAGE ? HVSIM_GUEST_KICK_MESSAGE : 0);
 }
 
 static xen_ulong_t *pending_word(struct hvsim_guest *g, evtchn_port_t port)

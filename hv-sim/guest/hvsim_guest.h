@@ -109,6 +109,21 @@ int hvsim_guest_upcall_fd(const struct hvsim_guest *g);
 int hvsim_guest_wait_upcall(struct hvsim_guest *g, int timeout_ms);
 /* Consumes a kick, if there is one, without waiting. */
 void hvsim_guest_take_upcall(struct hvsim_guest *g);
+/*
+ * The same, saying what the kick was: HVSIM_GUEST_KICK_UPCALL, and
+ * HVSIM_GUEST_KICK_MESSAGE if hvsimd also sent a message that no call
+ * waits for (HVSIM_UPCALL_KICK_MESSAGE), which hvsim_guest_take_messages
+ * answers; 0 if there was none.
+ */
+#define HVSIM_GUEST_KICK_UPCALL		1
+#define HVSIM_GUEST_KICK_MESSAGE	2
+int hvsim_guest_take_kick(struct hvsim_guest *g);
+/*
+ * Waits (up to a second) for a hypercall in progress to end, then takes
+ * what came on the connection meanwhile: answers fault rules, notes the
+ * domain's end.  Returns hvsim_guest_alive's answer.
+ */
+int hvsim_guest_take_messages(struct hvsim_guest *g);
 
 /*
  * The 2-level scan an upcall handler does: clears evtchn_upcall_pending,

@@ -70,12 +70,22 @@ enum hvsim_msg_type {
 	 * fault injection rule of one kind for the guest kernel (hvsim fault,
 	 * docs/control-protocol.md); seq chosen by hvsimd.  The guest answers
 	 * with the same type and seq, no structs, rc = 0 or -errno (-ENOSYS:
-	 * it injects no faults of that kind). */
+	 * it injects no faults of that kind).  hvsimd then also adds
+	 * HVSIM_UPCALL_KICK_MESSAGE to the upcall eventfd. */
 	HVSIM_MSG_KERNEL_FAULT = 6,
 	/* guest -> hv, no reply: count = 1 struct hvsim_fault_injected, a
 	 * fault the kernel just injected, for the trace. */
 	HVSIM_MSG_FAULT_INJECTED = 7,
 };
+
+/*
+ * What hvsimd adds to a domain's upcall eventfd (HVSIM_FD_UPCALL) after an
+ * unsolicited message that needs an answer (HVSIM_MSG_KERNEL_FAULT); an
+ * upcall adds 1.  So a vCPU thread need not watch the connection for data,
+ * which would wake it at every hypercall reply too: it watches it for the
+ * hang-up only, and looks at it when a kick carries this.
+ */
+#define HVSIM_UPCALL_KICK_MESSAGE	(1ULL << 32)
 
 struct hvsim_msg_hdr {
 	uint32_t type;       /* enum hvsim_msg_type */

@@ -11,6 +11,12 @@
  * re-evaluates it afterwards, clearing it (the caller drains the byte) when
  * the call left the file unreadable.  Only calls make a file unreadable
  * (evtchn's ring empties by read or reset), so the wake path only sets.
+ * While a read is in progress on the file the wake path leaves it to that
+ * read's end: the read takes what arrived (a blocked one is woken by the
+ * same wake-up), and setting the byte only for the reader's program to
+ * drain it at once cost two system calls on every event delivered to a
+ * blocked reader.  A poller meanwhile sees the file readable once the read
+ * left something, as in Linux when the reader runs first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +47,7 @@ struct devfile {
 	pthread_mutex_t lock;	/* ready, gone */
 	bool ready;
 	bool gone;
+	int readers;		/* read calls in progress */
 	struct devfile *next;
 };
 
@@ -91,8 +98,23 @@ static void readiness_woken(void *ctx)
 	struct devfile *df = ctx;
 
 	pthread_mutex_lock(&df->lock);
-	if (!df->gone)
+	if (!df->gone && !df->readers)
 		readiness_update(df, false);
+	pthread_mutex_unlock(&df->lock);
+}
+
+void devfile_read_begin(struct devfile *df)
+{
+	pthread_mutex_lock(&df->lock);
+	df->readers++;
+	pthread_mutex_unlock(&df->lock);
+}
+
+/* devfile_put, which follows, sets the readiness the read left. */
+void devfile_read_end(struct devfile *df)
+{
+	pthread_mutex_lock(&df->lock);
+	df->readers--;
 	pthread_mutex_unlock(&df->lock);
 }
 

@@ -382,7 +382,9 @@ static long serve_file_call(const struct hvsim_dev_req *req, int pid,
 		ret = kmod_file_ioctl(f, pid, req->cmd, req->arg);
 		break;
 	case HVSIM_DEV_READ:
+		devfile_read_begin(df);
 		ret = kmod_file_read(f, pid, req->arg, req->len);
+		devfile_read_end(df);
 		break;
 	case HVSIM_DEV_WRITE:
 		ret = kmod_file_write(f, pid, req->arg, req->len);

@@ -68,6 +68,9 @@ struct devfile *devfile_get(uint64_t id);
 struct file *devfile_file(struct devfile *df);
 /* After the call: true when the caller must drain the readiness byte. */
 bool devfile_put(struct devfile *df);
+/* Around a read call on it (between devfile_get and devfile_put). */
+void devfile_read_begin(struct devfile *df);
+void devfile_read_end(struct devfile *df);
 /* A descriptor of it was closed: the last close happens before this returns. */
 void devfile_closed(uint64_t id);
 /* The id of the file whose descriptor fd is (a copy of), or 0. */

@@ -369,8 +369,10 @@ int hostk_sleep(long long timeout_ns)
 	if (r == 0)
 		return HOSTK_TIMEOUT;
 	if (p[0].revents) {
-		while (read(t->wake_fd, &v, sizeof(v)) > 0)
-			;
+		/* one read takes every wake-up: an eventfd's read resets it */
+		if (read(t->wake_fd, &v, sizeof(v)) < 0) {
+			/* EAGAIN: another read took it; the caller re-checks */
+		}
 		return HOSTK_WOKEN;
 	}
 	if ((pid_i >= 0 && p[pid_i].revents) ||

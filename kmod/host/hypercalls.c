@@ -158,7 +158,11 @@ int hostk_domain_destroyed(void)
 /*
  * The vCPU: upcalls in, handlers run.  It also notices the domain's end
  * (the hypercall connection hung up or said HVSIM_MSG_SHUTDOWN) and tells
- * the main thread through shutdown_fd.
+ * the main thread through shutdown_fd.  It watches the connection for the
+ * hang-up only: data there is mostly the reply to another thread's
+ * hypercall, and waking for each would cost every hypercall a switch to
+ * this thread and back.  A message that no call waits for (a fault rule to
+ * answer) comes with a kick that says so (HVSIM_UPCALL_KICK_MESSAGE).
  */
 static void vcpu_thread(void *arg)
 {
@@ -169,7 +173,7 @@ static void vcpu_thread(void *arg)
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = hvsim_guest_upcall_fd(guest), .events = POLLIN },
-			{ .fd = hvsim_guest_conn_fd(guest), .events = POLLIN },
+			{ .fd = hvsim_guest_conn_fd(guest), .events = POLLRDHUP },
 		};
 		int n = poll(p, quiet_ms ? 1 : 2, quiet_ms ? quiet_ms : -1);
 
@@ -178,7 +182,12 @@ static void vcpu_thread(void *arg)
 			break;
 		if (n > 0 && p[0].revents) {
 			/* poll said it is there: take it without polling again */
-			hvsim_guest_take_upcall(guest);
+			int kick = hvsim_guest_take_kick(guest);
+
+			if ((kick & HVSIM_GUEST_KICK_MESSAGE) && !hvsim_guest_take_messages(guest))
+				break;
+			if (kick == HVSIM_GUEST_KICK_MESSAGE)
+				continue;	/* no upcall came with it */
 			/* a slow vCPU, when fault injection says so (kfault.c) */
 			host_upcall_delay();
 			pthread_mutex_lock(&vcpu_lock);
@@ -193,7 +202,7 @@ static void vcpu_thread(void *arg)
 		if (n > 0 && p[1].revents) {
 			if (!hvsim_guest_alive(guest))
 				break;
-			/* A hypercall's reply in flight: look again shortly. */
+			/* a call in progress sees the end: look again shortly */
 			quiet_ms = 20;
 		}
 	}

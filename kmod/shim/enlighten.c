@@ -66,14 +66,17 @@ void xen_guest_init(void)
 
 /*
  * Linux's upcall, as the vCPU thread runs it: with interrupts off, as an
- * interrupt handler would be entered.
+ * interrupt handler would be entered, and without preemption: the tasks
+ * its handlers wake are woken as it returns (sched.c).
  */
 void kmod_upcall(void)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
+	shim_nonpreempt_enter();
 	xen_evtchn_do_upcall();
+	shim_nonpreempt_exit();
 	local_irq_restore(flags);
 }
 
@@ -87,6 +90,7 @@ void xen_irqs_enabled(void)
 {
 	if (upcall_owed) {
 		upcall_owed = false;
+		shim_wakes_flush();
 		hostk_wait_own_upcalls();
 	}
 }
@@ -113,10 +117,12 @@ int HYPERVISOR_event_channel_op(int cmd, void *arg)
 	int rc = hostk_event_channel_op(cmd, arg);
 
 	if (rc == 0) {
-		if (irqs_disabled())
+		if (irqs_disabled()) {
 			upcall_owed = true;
-		else
+		} else {
+			shim_wakes_flush();	/* it may wait: nothing held meanwhile */
 			hostk_wait_own_upcalls();
+		}
 	}
 	return rc;
 }

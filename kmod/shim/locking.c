@@ -13,6 +13,7 @@
 #include <linux/wait.h>
 
 #include "hostif.h"
+#include "shim.h"
 
 static inline int futex_cmpxchg(int *word, int old, int new)
 {
@@ -30,6 +31,7 @@ static void futex_lock(int *word)
 	if (c != 2)
 		c = __atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE);
 	while (c != 0) {
+		shim_wakes_flush();	/* about to block: what it holds goes first */
 		hostk_futex_wait(word, 2);
 		c = __atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE);
 	}
@@ -46,19 +48,25 @@ void spin_lock_init(spinlock_t *lock)
 	lock->futex = 0;
 }
 
+/* Held, a spinlock holds back the wake-ups its holder makes (sched.c). */
 void spin_lock(spinlock_t *lock)
 {
 	futex_lock(&lock->futex);
+	shim_nonpreempt_enter();
 }
 
 void spin_unlock(spinlock_t *lock)
 {
 	futex_unlock(&lock->futex);
+	shim_nonpreempt_exit();
 }
 
 int spin_trylock(spinlock_t *lock)
 {
-	return futex_cmpxchg(&lock->futex, 0, 1) == 0;
+	if (futex_cmpxchg(&lock->futex, 0, 1) != 0)
+		return 0;
+	shim_nonpreempt_enter();
+	return 1;
 }
 
 int spin_is_locked(spinlock_t *lock)

@@ -26,6 +26,15 @@ struct page *mem_map;
 static unsigned long *free_bitmap;	/* bit set: page is allocated */
 static unsigned long next_fit;
 static unsigned long nr_free;
+/*
+ * The page freed last, given out first (-1: none), as Linux's per-CPU
+ * lists give out hot pages: a call that takes a page and frees it again
+ * (evtchn's write takes one per unmask) reuses the same one, rather than
+ * next-fit walking through the whole RAM and faulting in every page of
+ * the domain's memfd on the way (a page fault and a cleared page on each
+ * call until every page was touched once).
+ */
+static long hot_pfn = -1;
 static DEFINE_SPINLOCK(page_alloc_lock);
 
 int page_alloc_init(void)
@@ -58,6 +67,15 @@ static long take_free_pfn(void)
 {
 	unsigned long i, pfn;
 
+	if (hot_pfn >= 0) {
+		pfn = hot_pfn;
+		hot_pfn = -1;
+		if (!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG)))) {
+			free_bitmap[pfn / BITS_PER_LONG] |= 1UL << (pfn % BITS_PER_LONG);
+			nr_free--;
+			return pfn;
+		}
+	}
 	for (i = 0; i < max_pfn; i++) {
 		pfn = (next_fit + i) % max_pfn;
 		if (!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG)))) {
@@ -107,6 +125,7 @@ static void free_the_page(struct page *page)
 	WARN_ON(!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG))));
 	free_bitmap[pfn / BITS_PER_LONG] &= ~(1UL << (pfn % BITS_PER_LONG));
 	nr_free++;
+	hot_pfn = pfn;
 	spin_unlock(&page_alloc_lock);
 }
 

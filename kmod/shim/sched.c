@@ -56,6 +56,61 @@ void task_leave_call(void)
 	t->sigpending = 0;
 }
 
+/*
+ * Wake-ups held back while this thread holds a spinlock or runs the
+ * upcall, where Linux has preemption off: a woken task runs only once the
+ * waker leaves that section.  Waking at once let the host run the woken
+ * thread on the waker's CPU (calls follow their caller's CPU,
+ * hvsim/cpu.h) while the waker still held the wait queue's lock: the woken
+ * thread found it taken, slept on its futex and had to be woken again
+ * (docs/performance.md, session 8).  The task's state
+ * is RUNNING at once; only the host's wake-up waits.  A thread about to
+ * block sends what it holds first (shim_wakes_flush), so a wait never
+ * depends on a wake-up it holds.
+ */
+#define HELD_WAKES_MAX 8
+
+static __thread unsigned int nonpreempt_depth;
+static __thread void *held_wakes[HELD_WAKES_MAX];
+static __thread unsigned int nr_held_wakes;
+
+void shim_nonpreempt_enter(void)
+{
+	nonpreempt_depth++;
+}
+
+void shim_wakes_flush(void)
+{
+	unsigned int n = nr_held_wakes;
+
+	nr_held_wakes = 0;
+	for (unsigned int i = 0; i < n; i++)
+		hostk_wake(held_wakes[i]);
+}
+
+void shim_nonpreempt_exit(void)
+{
+	/* (a lock released by another thread than took it leaves none held) */
+	if (nonpreempt_depth)
+		nonpreempt_depth--;
+	if (!nonpreempt_depth && nr_held_wakes)
+		shim_wakes_flush();
+}
+
+static void wake_host_thread(void *waker)
+{
+	if (!nonpreempt_depth) {
+		hostk_wake(waker);
+		return;
+	}
+	for (unsigned int i = 0; i < nr_held_wakes; i++)
+		if (held_wakes[i] == waker)
+			return;
+	if (nr_held_wakes == HELD_WAKES_MAX)
+		shim_wakes_flush();
+	held_wakes[nr_held_wakes++] = waker;
+}
+
 int wake_up_state(struct task_struct *p, unsigned int state)
 {
 	unsigned int cur = __atomic_load_n(&p->__state, __ATOMIC_SEQ_CST);
@@ -66,7 +121,7 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 	} while (!__atomic_compare_exchange_n(&p->__state, &cur, TASK_RUNNING,
 					      false, __ATOMIC_SEQ_CST,
 					      __ATOMIC_SEQ_CST));
-	hostk_wake(p->waker);
+	wake_host_thread(p->waker);
 	return 1;
 }
 
@@ -95,6 +150,7 @@ static long long schedule_until(long long deadline)
 				return 0;
 			}
 		}
+		shim_wakes_flush();
 		r = hostk_sleep(left);
 		if (r == HOSTK_SIGNAL) {
 			WRITE_ONCE(t->sigpending, 1);

@@ -16,6 +16,14 @@ struct page;
 /* sched.c: a kernel thread starts/ends serving a program's call. */
 void task_enter_call(int pid, struct mm_struct *mm, const char *comm);
 void task_leave_call(void);
+/*
+ * sched.c: sections where Linux has preemption off (a spinlock held, the
+ * upcall): the wake-ups made inside are sent on leaving the outermost one,
+ * or before this thread blocks (shim_wakes_flush).
+ */
+void shim_nonpreempt_enter(void);
+void shim_nonpreempt_exit(void);
+void shim_wakes_flush(void);
 
 /* slab.c: live objects left (each one logged). */
 long slab_report_leaks(void);

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -661,6 +662,75 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 }
+
+/* A thread blocked in a read of one port on e0. */
+struct blocked_read {
+	struct hvsim_dev *e;
+	uint32_t port;
+	ssize_t n;
+};
+
+static void *read_one_port(void *arg)
+{
+	struct blocked_read *r = arg;
+
+	r->n = hvsim_dev_read(r->e, &r->port, sizeof(r->port));
+	return NULL;
+}
+
+/*
+ * An event for a reader blocked in read is left to that read (devfile.c:
+ * the wake path does not set the file's readiness while a read is in
+ * progress), and the read's end sets what poll says exactly: readable if
+ * the read left an event behind, also one that came while it read, and not
+ * readable once it took the only one.
+ */
+START_TEST(a_blocked_read_leaves_readiness_exact)
+{
+	struct hvsim_dev *e0 = dev_open(sock0, "/dev/xen/evtchn", O_RDWR);
+	struct hvsim_dev *e1 = dev_open(sock1, "/dev/xen/evtchn", O_RDWR);
+	struct blocked_read r = { .e = e0 };
+	int p0a = evtchn_unbound(e0, dom1), p0b = evtchn_unbound(e0, dom1);
+	int p1a = evtchn_interdomain(e1, 0, p0a), p1b = evtchn_interdomain(e1, 0, p0b);
+	pthread_t t;
+
+	/* the binds' own events */
+	for (int i = 0; i < 2; i++) {
+		long p = evtchn_next(e1);
+
+		ck_assert(p == p1a || p == p1b);
+		evtchn_unmask(e1, (uint32_t)p);
+	}
+	ck_assert_int_eq(hvsim_dev_poll(e0, POLLIN, 0), 0);
+
+	/* two events, one read: poll says the other is there */
+	ck_assert_int_eq(pthread_create(&t, NULL, read_one_port, &r), 0);
+	usleep(100 * 1000);	/* well into its read */
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1a }), 0);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1b }), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(r.n, sizeof(r.port));
+	ck_assert(r.port == (uint32_t)p0a || r.port == (uint32_t)p0b);
+	ck_assert_int_eq(evtchn_next(e0), r.port == (uint32_t)p0a ? p0b : p0a);
+	ck_assert_int_eq(hvsim_dev_poll(e0, POLLIN, 0), 0);
+	evtchn_unmask(e0, (uint32_t)p0a);
+	evtchn_unmask(e0, (uint32_t)p0b);
+
+	/* one event, one read: nothing readable after it */
+	ck_assert_int_eq(pthread_create(&t, NULL, read_one_port, &r), 0);
+	usleep(100 * 1000);
+	ck_assert_int_eq(hvsim_dev_ioctl(e1, IOCTL_EVTCHN_NOTIFY,
+		&(struct ioctl_evtchn_notify){ .port = (uint32_t)p1a }), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(r.n, sizeof(r.port));
+	ck_assert_uint_eq(r.port, (uint32_t)p0a);
+	ck_assert_int_eq(hvsim_dev_poll(e0, POLLIN, 200), 0);
+	hvsim_dev_close(e0);
+	hvsim_dev_close(e1);
+}
+END_TEST
 
 START_TEST(blocking_read_ends_with_eintr_on_a_signal)
 {
@@ -1556,6 +1626,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, unmap_notify_errors);
 	tcase_add_test(tc, evtchn_bind_notify_read_unmask);
 	tcase_add_test(tc, evtchn_ring_overflow_is_efbig);
+	tcase_add_test(tc, a_blocked_read_leaves_readiness_exact);
 	tcase_add_test(tc, blocking_read_ends_with_eintr_on_a_signal);
 	tcase_add_test(tc, killing_a_blocked_reader_releases_its_file);
 	tcase_add_test(tc, evtchn_errors);
