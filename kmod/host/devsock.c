@@ -34,6 +34,7 @@ struct conn {
 struct fork_token {
 	uint64_t id;
 	void *mm;
+	int parent;              /* the pid whose mm was copied */
 	struct fork_token *next;
 };
 
@@ -342,13 +343,15 @@ static long fork_prepare(int pid, uint64_t *token)
 	}
 	pthread_mutex_lock(&forks_lock);
 	t->id = *token = ++fork_seq;
+	t->parent = pid;
 	t->next = forks;
 	forks = t;
 	pthread_mutex_unlock(&forks_lock);
 	return 0;
 }
 
-static void *fork_take(uint64_t id)
+/* The copy a token names, taken out of the list; *parent: whose it was. */
+static void *fork_take(uint64_t id, int *parent)
 {
 	struct fork_token **p, *t;
 	void *mm = NULL;
@@ -358,6 +361,7 @@ static void *fork_take(uint64_t id)
 		if (t->id == id) {
 			*p = t->next;
 			mm = t->mm;
+			*parent = t->parent;
 			free(t);
 			break;
 		}
@@ -481,15 +485,23 @@ static void conn_serve(struct conn *c)
 			ret = fork_prepare(pid, &r.file);
 			break;
 		case HVSIM_DEV_FORK_COMMIT: {
-			void *mm = fork_take(req->arg);
+			int parent = 0, child = req->cmd ? (int)req->cmd : pid;
+			void *mm = fork_take(req->arg, &parent);
 
 			ret = mm ? 0 : -ENOENT;
-			if (mm)
-				kmod_mm_fork_commit(mm, req->cmd ? (int)req->cmd : pid);
+			if (mm && child == parent) {
+				/* a forged commit: the copy would land on the mm
+				 * it was made of, every VMA twice */
+				kmod_mm_fork_abort(mm);
+				ret = -EINVAL;
+			} else if (mm) {
+				kmod_mm_fork_commit(mm, child);
+			}
 			break;
 		}
 		case HVSIM_DEV_FORK_ABORT: {
-			void *mm = fork_take(req->arg);
+			int parent;
+			void *mm = fork_take(req->arg, &parent);
 
 			ret = mm ? 0 : -ENOENT;
 			if (mm)
@@ -628,13 +640,14 @@ void devsock_stop(int timeout_ms)
 	devfile_hang_up_all();
 	for (;;) {
 		uint64_t id = 0;
+		int parent;
 		void *mm;
 
 		pthread_mutex_lock(&forks_lock);
 		if (forks)
 			id = forks->id;
 		pthread_mutex_unlock(&forks_lock);
-		mm = id ? fork_take(id) : NULL;
+		mm = id ? fork_take(id, &parent) : NULL;
 		if (!mm)
 			break;
 		kmod_mm_fork_abort(mm);

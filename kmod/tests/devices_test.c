@@ -1317,6 +1317,18 @@ static int64_t raw_call(int sock, const void *req, size_t len, int fd, uint64_t 
 	return r->ret;
 }
 
+/* A FORK_PREPARE on a raw connection: its token (the reply's file). */
+static uint64_t raw_fork_prepare(int sock)
+{
+	struct hvsim_dev_req req = { .op = HVSIM_DEV_FORK_PREPARE, .seq = 1 };
+	struct hvsim_dev_reply r;
+
+	ck_assert_int_eq(send(sock, &req, sizeof(req), MSG_NOSIGNAL), (ssize_t)sizeof(req));
+	ck_assert_int_eq(recv(sock, &r, sizeof(r), 0), (ssize_t)sizeof(r));
+	ck_assert_int_eq(r.ret, 0);
+	return r.file;
+}
+
 START_TEST(forged_device_socket_requests)
 {
 	int sock = raw_connect(sock1), pipefd[2];
@@ -1343,6 +1355,18 @@ START_TEST(forged_device_socket_requests)
 	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
 	req.op = HVSIM_DEV_FORK_ABORT;
 	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
+	/* a copy committed to the process it was made of (the fuzzer `devices`
+	 * did so: every VMA went into that mm twice, each further fork copied
+	 * them all again): refused, the token used up */
+	req.op = HVSIM_DEV_FORK_COMMIT;
+	req.arg = raw_fork_prepare(sock);
+	req.cmd = 0;
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -ENOENT);
+	req.arg = raw_fork_prepare(sock);
+	req.cmd = (uint32_t)getpid();
+	ck_assert_int_eq(raw_call(sock, &req, sizeof(req), -1, NULL), -EINVAL);
+	req.cmd = 0;
 	/* mprotect: of no mapping, ENOMEM; unaligned or an unknown PROT_ bit, EINVAL */
 	req = (struct hvsim_dev_req){ .op = HVSIM_DEV_MPROTECT, .seq = 1, .arg = 1UL << 40,
 				      .len = ~0ULL >> 1, .cmd = PROT_READ };
