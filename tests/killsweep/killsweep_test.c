@@ -534,7 +534,9 @@ static bool run_case(int k, enum victim v, bool mid)
 	for (int i = 0; i < 2; i++)
 		if (!start_prog(&sides[i]))
 			goto out;
-	step_wait_ms = mid ? MID_STEP_WAIT_MS : EVENT_MS;
+	/* the steps before the kill are whole: they wait as long as any
+	 * (a short wait there once failed a case on a loaded machine) */
+	step_wait_ms = EVENT_MS;
 	for (int s = 1; s <= k - mid; s++)
 		if (!step(s)) {
 			char inner[sizeof(why)];
@@ -544,6 +546,7 @@ static bool run_case(int k, enum victim v, bool mid)
 			goto out;
 		}
 	if (mid) {
+		step_wait_ms = MID_STEP_WAIT_MS;
 		fire_and_forget = true;
 		step(k);
 		fire_and_forget = false;
