@@ -338,12 +338,13 @@ int main(void)
 	double rtt = libxen_event_rtt(a, b), rtt_host = host_event_rtt();
 	double rtt_ring = host_ring_rtt();
 	double map_ratio = map_host / map, rtt_ratio = rtt / rtt_host;
+	/* the targets: issue 20's (docs/performance.md) */
 
 	printf("bench-libxen (Debian's libxengnttab/libxenevtchn in two domains through "
 	       "hvsim run; medians)\n");
 	printf("  libxengnttab map+touch+unmap of %d grants %10.0f pages/s | host mmap+touch+munmap "
-	       "of a memfd %10.0f pages/s | host/emulator %.2fx (target <= 3x) %s\n",
-	       NR_PAGES, map, map_host, map_ratio, map_ratio <= 3 ? "ok" : "MISSED");
+	       "of a memfd %10.0f pages/s | host/emulator %.2fx (target <= 2x) %s\n",
+	       NR_PAGES, map, map_host, map_ratio, map_ratio <= 2 ? "ok" : "MISSED");
 	printf("  xengnttab_grant_copy of %d 4 KiB segments, grant -> program %7.2f GB/s | host "
 	       "memcpy of the same 4 KiB pieces %7.2f GB/s | emulator/host %.3f (target >= 0.8) %s\n",
 	       NR_PAGES, copy_in / 1e9, memcpy_host / 1e9, copy_in_ratio,
@@ -352,8 +353,8 @@ int main(void)
 	       "                                      | emulator/host %.3f (target >= 0.8) %s\n",
 	       NR_PAGES, copy_out / 1e9, copy_out_ratio, copy_out_ratio >= 0.8 ? "ok" : "MISSED");
 	printf("  evtchn round trip, domain to domain       %10.1f us      | host eventfd ping-pong "
-	       "          %10.1f us      | emulator/host %.2fx (target <= 4x) %s\n",
-	       rtt / 1000, rtt_host / 1000, rtt_ratio, rtt_ratio <= 4 ? "ok" : "MISSED");
+	       "          %10.1f us      | emulator/host %.2fx (target <= 25x) %s\n",
+	       rtt / 1000, rtt_host / 1000, rtt_ratio, rtt_ratio <= 25 ? "ok" : "MISSED");
 	printf("  a map round, us: map (MAP_GRANT_REF, mmap) %.0f, touch %.0f, unmap (munmap, "
 	       "UNMAP_GRANT_REF) %.0f; the host's whole round %.0f\n", map_us, touch_us, unmap_us,
 	       NR_PAGES * 1e6 / map_host);
