@@ -109,7 +109,8 @@ enum hvsim_dev_op {
 	                          * or 0 (not a file of this kernel) */
 	HVSIM_DEV_EXEC = 12,     /* the caller's new image: old mappings go */
 	HVSIM_DEV_FORK_PREPARE = 13, /* file = the token */
-	HVSIM_DEV_FORK_COMMIT = 14,  /* arg = token, cmd = child pid (0: me) */
+	HVSIM_DEV_FORK_COMMIT = 14,  /* arg = token, cmd = child pid (0: me);
+	                              * EINVAL for the pid it was copied from */
 	HVSIM_DEV_FORK_ABORT = 15,   /* arg = token */
 	HVSIM_DEV_CLOSE = 16,    /* the caller closed a descriptor of the file:
 	                          * if it was the last copy, the last close
