@@ -12,7 +12,7 @@
 # DIR (default a new one under /var/tmp) holds the chroot; it is removed
 # at the end unless HVSIM_FRESH_KEEP=1.  The chroot gets its own mount
 # namespace (proc, sys, dev), so nothing stays mounted on the host.  About
-# 15-25 minutes on two cores, most of it make check and the downloads.
+# 12 minutes on two cores (CI, idle), most of it make check and downloads.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
