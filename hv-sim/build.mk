@@ -16,7 +16,7 @@ $(LIB)/libhvcore.a: $(HVCORE_OBJS)
 
 HVSIMD_SRCS := hv-sim/hvsimd.c hv-sim/hypercall.c hv-sim/control.c \
                hv-sim/fault_ctl.c hv-sim/kernel_fault.c \
-               hv-sim/trace_abi.c hv-sim/trace_privcmd.c hv-sim/loop.c hv-sim/loop_close.c hv-sim/kernel_proc.c \
+               hv-sim/trace_abi.c hv-sim/trace_privcmd.c hv-sim/loop.c hv-sim/loop_close.c hv-sim/daemon_hooks.c hv-sim/kernel_proc.c \
                hv-sim/xenstore_server.c hv-sim/xenstore_cmd.c
 HVSIMD_OBJS := $(HVSIMD_SRCS:%.c=$(OBJ)/%.o)
 $(BIN)/hvsimd: $(HVSIMD_OBJS) $(LIB)/libhvcore.a

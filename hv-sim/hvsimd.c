@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "daemon_hooks.h"
 #include "domain.h"
 #include "hooks.h"
 #include "hvsim/kernel_params.h"
@@ -66,18 +67,6 @@ void hvsimd_request_exit(void)
 	}
 	requested = true;
 	kernel_stop_all_begin(loop_stop);
-}
-
-static int on_create(struct domain *d)
-{
-	return xenstore_server_domain_created(d);
-}
-
-static void on_destroy(struct domain *d)
-{
-	hypercall_domain_destroyed(d);
-	kernel_domain_destroyed(d);
-	xenstore_server_domain_destroyed(d);
 }
 
 static void signal_event(struct loop_watch *w, uint32_t events)
@@ -276,8 +265,7 @@ int main(int argc, char **argv)
 		loop_set_hook(snapshot_when_quiet);
 	if ((err = xenstore_server_init(dir)) < 0)
 		goto fail;
-	domain_set_create_hook(on_create);
-	domain_set_destroy_hook(on_destroy);
+	hvsimd_install_domain_hooks();
 	kernel_configure(dir);
 
 	if ((err = domain_create("Domain-0", (uint64_t)dom0_mib * 256, &dom0)) < 0)

@@ -30,6 +30,7 @@
 #include <json-c/json.h>
 
 #include "control.h"
+#include "daemon_hooks.h"
 #include "domain.h"
 #include "hooks.h"
 #include "hypercall.h"
@@ -74,18 +75,6 @@ static void fail(const char *what)
 {
 	fprintf(stderr, "control fuzzer: %s\n", what);
 	abort();
-}
-
-static int on_create(struct domain *d)
-{
-	return xenstore_server_domain_created(d);
-}
-
-static void on_destroy(struct domain *d)
-{
-	hypercall_domain_destroyed(d);
-	kernel_domain_destroyed(d);
-	xenstore_server_domain_destroyed(d);
 }
 
 static void client_connect(struct client *c)
@@ -281,8 +270,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		fail("mkdtemp");
 	snprintf(control_path, sizeof(control_path), "%s/control", dir);
-	domain_set_create_hook(on_create);
-	domain_set_destroy_hook(on_destroy);
+	hvsimd_install_domain_hooks();
 	if (trace_open("/dev/null") < 0)
 		fail("trace_open");
 	/* the descriptors' baseline, so that one input replayed alone shows a leak */
