@@ -83,26 +83,31 @@ static long mprotect_vmas(struct mm_struct *mm, unsigned long start, unsigned lo
 	return err;
 }
 
-/* What each page of [start, end) shows now (all inside VMAs). */
+/* What each page of [start, end) shows now (all inside VMAs), VMA by VMA. */
 static struct kmod_prot_page *pages_of(struct mm_struct *mm, unsigned long start,
 				       unsigned long end)
 {
-	unsigned long nr = (end - start) >> PAGE_SHIFT, i;
+	unsigned long nr = (end - start) >> PAGE_SHIFT, i = 0;
 	/* the host's answer, not Linux's: fault injection passes it by */
 	struct kmod_prot_page *out = kvmalloc_array(nr, sizeof(*out),
 						    GFP_KERNEL | __GFP_NOFAIL);
 
 	if (!out)
 		return NULL;
-	for (i = 0; i < nr; i++) {
+	while (i < nr) {
 		unsigned long addr = start + (i << PAGE_SHIFT);
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		struct page *page = vma ? vma->pages[(addr - vma->vm_start) >> PAGE_SHIFT] : NULL;
+		unsigned long first = vma ? (addr - vma->vm_start) >> PAGE_SHIFT : 0;
+		unsigned long n = vma ? min(nr - i, vma_pages(vma) - first) : 1;
 
-		out[i] = (struct kmod_prot_page){
-			.pfn = page ? page_to_pfn(page) : ~0UL,
-			.shared = vma && (vma->vm_flags & VM_SHARED),
-		};
+		for (unsigned long k = 0; k < n; k++, i++) {
+			struct page *page = vma ? vma->pages[first + k] : NULL;
+
+			out[i] = (struct kmod_prot_page){
+				.pfn = page ? page_to_pfn(page) : ~0UL,
+				.shared = vma && (vma->vm_flags & VM_SHARED),
+			};
+		}
 	}
 	return out;
 }
