@@ -1601,6 +1601,40 @@ START_TEST(mprotect_of_ordinary_memory_is_untouched)
 END_TEST
 
 /*
+ * A kernel that is gone decides nothing: the program's mapping is the
+ * host's alone then, and its mprotect goes to the host (devclient.c,
+ * mprotect_device), rather than failing for want of an answer.  The
+ * kernel is SIGKILLed, not destroyed: a destroy would kill this program
+ * with its domain (procwatch.c).
+ */
+START_TEST(mprotect_after_the_kernel_is_gone_is_the_hosts)
+{
+	char sock[PATH_MAX];
+	struct ucred kernel;
+	socklen_t len = sizeof(kernel);
+	struct share s;
+	struct pollfd p;
+	uint16_t domid;
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "gone", 16, NULL, 0, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	share_pages(&s, sock, 0, 1);
+	ck_assert_str_eq(perms_at(s.addr), "rw-s");
+	/* the kernel is the process at the other end of its device socket */
+	p = (struct pollfd){ .fd = raw_connect(sock), .events = POLLIN };
+	ck_assert_int_eq(getsockopt(p.fd, SOL_SOCKET, SO_PEERCRED, &kernel, &len), 0);
+	ck_assert_int_eq(kill(kernel.pid, SIGKILL), 0);
+	ck_assert_int_eq(poll(&p, 1, 10000), 1);
+	ck_assert(p.revents & POLLHUP);
+	close(p.fd);
+	ck_assert_int_eq(hvsim_dev_mprotect((void *)s.addr, 4096, PROT_READ), 0);
+	ck_assert_str_eq(perms_at(s.addr), "r--s");
+	ck_assert_int_eq(hvsim_dev_munmap((void *)s.addr, 4096), 0);
+	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/*
  * The kernel sees the new protection: privcmd's pages placed after an
  * mprotect(PROT_READ) come read-only (its VMA lost VM_WRITE), and the
  * mapping's pages with no frame yet stay inaccessible whatever the
@@ -1671,6 +1705,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, mprotect_of_a_shared_grant_mapping_there_and_back);
 	tcase_add_test(tc, mprotect_over_holes_is_enomem_in_linux_order);
 	tcase_add_test(tc, mprotect_of_ordinary_memory_is_untouched);
+	tcase_add_test(tc, mprotect_after_the_kernel_is_gone_is_the_hosts);
 	tcase_add_test(tc, mprotect_is_seen_by_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
