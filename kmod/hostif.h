@@ -204,6 +204,7 @@ struct kmod_pte_change {
 	unsigned long addr;
 	unsigned long pfn;
 	unsigned int writable;
+	unsigned int accessible;	/* the VMA allows any access (not PROT_NONE) */
 };
 long kmod_mm_take_changes(int pid, struct kmod_pte_change **out);
 /*

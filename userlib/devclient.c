@@ -595,8 +595,8 @@ static int map_changed_runs(const struct hvsim_dev_run *runs, uint32_t nr,
 			p = hvsim_dev_libc.mmap(at, r->len, PROT_NONE, MAP_PRIVATE |
 						MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 		} else {
-			int prot = PROT_READ |
-				   (r->flags & HVSIM_DEV_RUN_READONLY ? 0 : PROT_WRITE);
+			int prot = r->flags & HVSIM_DEV_RUN_NOACCESS ? PROT_NONE :
+				   PROT_READ | (r->flags & HVSIM_DEV_RUN_READONLY ? 0 : PROT_WRITE);
 
 			if (r->fd_index >= (uint32_t)nr_fds) {
 				err = -EPROTO;

@@ -60,7 +60,9 @@
  * offset in one mapping.  The caller maps each run before its ioctl
  * returns: MAP_SHARED|MAP_FIXED, PROT_READ, and PROT_WRITE unless
  * HVSIM_DEV_RUN_READONLY (the kernel's mapping is not writable, or the
- * page is read-only); a run with HVSIM_DEV_RUN_NONE has no page any more
+ * page is read-only), or PROT_NONE if HVSIM_DEV_RUN_NOACCESS (the mapping
+ * has no access since an mprotect(PROT_NONE): Linux puts the page in with
+ * the mapping's protection); a run with HVSIM_DEV_RUN_NONE has no page any more
  * and gets the reservation back (PROT_NONE anonymous memory, as an MMAP
  * leaves pages no run covers).  Only ranges inside the caller's device
  * mappings are mapped; others are ignored.
@@ -146,6 +148,7 @@ struct hvsim_dev_reply {
 
 #define HVSIM_DEV_RUN_READONLY 1u
 #define HVSIM_DEV_RUN_NONE     2u /* IOCTL: no page; fd_index, offset unused */
+#define HVSIM_DEV_RUN_NOACCESS 4u /* IOCTL: the page, unreadable (PROT_NONE) */
 
 struct hvsim_dev_run {
 	uint64_t start;          /* byte offset in the mapping (IOCTL: address) */

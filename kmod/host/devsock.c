@@ -94,6 +94,7 @@ struct run_page {
 	uint64_t start;          /* MMAP: offset in the mapping; IOCTL: address */
 	unsigned long pfn;       /* ~0UL: no page */
 	bool readonly;           /* the mapping's own protection says so */
+	bool noaccess;           /* IOCTL: the mapping is PROT_NONE now */
 	bool copies;             /* a write makes a private copy: a read-only
 	                          * page does not make the run read-only */
 };
@@ -150,8 +151,9 @@ static int reply_runs(int sock, struct hvsim_dev_reply *r, unsigned long nr_page
 			run = (struct hvsim_dev_run){
 				.start = p.start, .len = 4096, .offset = (uint64_t)off,
 				.fd_index = (uint32_t)k,
-				.flags = (ro && !p.copies) || p.readonly ?
-					 HVSIM_DEV_RUN_READONLY : 0,
+				.flags = ((ro && !p.copies) || p.readonly ?
+					  HVSIM_DEV_RUN_READONLY : 0) |
+					 (p.noaccess ? HVSIM_DEV_RUN_NOACCESS : 0),
 			};
 		}
 		if (last && last->flags == run.flags && last->fd_index == run.fd_index &&
@@ -217,7 +219,8 @@ static void changed_page(const void *ctx, unsigned long i, struct run_page *p)
 {
 	const struct kmod_pte_change *c = (const struct kmod_pte_change *)ctx + i;
 
-	*p = (struct run_page){ .start = c->addr, .pfn = c->pfn, .readonly = !c->writable };
+	*p = (struct run_page){ .start = c->addr, .pfn = c->pfn, .readonly = !c->writable,
+				.noaccess = !c->accessible };
 }
 
 /*

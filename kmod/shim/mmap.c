@@ -834,6 +834,7 @@ long kmod_mm_take_changes(int pid, struct kmod_pte_change **out)
 				.addr = c->addrs[i],
 				.pfn = page ? page_to_pfn(page) : ~0UL,
 				.writable = !!(vma->vm_flags & VM_WRITE),
+				.accessible = !!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)),
 			};
 		}
 		mmap_read_unlock(mm);

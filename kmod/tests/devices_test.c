@@ -1666,6 +1666,35 @@ START_TEST(mprotect_is_seen_by_the_kernel)
 }
 END_TEST
 
+/*
+ * Pages placed in a mapping with no access (mprotect(PROT_NONE)) come in
+ * with that protection, as Linux's remap uses the VMA's: the program
+ * cannot read them until it gives the mapping access again.
+ */
+START_TEST(pages_placed_after_mprotect_none_stay_inaccessible)
+{
+	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	xen_pfn_t gfns[2] = { 1, 2 };
+	int errs[2] = { 7, 7 };
+	privcmd_mmapbatch_v2_t mb = { .num = 2, .dom = dom1, .arr = gfns, .err = errs };
+	char *va;
+
+	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					0, (void **)&va), 0);
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_NONE), 0);
+	mb.addr = (uintptr_t)va;
+	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAPBATCH_V2, &mb), 0);
+	ck_assert_int_eq(errs[0], 0);
+	ck_assert_int_eq(errs[1], 0);
+	ck_assert_str_eq(perms_at(va), "---s");
+	ck_assert_str_eq(perms_at(va + 4096), "---s");
+	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_READ), 0);
+	ck_assert_str_eq(perms_at(va), "r--s");
+	ck_assert_int_eq(hvsim_dev_munmap(va, 2 * 4096), 0);
+	hvsim_dev_close(p);
+}
+END_TEST
+
 static Suite *devices_suite(void)
 {
 	Suite *s = suite_create("kmod-devices");
@@ -1706,6 +1735,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, mprotect_over_holes_is_enomem_in_linux_order);
 	tcase_add_test(tc, mprotect_of_ordinary_memory_is_untouched);
 	tcase_add_test(tc, mprotect_after_the_kernel_is_gone_is_the_hosts);
+	tcase_add_test(tc, pages_placed_after_mprotect_none_stay_inaccessible);
 	tcase_add_test(tc, mprotect_is_seen_by_the_kernel);
 	suite_add_tcase(s, tc);
 	return s;
