@@ -5,6 +5,7 @@
  * the same on any machine and says what it means.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -215,6 +216,33 @@ void say_child_read(const char *key, const volatile uint8_t *addr)
 	else
 		say(key, "exit=%d", WEXITSTATUS(status));
 	close(pipefd[0]);
+}
+
+static sigjmp_buf read_fault;
+
+static void on_read_fault(int sig)
+{
+	siglongjmp(read_fault, sig);
+}
+
+void say_read(const char *key, const volatile uint8_t *addr)
+{
+	struct sigaction sa = { .sa_handler = on_read_fault }, old_segv, old_bus;
+	volatile int sig;
+	volatile uint8_t byte = 0;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old_segv) < 0 || sigaction(SIGBUS, &sa, &old_bus) < 0)
+		fatal("sigaction");
+	sig = sigsetjmp(read_fault, 1);
+	if (!sig)
+		byte = *addr;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	if (sig)
+		say(key, "signal=%s", signal_name(sig));
+	else
+		say(key, "value=0x%02x", byte);
 }
 
 void fatal(const char *what)

@@ -83,6 +83,13 @@ const char *yes_no(bool b);
  */
 void say_child_read(const char *key, const volatile uint8_t *addr);
 
+/*
+ * Reads *addr here, in this process: "KEY value=0x.." or, when the read
+ * faults, "KEY signal=SIGSEGV" (or SIGBUS), and the program goes on.  For
+ * mappings a child would not inherit (VM_DONTCOPY).
+ */
+void say_read(const char *key, const volatile uint8_t *addr);
+
 /* A failure of the harness itself (not an observation): exits 2. */
 void fatal(const char *what) __attribute__((noreturn));
 

@@ -998,6 +998,17 @@ static void foreign_peer_cases(domid_t self, domid_t peer, const char *fds)
 		    "%s", strcmp(answer, HERE_TEXT) == 0 ? "yes" : "no");
 	}
 	munmap(addr, 2 * PAGE);
+
+	/*
+	 * The same frame into a mapping with no access: Linux puts it in with
+	 * the VMA's protection (xen_remap_domain_gfn_array, vm_page_prot), so
+	 * the batch succeeds and a read faults.
+	 */
+	rc = mmapbatch(fd, peer, gfns, 1, errs, &addr, PROT_NONE);
+	say_mmapbatch("privcmd.foreign.of_peer.mmapbatch.prot_none", rc, errs, 1);
+	if (mapped && rc == 0 && errs[0] == 0)
+		say_read("privcmd.foreign.of_peer.mmapbatch.prot_none_read", addr);
+	munmap(addr, PAGE);
 	close(fd);
 	fd = -1;
 }
