@@ -115,7 +115,8 @@ INSTALL_LIBEXEC += $(BIN)/hvsim-kernel
 # Integration tests: programs in two domains on the device socket.
 # (-I$(KMOD_GEN): ksrc_info.h, so a test expects what the tree's Linux does)
 $(OBJ)/kmod/tests/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Iuserlib -Itests -I$(KMOD_GEN)
-$(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/tests/harness.o \
+$(O)/tests/kmod-devices-test: $(OBJ)/kmod/tests/devices_test.o $(OBJ)/kmod/tests/procstat.o \
+		$(OBJ)/tests/harness.o \
 		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \
 		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
 	@mkdir -p $(dir $@)
@@ -135,6 +136,12 @@ $(O)/tests/kmod-fault-test: $(OBJ)/kmod/tests/fault_test.o $(OBJ)/tests/harness.
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/kmod-fault-test
+# the bounce pages' vectored write-back (kmod/host/user_runs.c) on a child's memory
+$(OBJ)/kmod/tests/user_runs_test.o: ALL_CFLAGS += -Ikmod
+$(O)/tests/kmod-user-runs-test: $(OBJ)/kmod/tests/user_runs_test.o $(OBJ)/kmod/host/user_runs.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+TESTS += $(O)/tests/kmod-user-runs-test
 # an idle system uses no CPU (hvsimd and the kernels, /proc/PID/stat)
 $(O)/tests/idle-cpu-test: $(OBJ)/kmod/tests/idle_test.o $(OBJ)/kmod/tests/procstat.o \
 		$(OBJ)/tests/harness.o $(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a \

@@ -54,6 +54,18 @@ unsigned long hostk_copy_from_user(int pid, void *to, unsigned long from,
 				   unsigned long n);
 unsigned long hostk_copy_to_user(int pid, unsigned long to, const void *from,
 				 unsigned long n);
+/*
+ * Runs of bytes to program pid, in order, vectored (few system calls),
+ * each run tried as if on its own: one that fails does not stop the rest.
+ * Returns the bytes not written.
+ */
+struct hostk_run {
+	unsigned long to;	/* in the program */
+	const void *from;
+	unsigned long len;
+};
+unsigned long hostk_copy_runs_to_user(int pid, const struct hostk_run *runs,
+				      unsigned int n);
 /* A program's command name, for current->comm. */
 void hostk_proc_comm(int pid, char *buf, unsigned long size);
 /* The program's first mapping that ends above addr: 0 and its range, or

@@ -7,10 +7,11 @@
  * An address inside one of the program's device mappings is backed by a
  * guest page already: that page is pinned.  Any other address is program
  * memory the guest has no frame for, so a bounce page of guest RAM stands
- * in: it is filled from the program when pinned and, if the pin was for
- * writing, the bytes that changed while pinned are written back at unpin
- * (only those, so the program's concurrent writes elsewhere in the page
- * are not undone).
+ * in: it is filled from the program when pinned (and a pin for writing
+ * proves the page writable by writing one byte back), and the bytes that
+ * changed while pinned are written back at unpin (only those, so the
+ * program's concurrent writes elsewhere in the page are not undone), the
+ * runs of all the pages one unpin lets go in one vectored write.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -23,7 +24,8 @@
 struct bounce {
 	unsigned long uaddr;	/* page-aligned, in the program */
 	int pid;
-	u8 snapshot[PAGE_SIZE];	/* the page as it was filled */
+	/* the page as it was filled (read a word at a time) */
+	u8 snapshot[PAGE_SIZE] __aligned(sizeof(long));
 };
 
 static struct page *pin_device_page(struct mm_struct *mm, unsigned long addr,
@@ -103,40 +105,112 @@ long pin_user_pages_fast(unsigned long start, int nr_pages,
 	return i;
 }
 
-/* Writes back each run of bytes that differs from the snapshot. */
-static void bounce_write_back(struct page *page, struct bounce *b)
+/*
+ * The changed runs are found a word at a time (a page copied in differs in
+ * every byte, one that was only read in none), yet to the byte: a word
+ * of which some bytes differ is looked at byte by byte, through the
+ * first differing or equal byte of the XOR (little-endian: byte k of the
+ * page is bits 8k.. of the word).
+ */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the run search reads bytes out of words little-endian"
+#endif
+#define ONES	(~0UL / 0xff)		/* 0x0101...01 */
+#define HIGHS	(ONES << 7)		/* 0x8080...80 */
+
+/* The bytes of a and b that differ in the word at i (aligned): nonzero */
+static unsigned long xor_at(const u8 *a, const u8 *b, unsigned long i)
+{
+	return *(const unsigned long *)(a + i) ^ *(const unsigned long *)(b + i);
+}
+
+/* The first byte at or after i where a and b differ (PAGE_SIZE: none). */
+static unsigned long next_difference(const u8 *a, const u8 *b, unsigned long i)
+{
+	for (; i < PAGE_SIZE && i % sizeof(long); i++)
+		if (a[i] != b[i])
+			return i;
+	/* equal stretches (a page only read) four words a step */
+	for (; i + 4 * sizeof(long) <= PAGE_SIZE; i += 4 * sizeof(long))
+		if (xor_at(a, b, i) | xor_at(a, b, i + sizeof(long)) |
+		    xor_at(a, b, i + 2 * sizeof(long)) | xor_at(a, b, i + 3 * sizeof(long)))
+			break;
+	for (; i < PAGE_SIZE; i += sizeof(long)) {
+		unsigned long x = xor_at(a, b, i);
+
+		if (x)
+			return i + __builtin_ctzl(x) / 8;
+	}
+	return PAGE_SIZE;
+}
+
+/* The first byte at or after i where a and b are equal (PAGE_SIZE: none). */
+static unsigned long next_equal(const u8 *a, const u8 *b, unsigned long i)
+{
+	for (; i < PAGE_SIZE && i % sizeof(long); i++)
+		if (a[i] == b[i])
+			return i;
+	for (; i < PAGE_SIZE; i += sizeof(long)) {
+		unsigned long x = xor_at(a, b, i);
+		/* the lowest flagged byte is the first zero byte of x */
+		unsigned long zero = (x - ONES) & ~x & HIGHS;
+
+		if (zero)
+			return i + __builtin_ctzl(zero) / 8;
+	}
+	return PAGE_SIZE;
+}
+
+/*
+ * The runs of one unpin call, written back to the program in as few
+ * system calls as they fit (hostk_copy_runs_to_user), in page order, so a
+ * byte two bounce pages of one program page both changed ends as the
+ * later one has it, as when each page went back on its own.
+ */
+#define WRITE_BACK_RUNS 128
+
+struct write_back {
+	int pid;
+	unsigned int nr;
+	struct hostk_run runs[WRITE_BACK_RUNS];
+};
+
+static void write_back_flush(struct write_back *wb)
+{
+	if (wb->nr)
+		hostk_copy_runs_to_user(wb->pid, wb->runs, wb->nr);
+	wb->nr = 0;
+}
+
+static void write_back_add(struct write_back *wb, int pid, unsigned long to,
+			   const void *from, unsigned long len)
+{
+	if (wb->nr && (wb->pid != pid || wb->nr == WRITE_BACK_RUNS))
+		write_back_flush(wb);
+	wb->pid = pid;
+	wb->runs[wb->nr++] = (struct hostk_run){ .to = to, .from = from, .len = len };
+}
+
+/* Queues each run of bytes that differs from the snapshot. */
+static void bounce_write_back(struct page *page, struct bounce *b,
+			      struct write_back *wb)
 {
 	const u8 *now = page_address(page);
-	unsigned long i = 0, j;
+	unsigned long i = next_difference(now, b->snapshot, 0), j;
 
 	while (i < PAGE_SIZE) {
-		if (now[i] == b->snapshot[i]) {
-			i++;
-			continue;
-		}
-		for (j = i; j < PAGE_SIZE && now[j] != b->snapshot[j]; j++)
-			;
-		hostk_copy_to_user(b->pid, b->uaddr + i, now + i, j - i);
-		i = j;
+		j = next_equal(now, b->snapshot, i);
+		write_back_add(wb, b->pid, b->uaddr + i, now + i, j - i);
+		i = next_difference(now, b->snapshot, j);
 	}
 }
 
-static void unpin_one(struct page *page, bool make_dirty)
+static void unpin_one(struct page *page)
 {
 	if (PageBounce(page)) {
-		struct bounce *b = (struct bounce *)page->private;
-
-		/*
-		 * On Linux the kernel wrote into the program's own page, whatever
-		 * make_dirty says (it only marks the page for writeback, and
-		 * gntdev's batch passes the last page's writability for all).
-		 * The bounce copy holds those writes: they go back always, and
-		 * only the bytes that changed.
-		 */
-		bounce_write_back(page, b);
 		ClearPageBounce(page);
+		kfree((struct bounce *)page->private);
 		page->private = 0;
-		kfree(b);
 	}
 	put_page(page);
 }
@@ -144,10 +218,22 @@ static void unpin_one(struct page *page, bool make_dirty)
 void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages,
 				 bool make_dirty)
 {
+	struct write_back wb = { .nr = 0 };
 	unsigned long i;
 
+	/*
+	 * On Linux the kernel wrote into the program's own page, whatever
+	 * make_dirty says (it only marks the page for writeback, and gntdev's
+	 * batch passes the last page's writability for all).  The bounce copy
+	 * holds those writes: they go back always, and only the bytes that
+	 * changed; the pages are let go once every run has gone.
+	 */
 	for (i = 0; i < npages; i++)
-		unpin_one(pages[i], make_dirty);
+		if (PageBounce(pages[i]))
+			bounce_write_back(pages[i], (struct bounce *)pages[i]->private, &wb);
+	write_back_flush(&wb);
+	for (i = 0; i < npages; i++)
+		unpin_one(pages[i]);
 }
 
 void unpin_user_pages(struct page **pages, unsigned long npages)
@@ -157,5 +243,5 @@ void unpin_user_pages(struct page **pages, unsigned long npages)
 
 void unpin_user_page(struct page *page)
 {
-	unpin_one(page, false);
+	unpin_user_pages_dirty_lock(&page, 1, false);
 }

@@ -27,14 +27,19 @@ static unsigned long *free_bitmap;	/* bit set: page is allocated */
 static unsigned long next_fit;
 static unsigned long nr_free;
 /*
- * The page freed last, given out first (-1: none), as Linux's per-CPU
- * lists give out hot pages: a call that takes a page and frees it again
- * (evtchn's write takes one per unmask) reuses the same one, rather than
- * next-fit walking through the whole RAM and faulting in every page of
- * the domain's memfd on the way (a page fault and a cleared page on each
- * call until every page was touched once).
+ * The pages freed last, given out first, newest first, as Linux's per-CPU
+ * lists give out hot pages: a call that takes pages and frees them again
+ * (evtchn's write takes one per unmask, a grant copy a bounce page per
+ * segment, 16 at a time) reuses the same ones, rather than next-fit
+ * walking through the whole RAM and faulting in every page of the
+ * domain's memfd on the way (a page fault and a cleared page each until
+ * every page was touched once).  A ring: the oldest is forgotten when it
+ * is full; an entry whose page is not free (a page freed twice, which
+ * WARNs) is skipped.
  */
-static long hot_pfn = -1;
+#define HOT_PAGES 64
+static unsigned long hot_pfns[HOT_PAGES];
+static unsigned int hot_top, nr_hot;	/* hot_pfns[(hot_top - 1) % HOT_PAGES] is the newest */
 static DEFINE_SPINLOCK(page_alloc_lock);
 
 int page_alloc_init(void)
@@ -67,9 +72,9 @@ static long take_free_pfn(void)
 {
 	unsigned long i, pfn;
 
-	if (hot_pfn >= 0) {
-		pfn = hot_pfn;
-		hot_pfn = -1;
+	while (nr_hot) {
+		nr_hot--;
+		pfn = hot_pfns[--hot_top % HOT_PAGES];
 		if (!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG)))) {
 			free_bitmap[pfn / BITS_PER_LONG] |= 1UL << (pfn % BITS_PER_LONG);
 			nr_free--;
@@ -125,7 +130,9 @@ static void free_the_page(struct page *page)
 	WARN_ON(!(free_bitmap[pfn / BITS_PER_LONG] & (1UL << (pfn % BITS_PER_LONG))));
 	free_bitmap[pfn / BITS_PER_LONG] &= ~(1UL << (pfn % BITS_PER_LONG));
 	nr_free++;
-	hot_pfn = pfn;
+	hot_pfns[hot_top++ % HOT_PAGES] = pfn;
+	if (nr_hot < HOT_PAGES)
+		nr_hot++;
 	spin_unlock(&page_alloc_lock);
 }
 

@@ -40,6 +40,7 @@
 #include "harness.h"
 #include "devclient.h"
 #include "hvsim/paths.h"
+#include "procstat.h"
 
 /* The tree is Linux a.b or newer (a LINUX_VERSION_CODE comparison). */
 #define TREE_AT_LEAST(a, b) (HVSIM_KSRC_VERSION_CODE >= (((a) << 16) + ((b) << 8)))
@@ -330,6 +331,181 @@ START_TEST(grant_copy_both_ways_with_status)
 	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), -EFAULT);
 	hvsim_dev_close(d);
 	hvsim_dev_close(s.dev);
+}
+END_TEST
+
+/*
+ * A program's ordinary memory is pinned through a bounce page, and only
+ * the bytes the copy changed go back.  Each segment here copies 2 bytes
+ * into the padding right after a later segment's status, which gntdev
+ * sets (GNTST_okay, by put_user into the program) after the bounce page
+ * was filled: writing back a whole word, or any byte that did not
+ * change, would undo it.  20 segments: two of gntdev's batches of 16.
+ */
+START_TEST(grant_copy_writes_back_only_changed_bytes)
+{
+	enum { N = 20 };
+	struct share s;
+	struct hvsim_dev *d;
+	uint8_t *page = aligned_alloc(4096, 4096), *last;
+	struct gntdev_grant_copy_segment *seg = (void *)page;
+	struct ioctl_gntdev_grant_copy copy = { .count = N, .segments = seg };
+
+	ck_assert_ptr_nonnull(page);
+	ck_assert_uint_eq(sizeof(*seg), 24);
+	ck_assert_uint_eq(offsetof(struct gntdev_grant_copy_segment, status), 20);
+	share_pages(&s, sock0, dom1, 1);
+	for (unsigned int k = 0; k < 4096; k++)
+		s.addr[k] = (uint8_t)(k * 13 + 5) | 1;
+	memset(page, 0, 4096);
+	last = page + 2048;
+	for (unsigned int i = 0; i < N; i++) {
+		seg[i].source.foreign.ref = s.refs[0];
+		seg[i].source.foreign.domid = 0;
+		seg[i].source.foreign.offset = (uint16_t)(2 * i);
+		seg[i].dest.virt = i + 1 < N ? (uint8_t *)&seg[i + 1] + 22 : last;
+		seg[i].len = 2;
+		seg[i].flags = GNTCOPY_source_gref;
+		seg[i].status = 0x7fff;
+	}
+	d = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
+	for (unsigned int i = 0; i < N; i++) {
+		const uint8_t *to = seg[i].dest.virt;
+
+		ck_assert_msg(seg[i].status == GNTST_okay, "segment %u: status %d", i,
+			      seg[i].status);
+		ck_assert_uint_eq(to[0], s.addr[2 * i]);
+		ck_assert_uint_eq(to[1], s.addr[2 * i + 1]);
+	}
+	ck_assert_uint_eq(last[-1], 0);
+	ck_assert_uint_eq(last[2], 0);
+	hvsim_dev_close(d);
+	hvsim_dev_close(s.dev);
+	free(page);
+}
+END_TEST
+
+/*
+ * The changed runs are found a word at a time yet to the byte: a program
+ * buffer that already holds the granted bytes here and there (runs of
+ * every length, at every alignment) ends equal to the grant in the copied
+ * range, and untouched around it; the second segment's range is at an odd
+ * offset.
+ */
+START_TEST(grant_copy_in_runs_of_every_alignment)
+{
+	struct share s;
+	struct hvsim_dev *d;
+	uint8_t *buf = aligned_alloc(4096, 2 * 4096);
+	struct gntdev_grant_copy_segment seg[2];
+	struct ioctl_gntdev_grant_copy copy = { .count = 2, .segments = seg };
+	uint32_t x = 2463534242u;
+
+	ck_assert_ptr_nonnull(buf);
+	share_pages(&s, sock0, dom1, 1);
+	memset(buf, 0x5c, 2 * 4096);
+	for (unsigned int k = 0; k < 4096; k++) {
+		/* xorshift32: runs of equal and of new bytes, 1 to ~20 long */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		if (k >= 3000 && k < 3100)
+			s.addr[k] = 0x5c;	/* a long equal stretch */
+		else
+			s.addr[k] = (x % 3 == 0) ? 0x5c : (uint8_t)(x >> 8 | 0x80);
+	}
+	memset(seg, 0, sizeof(seg));
+	seg[0].source.foreign.ref = s.refs[0];
+	seg[0].dest.virt = buf;
+	seg[0].len = 4096;
+	seg[0].flags = GNTCOPY_source_gref;
+	seg[1].source.foreign.ref = s.refs[0];
+	seg[1].source.foreign.offset = 1001;
+	seg[1].dest.virt = buf + 4096 + 1003;
+	seg[1].len = 2000;
+	seg[1].flags = GNTCOPY_source_gref;
+	d = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
+	ck_assert_int_eq(seg[0].status, GNTST_okay);
+	ck_assert_int_eq(seg[1].status, GNTST_okay);
+	for (unsigned int k = 0; k < 4096; k++)
+		ck_assert_msg(buf[k] == s.addr[k], "byte %u: %#x, granted %#x", k, buf[k],
+			      s.addr[k]);
+	for (unsigned int k = 0; k < 4096; k++) {
+		uint8_t want = k >= 1003 && k < 3003 ? s.addr[k - 2] : 0x5c;
+
+		ck_assert_msg(buf[4096 + k] == want, "byte %u of the second page: %#x, not %#x",
+			      k, buf[4096 + k], want);
+	}
+	hvsim_dev_close(d);
+	hvsim_dev_close(s.dev);
+	free(buf);
+}
+END_TEST
+
+/* RssShmem of pid in KiB: the domains' RAM (memfds) it has touched. */
+static long rss_shmem_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssShmem: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Bounce pages come back hot: a grant copy into program memory takes one
+ * per segment, 16 at a time, and frees them; the next batch must get the
+ * same pages again, not walk on through the guest's RAM faulting in a
+ * fresh page of the domain's memory each (~9 MiB of the kernels' resident
+ * shared memory here; the heap is not counted, as a sanitizer's grows).
+ */
+START_TEST(grant_copy_reuses_its_bounce_pages)
+{
+	enum { SEGS = 16, CALLS = 150, MAX_KERNELS = 4 };
+	struct share s;
+	struct hvsim_dev *d;
+	uint8_t *buf = aligned_alloc(4096, SEGS * 4096);
+	struct gntdev_grant_copy_segment seg[SEGS];
+	struct ioctl_gntdev_grant_copy copy = { .count = SEGS, .segments = seg };
+	pid_t kernels[MAX_KERNELS];
+	long before = 0, after = 0;
+	int n;
+
+	ck_assert_ptr_nonnull(buf);
+	share_pages(&s, sock0, dom1, 1);
+	memset(seg, 0, sizeof(seg));
+	for (unsigned int i = 0; i < SEGS; i++) {
+		seg[i].source.foreign.ref = s.refs[0];
+		seg[i].dest.virt = buf + i * 4096;
+		seg[i].len = 4096;
+		seg[i].flags = GNTCOPY_source_gref;
+	}
+	d = dev_open(sock1, "/dev/xen/gntdev", O_RDWR);
+	ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
+	n = procstat_children(procstat_hvsimd(harness_dir()), kernels, MAX_KERNELS);
+	ck_assert_int_ge(n, 2);
+	for (int k = 0; k < n; k++)
+		before += rss_shmem_kib(kernels[k]);
+	ck_assert_int_gt(before, 0);
+	for (unsigned int c = 0; c < CALLS; c++)
+		ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
+	for (int k = 0; k < n; k++)
+		after += rss_shmem_kib(kernels[k]);
+	ck_assert_msg(after - before < 2048, "the kernels touched %ld KiB more of their RAM in %d copies",
+		      after - before, CALLS);
+	hvsim_dev_close(d);
+	hvsim_dev_close(s.dev);
+	free(buf);
 }
 END_TEST
 
@@ -1707,6 +1883,9 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, get_offset_for_vaddr);
 	tcase_add_test(tc, set_max_grants_is_gone_in_6_1);
 	tcase_add_test(tc, grant_copy_both_ways_with_status);
+	tcase_add_test(tc, grant_copy_writes_back_only_changed_bytes);
+	tcase_add_test(tc, grant_copy_in_runs_of_every_alignment);
+	tcase_add_test(tc, grant_copy_reuses_its_bounce_pages);
 	tcase_add_test(tc, gntdev_unmap_notify_fires_when_mapper_is_killed);
 	tcase_add_test(tc, gntalloc_unmap_notify_fires_when_granter_is_killed);
 	tcase_add_test(tc, file_lives_until_last_close_and_last_munmap);
