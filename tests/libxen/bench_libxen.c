@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "bench_clock.h"
+#include "bench_memfd.h"
 #include "daemon.h"
 #include "domproc.h"
 #include "libhvsim.h"
@@ -232,26 +233,15 @@ static void host_process_vm(double *write_rate, double *read_rate)
 
 static volatile unsigned char sink;
 
-/*
- * The same work as the emulator's round: the pages hold data, as the
- * granted ones do (bench-share fills each).  Never-written pages of a memfd
- * are a different case: on some virtual machines their first touch costs
- * a quarter of a written page's (docs/performance.md, "The map round").
- */
+/* The same work as the emulator's round: pages that hold data (bench_memfd.h). */
 static double host_map(void)
 {
-	int fd = memfd_create("bench-host", MFD_CLOEXEC);
+	int fd = bench_memfd_with_data("bench-host", NR_PAGES * PAGE);
 	struct rounds rounds = { 0 };
 	long long start, t0, t1;
-	unsigned char *fill;
 
-	if (fd < 0 || ftruncate(fd, NR_PAGES * PAGE) < 0)
+	if (fd < 0)
 		fail("memfd");
-	fill = mmap(NULL, NR_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (fill == MAP_FAILED)
-		fail("mmap");
-	memset(fill, 0x5a, NR_PAGES * PAGE);
-	munmap(fill, NR_PAGES * PAGE);
 	start = now_ns();
 	do {
 		unsigned char *p;
