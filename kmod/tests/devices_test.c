@@ -444,24 +444,6 @@ START_TEST(grant_copy_in_runs_of_every_alignment)
 }
 END_TEST
 
-/* RssShmem of pid in KiB: the domains' RAM (memfds) it has touched. */
-static long rss_shmem_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "RssShmem: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /*
  * Bounce pages come back hot: a grant copy into program memory takes one
  * per segment, 16 at a time, and frees them; the next batch must get the
@@ -495,12 +477,12 @@ START_TEST(grant_copy_reuses_its_bounce_pages)
 	n = procstat_children(procstat_hvsimd(harness_dir()), kernels, MAX_KERNELS);
 	ck_assert_int_ge(n, 2);
 	for (int k = 0; k < n; k++)
-		before += rss_shmem_kib(kernels[k]);
+		before += procstat_status_kib(kernels[k], "RssShmem");
 	ck_assert_int_gt(before, 0);
 	for (unsigned int c = 0; c < CALLS; c++)
 		ck_assert_int_eq(hvsim_dev_ioctl(d, IOCTL_GNTDEV_GRANT_COPY, &copy), 0);
 	for (int k = 0; k < n; k++)
-		after += rss_shmem_kib(kernels[k]);
+		after += procstat_status_kib(kernels[k], "RssShmem");
 	ck_assert_msg(after - before < 2048, "the kernels touched %ld KiB more of their RAM in %d copies",
 		      after - before, CALLS);
 	hvsim_dev_close(d);
@@ -1811,6 +1793,24 @@ START_TEST(mprotect_after_the_kernel_is_gone_is_the_hosts)
 END_TEST
 
 /*
+ * A privcmd mapping of two pages in Domain-0 (*p, *va) and the batch that
+ * would place dom1's gfns 1 and 2 there (mb, its arrays in `gfns`, `errs`).
+ */
+static void privcmd_two_pages(struct hvsim_dev **p, char **va, privcmd_mmapbatch_v2_t *mb,
+			      xen_pfn_t gfns[2], int errs[2])
+{
+	*p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
+	gfns[0] = 1;
+	gfns[1] = 2;
+	errs[0] = errs[1] = 7;
+	ck_assert_int_eq(hvsim_dev_mmap(*p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+					0, (void **)va), 0);
+	*mb = (privcmd_mmapbatch_v2_t){
+		.num = 2, .dom = dom1, .addr = (uintptr_t)*va, .arr = gfns, .err = errs,
+	};
+}
+
+/*
  * The kernel sees the new protection: privcmd's pages placed after an
  * mprotect(PROT_READ) come read-only (its VMA lost VM_WRITE), and the
  * mapping's pages with no frame yet stay inaccessible whatever the
@@ -1819,18 +1819,16 @@ END_TEST
  */
 START_TEST(mprotect_is_seen_by_the_kernel)
 {
-	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
-	xen_pfn_t gfns[2] = { 1, 2 };
-	int errs[2] = { 7, 7 };
-	privcmd_mmapbatch_v2_t mb = { .num = 2, .dom = dom1, .arr = gfns, .err = errs };
+	struct hvsim_dev *p;
+	xen_pfn_t gfns[2];
+	int errs[2];
+	privcmd_mmapbatch_v2_t mb;
 	char *va;
 
-	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-					0, (void **)&va), 0);
+	privcmd_two_pages(&p, &va, &mb, gfns, errs);
 	ck_assert_int_eq(hvsim_dev_mprotect(va, 4096, PROT_READ), -EINVAL);
 	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_READ), 0);
 	ck_assert_str_eq(perms_at(va), "---p");
-	mb.addr = (uintptr_t)va;
 	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAPBATCH_V2, &mb), 0);
 	ck_assert_int_eq(errs[0], 0);
 	ck_assert_str_eq(perms_at(va), "r--s");
@@ -1849,16 +1847,14 @@ END_TEST
  */
 START_TEST(pages_placed_after_mprotect_none_stay_inaccessible)
 {
-	struct hvsim_dev *p = dev_open(sock0, "/dev/xen/privcmd", O_RDWR);
-	xen_pfn_t gfns[2] = { 1, 2 };
-	int errs[2] = { 7, 7 };
-	privcmd_mmapbatch_v2_t mb = { .num = 2, .dom = dom1, .arr = gfns, .err = errs };
+	struct hvsim_dev *p;
+	xen_pfn_t gfns[2];
+	int errs[2];
+	privcmd_mmapbatch_v2_t mb;
 	char *va;
 
-	ck_assert_int_eq(hvsim_dev_mmap(p, NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-					0, (void **)&va), 0);
+	privcmd_two_pages(&p, &va, &mb, gfns, errs);
 	ck_assert_int_eq(hvsim_dev_mprotect(va, 2 * 4096, PROT_NONE), 0);
-	mb.addr = (uintptr_t)va;
 	ck_assert_int_eq(hvsim_dev_ioctl(p, IOCTL_PRIVCMD_MMAPBATCH_V2, &mb), 0);
 	ck_assert_int_eq(errs[0], 0);
 	ck_assert_int_eq(errs[1], 0);

@@ -8,9 +8,10 @@
 #include "hvsim/paths.h"
 #include "procstat.h"
 
-long procstat_rss_kib(pid_t pid)
+long procstat_status_kib(pid_t pid, const char *name)
 {
 	char path[64], line[256];
+	size_t len = strlen(name);
 	long kib = -1;
 	FILE *f;
 
@@ -19,10 +20,16 @@ long procstat_rss_kib(pid_t pid)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+		if (strncmp(line, name, len) == 0 && line[len] == ':' &&
+		    sscanf(line + len + 1, "%ld kB", &kib) == 1)
 			break;
 	fclose(f);
 	return kib;
+}
+
+long procstat_rss_kib(pid_t pid)
+{
+	return procstat_status_kib(pid, "VmRSS");
 }
 
 /*

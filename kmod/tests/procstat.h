@@ -11,6 +11,8 @@
 
 /* VmRSS of pid in KiB, -1 if it is gone. */
 long procstat_rss_kib(pid_t pid);
+/* A "NAME: N kB" line of /proc/PID/status (RssShmem, ...), -1 if none. */
+long procstat_status_kib(pid_t pid, const char *name);
 /* utime + stime of pid (all its threads), in clock ticks; -1 if gone. */
 long long procstat_cpu_ticks(pid_t pid);
 /* How many descriptors pid holds open, -1 if it is gone. */
