@@ -45,6 +45,8 @@ struct trace_rec {
 };
 
 static int trace_fd = -1;
+static off_t trace_len;		/* the file's complete lines, in bytes */
+static uint64_t lost_records;	/* since the last write that succeeded */
 static uint64_t next_seq = 1;
 static struct timespec t0;
 
@@ -94,19 +96,56 @@ void trace_buf_put(struct trace_buf *b, const void *s, size_t n)
 	}
 }
 
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = s, *end = s + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/*
+ * A full disk loses trace records, never hypercalls, and loses them
+ * whole: what a short write left of a line is cut off again, so the file
+ * holds complete lines only and the next record starts a line of its own
+ * (a reader following the file waits at a half line and reads on from
+ * its start).  stderr (hvsimd's log) says when records start to be lost
+ * and, once there is room, how many.
+ */
 static void out_flush(struct trace_buf *o)
 {
-	size_t off = 0;
+	size_t off = 0, kept;
+	int err = 0;
 
 	while (off < o->len) {
 		ssize_t n = write(trace_fd, o->s + off, o->len - off);
 
 		if (n <= 0) {
-			/* a full disk loses trace records, never hypercalls */
+			err = n < 0 ? errno : ENOSPC;
 			break;
 		}
 		off += (size_t)n;
 	}
+	if (!err) {
+		trace_len += (off_t)o->len;
+		if (lost_records) {
+			fprintf(stderr, "hvsimd: trace: writing again, %llu records lost\n",
+				(unsigned long long)lost_records);
+			lost_records = 0;
+		}
+		o->len = 0;
+		return;
+	}
+	for (kept = off; kept && o->s[kept - 1] != '\n'; kept--)
+		;
+	if (kept < off && ftruncate(trace_fd, trace_len + (off_t)kept) < 0)
+		kept = off;	/* cannot cut: the half line and the next are lost */
+	trace_len += (off_t)kept;
+	if (!lost_records)
+		fprintf(stderr, "hvsimd: trace: cannot write the trace: %s; records are lost "
+			"until there is room\n", strerror(err));
+	lost_records += count_lines(o->s + kept, o->len - kept);
 	o->len = 0;
 }
 
@@ -239,6 +278,8 @@ int trace_open(const char *path)
 	trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (trace_fd < 0)
 		return -errno;
+	trace_len = 0;
+	lost_records = 0;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&queued, &attr);

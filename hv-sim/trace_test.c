@@ -8,10 +8,12 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -417,6 +419,65 @@ START_TEST(sync_and_no_sync)
 }
 END_TEST
 
+/*
+ * A file that cannot grow (a full disk; here RLIMIT_FSIZE, which makes
+ * write(2) stop short as a full disk does) loses whole records: every
+ * line left is complete and in order, the writer says on stderr that
+ * records are lost and, once there is room again, how many; the records
+ * that come then are written whole after the last complete one.
+ */
+START_TEST(a_full_file_loses_whole_records)
+{
+	struct rlimit was, small;
+	int err_fd = memfd_create("hv-trace-test-stderr", MFD_CLOEXEC), saved_err = dup(2);
+	char said[4096] = "", seq[32];
+	char **lines;
+	size_t n, again;
+	ssize_t len;
+
+	ck_assert_int_ge(err_fd, 0);
+	ck_assert_int_ge(saved_err, 0);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = (struct rlimit){ 10000, was.rlim_max };
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(dup2(err_fd, 2), 2);
+	/* a few records a batch, so that one batch meets the limit midway */
+	for (unsigned int i = 1; i <= 400; i++) {
+		emit_send(i);
+		if (i % 5 == 0)
+			trace_sync();
+	}
+	lines = read_lines(&n);		/* fails on a line without its newline */
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, 400);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(seq, sizeof(seq), "{\"seq\":%zu,", i + 1);
+		ck_assert_msg(strncmp(lines[i], seq, strlen(seq)) == 0, "line %zu: %s", i + 1,
+			      lines[i]);
+	}
+	free_lines(lines);
+
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+	emit_send(401);
+	trace_sync();
+	lines = read_lines(&again);
+	ck_assert_uint_eq(again, n + 1);
+	ck_assert_msg(strncmp(lines[n], "{\"seq\":401,", 11) == 0, "after: %s", lines[n]);
+	free_lines(lines);
+
+	dup2(saved_err, 2);
+	len = pread(err_fd, said, sizeof(said) - 1, 0);
+	ck_assert_int_gt(len, 0);
+	ck_assert_msg(strstr(said, "trace: cannot write") && strstr(said, "File too large"),
+		      "stderr: %s", said);
+	snprintf(seq, sizeof(seq), "%zu records lost", 400 - n);
+	ck_assert_msg(strstr(said, seq), "stderr: %s (expected: %s)", said, seq);
+	close(err_fd);
+	close(saved_err);
+}
+END_TEST
+
 /* Tracing off: sequence numbers are still taken, nothing is written. */
 START_TEST(off_counts_sequence)
 {
@@ -450,6 +511,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, order_across_batches);
 	tcase_add_test(tc, sync_and_no_sync);
 	tcase_add_test(tc, off_counts_sequence);
+	tcase_add_test(tc, a_full_file_loses_whole_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
