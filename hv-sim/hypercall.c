@@ -562,7 +562,7 @@ static void follow_start(void)
 
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0 &&
 	    pthread_atfork(NULL, NULL, follow_forget_in_child) == 0)
-		hvsim_cpu_follow_init(&follow, &allowed, 2);
+		hvsim_cpu_follow_init(&follow, &allowed, 2, true);
 }
 
 int hypercall_listen(const char *path)

@@ -19,7 +19,8 @@ TESTS += $(O)/tests/hv-integration-test
 # calls follow their caller's CPU (include/hvsim/cpu.h); needs the guest kernel
 ifneq ($(NO_KMOD),1)
 $(O)/tests/cpu-follow-test: $(OBJ)/tests/integration/cpu_test.o $(HARNESS_OBJS) \
-		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a | $(BIN)/hvsimd $(BIN)/hvsim-kernel
+		$(LIB)/libhvsim-devclient.a $(LIB)/libhvsim.a $(LIB)/libhvsim-guest.a \
+		| $(BIN)/hvsimd $(BIN)/hvsim-kernel
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/cpu-follow-test

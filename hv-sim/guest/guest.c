@@ -304,6 +304,21 @@ dead:
 	return err;
 }
 
+/* Whether this thread keeps to its CPU (hvsim_guest_set_cpu_held). */
+static __thread bool cpu_held;
+
+void hvsim_guest_set_cpu_held(bool held)
+{
+	cpu_held = held;
+}
+
+static uint32_t caller_cpu(void)
+{
+	uint32_t cpu = hvsim_caller_cpu();
+
+	return cpu && cpu_held ? cpu | HVSIM_CPU_HELD : cpu;
+}
+
 /* One message's worth of a batch.  Called with g->lock held. */
 static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int cmd,
 			   void *ops, size_t size, unsigned int count, void *inline_out,
@@ -319,7 +334,7 @@ static int hypercall_chunk(struct hvsim_guest *g, unsigned int op, unsigned int 
 	h->op = op;
 	h->cmd = cmd;
 	h->count = count;
-	h->cpu = hvsim_caller_cpu();
+	h->cpu = caller_cpu();
 	if (body)
 		memcpy(h + 1, ops, body);
 	n = round_trip(g, sizeof(*h) + body);
@@ -407,7 +422,7 @@ long hvsim_guest_raw_hypercall(struct hvsim_guest *g, unsigned int op,
 	h->op = op;
 	h->count = 1;
 	h->inline_len = (uint32_t)len;
-	h->cpu = hvsim_caller_cpu();
+	h->cpu = caller_cpu();
 	memcpy(raw->arg, args, sizeof(raw->arg));
 	raw->pid = (uint32_t)pid;
 	if (len)

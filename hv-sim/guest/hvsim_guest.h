@@ -18,6 +18,7 @@
 #ifndef HVSIM_GUEST_H
 #define HVSIM_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -97,6 +98,14 @@ int hvsim_guest_event_channel_op(struct hvsim_guest *g, unsigned int cmd, void *
 long hvsim_guest_raw_hypercall(struct hvsim_guest *g, unsigned int op,
 			       const uint64_t args[5], int pid,
 			       const void *by_value, size_t len);
+
+/*
+ * Says whether the calling thread keeps to the CPU it runs on (its
+ * affinity is that one CPU).  hvsimd then serves this thread's hypercalls
+ * on that CPU, moving there after two of them in a row; a thread that
+ * does not say so is served wherever hvsimd runs (hvsim/cpu.h).
+ */
+void hvsim_guest_set_cpu_held(bool held);
 
 /*
  * Upcalls.  The hypervisor kicks an eventfd after setting

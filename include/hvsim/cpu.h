@@ -13,6 +13,15 @@
  * moves there, only when that changes, and only among the CPUs it was
  * allowed when it started (a `taskset` of the user's stays in force).
  *
+ * hvsimd follows only a caller that keeps to its CPU, one that says so
+ * with HVSIM_CPU_HELD: a guest kernel's device thread once it follows its
+ * program (libhvsim-guest's hvsim_guest_set_cpu_held).  A caller the
+ * scheduler moves about, such as a program calling hvsimd itself through
+ * libhvsim-guest, is woken on the idle CPU while hvsimd still finishes
+ * its reply; following it moved hvsimd every few calls, each time away
+ * from the data of its batches, and halved a batch of grant copies
+ * (docs/performance.md).
+ *
  * HVSIM_FOLLOW_CPU=0 in the environment of the serving process turns
  * this off (every hand-off is then the scheduler's choice).
  */
@@ -33,6 +42,9 @@ static inline uint32_t hvsim_caller_cpu(void)
 	return cpu < 0 ? 0 : (uint32_t)cpu + 1;
 }
 
+/* Or'ed into a request's CPU: the caller is held to that CPU. */
+#define HVSIM_CPU_HELD	(1u << 31)
+
 /*
  * One serving thread's state.  `allowed` is the process's own affinity,
  * read before any of its threads followed a caller (the serving thread's
@@ -46,6 +58,7 @@ struct hvsim_cpu_follow {
 	uint32_t seen;		/* the CPU + 1 the last request came from */
 	unsigned int streak;	/* requests in a row from `seen` */
 	unsigned int settle;	/* a new CPU is followed after this many */
+	bool held_only;		/* only callers held to their CPU are followed */
 	bool off;
 };
 
@@ -53,15 +66,19 @@ struct hvsim_cpu_follow {
  * `settle`: a thread serving one caller follows it at once (1); one that
  * serves callers on several CPUs in turn (hvsimd) would move at every
  * request, so it moves after `settle` requests in a row from the new CPU.
+ * `held_only`: requests without HVSIM_CPU_HELD are served where the
+ * thread is and do not count.
  */
 static inline void hvsim_cpu_follow_init(struct hvsim_cpu_follow *f,
-					 const cpu_set_t *allowed, unsigned int settle)
+					 const cpu_set_t *allowed, unsigned int settle,
+					 bool held_only)
 {
 	const char *env = getenv("HVSIM_FOLLOW_CPU");
 
 	memset(f, 0, sizeof(*f));
 	f->off = !allowed || (env && strcmp(env, "0") == 0);
 	f->settle = settle ? settle : 1;
+	f->held_only = held_only;
 	if (allowed)
 		f->allowed = *allowed;
 }
@@ -69,9 +86,11 @@ static inline void hvsim_cpu_follow_init(struct hvsim_cpu_follow *f,
 /* Called by the serving thread with a request's `cpu` before serving it. */
 static inline void hvsim_cpu_follow(struct hvsim_cpu_follow *f, uint32_t caller)
 {
+	bool held = caller & HVSIM_CPU_HELD;
 	cpu_set_t one;
 
-	if (f->off || caller == 0)
+	caller &= ~HVSIM_CPU_HELD;
+	if (f->off || caller == 0 || (f->held_only && !held))
 		return;
 	f->streak = caller == f->seen ? f->streak + 1 : 1;
 	f->seen = caller;

@@ -97,7 +97,7 @@ struct hvsim_msg_hdr {
 	uint32_t inline_len; /* bytes of inline data after the structs */
 	uint16_t nr_fds;     /* fds passed with SCM_RIGHTS */
 	uint16_t nr_p2m;     /* reply: p2m updates at the end */
-	uint32_t cpu;        /* request: the caller's CPU + 1, 0 if unknown (cpu.h) */
+	uint32_t cpu;        /* request: the caller's CPU + 1, 0 if unknown, | HVSIM_CPU_HELD (cpu.h) */
 	uint32_t pad;
 };
 

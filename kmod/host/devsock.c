@@ -422,7 +422,7 @@ static void conn_serve(struct conn *c)
 	int fds[HVSIM_SCM_MAX_FDS], nr_fds;
 	struct hvsim_cpu_follow follow;
 
-	hvsim_cpu_follow_init(&follow, host_cpus(), 1);
+	hvsim_cpu_follow_init(&follow, host_cpus(), 1, false);
 	for (;;) {
 		unsigned long *pfns = NULL;
 		struct hvsim_dev_reply r = { 0 };
@@ -456,6 +456,8 @@ static void conn_serve(struct conn *c)
 		}
 		close_fds(fds, nr_fds);
 		hvsim_cpu_follow(&follow, req->cpu);
+		/* held to its program's CPU, so hvsimd may follow its hypercalls */
+		hvsim_guest_set_cpu_held(follow.on != 0);
 		host_thread_set_caller(c->sock, pid);
 		switch (req->op) {
 		case HVSIM_DEV_OPEN:

@@ -3,8 +3,9 @@
  * A call runs on its caller's CPU (include/hvsim/cpu.h): the guest
  * kernel's thread serving a program's device call and hvsimd's loop
  * serving a kernel's hypercall move to the caller's CPU (hvsimd after two
- * requests in a row from it), only among the CPUs they were allowed, and
- * nothing they start inherits the one CPU.
+ * requests in a row from it, and only a caller held to its CPU), only
+ * among the CPUs they were allowed, and nothing they start inherits the
+ * one CPU.
  * Observed from outside, with sched_getaffinity() of their threads.
  *
  * On a machine that gives this test a single CPU there is nothing to
@@ -26,6 +27,7 @@
 #include "hvsim/paths.h"
 #include "harness.h"
 #include "hvsim/xen.h"
+#include "hvsim_guest.h"
 #include <xen/evtchn.h>
 
 static cpu_set_t all;		/* this test's CPUs when it started */
@@ -272,6 +274,49 @@ START_TEST(hvsim_follow_cpu_0_leaves_the_scheduler_to_choose)
 }
 END_TEST
 
+/* Hypercalls straight from this thread (libhvsim-guest), as a kernel makes them. */
+static void hypercalls(struct hvsim_guest *g, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct gnttab_query_size q = { .dom = DOMID_SELF };
+
+		ck_assert_int_eq(hvsim_guest_grant_table_op(g, GNTTABOP_query_size, &q, 1, NULL), 0);
+		ck_assert_int_eq(q.status, GNTST_okay);
+	}
+}
+
+/*
+ * hvsimd follows only a caller held to its CPU: a thread the scheduler
+ * may move (it did not say it keeps to one CPU) is served where hvsimd
+ * is, however many calls it makes from one CPU; one that says so is
+ * followed after two.
+ */
+START_TEST(hvsimd_follows_only_a_caller_held_to_its_cpu)
+{
+	struct hvsim_guest *g;
+	pid_t hvsimd;
+
+	harness_up(0);
+	hvsimd = hvsimd_pid();
+	ck_assert_int_eq(hvsim_guest_attach(harness_dir(), harness_domain("direct"), &g), 0);
+	pin(cpu_last);
+	hypercalls(g, 8);
+	ck_assert_msg(!for_each_thread(hvsimd, not_allowed_all, NULL),
+		      "hvsimd followed a caller that does not keep to its CPU");
+	hvsim_guest_set_cpu_held(true);
+	for (int round = 0; round < 2; round++) {
+		int cpu = round ? cpu_first : cpu_last;
+		cpu_set_t want = one_cpu(cpu);
+
+		pin(cpu);
+		hypercalls(g, 2);
+		assert_mask(hvsimd, &want, "hvsimd's loop is not on the CPU of a held caller");
+	}
+	hvsim_guest_set_cpu_held(false);
+	hvsim_guest_detach(g);
+}
+END_TEST
+
 /* Started under a taskset of one CPU, they stay on it whatever the caller. */
 START_TEST(a_users_taskset_stays_in_force)
 {
@@ -309,6 +354,7 @@ static Suite *cpu_suite(void)
 	tcase_add_test(tc, calls_run_on_the_callers_cpu);
 	tcase_add_test(tc, hvsim_follow_cpu_0_leaves_the_scheduler_to_choose);
 	tcase_add_test(tc, a_users_taskset_stays_in_force);
+	tcase_add_test(tc, hvsimd_follows_only_a_caller_held_to_its_cpu);
 	suite_add_tcase(s, tc);
 	return s;
 }
