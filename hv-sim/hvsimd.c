@@ -79,10 +79,11 @@ static void signal_event(struct loop_watch *w, uint32_t events)
 	}
 }
 
-static void say_ready(void)
+/* The readiness descriptor gets `R`, or `E` and why hvsimd will not serve. */
+static void say_on_ready_fd(const char *what, size_t len)
 {
 	if (ready_fd >= 0) {
-		if (write(ready_fd, "R", 1) < 0) {
+		if (write(ready_fd, what, len) < 0) {
 			/* nobody waits for us any more: fine */
 		}
 		close(ready_fd);
@@ -90,10 +91,30 @@ static void say_ready(void)
 	}
 }
 
+static void say_ready(void)
+{
+	say_on_ready_fd("R", 1);
+}
+
+/* Logs why hvsimd cannot start, and says it to whoever started it. */
+__attribute__((format(printf, 1, 2)))
+static void say_failed(const char *fmt, ...)
+{
+	char why[512] = "E";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why + 1, sizeof(why) - 1, fmt, ap);
+	va_end(ap);
+	hv_log("%s", why + 1);
+	say_on_ready_fd(why, strlen(why));
+}
+
 static void dom0_ready(struct domain *d, int err, const char *why, void *arg)
 {
 	if (err) {
-		hv_log("the kernel of Domain-0 did not start: %s", why ? why : strerror(-err));
+		say_failed("the kernel of Domain-0 did not start: %s",
+			   why ? why : strerror(-err));
 		dom0_failed = true;
 		loop_stop();
 		return;
@@ -140,7 +161,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -d, --dir STATEDIR        the state directory (default: $HVSIM_DIR, else\n"
 		"                            $XDG_RUNTIME_DIR/hvsim, else /tmp/hvsim-$UID)\n"
-		"  -r, --ready-fd N          write a byte to descriptor N once Domain-0 serves\n"
+		"  -r, --ready-fd N          write R to descriptor N once Domain-0 serves, or E\n"
+		"                            and why it will not\n"
 		"  -m, --dom0-mem MIB        Domain-0's RAM, 1 to %d (default %d)\n"
 		"  -p, --dom0-param M.P=V    a parameter of Domain-0's kernel, e.g.\n"
 		"                            xen.fifo_events=0 (at most %d)\n"
@@ -185,6 +207,7 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	char dir[PATH_MAX - 32], path[PATH_MAX], pid[32];
+	const char *step = "starting";
 	long dom0_mib = HVSIM_DEFAULT_MEM_MIB;
 	char *dom0_params[HVSIM_MAX_KERNEL_PARAMS];
 	size_t nr_dom0_params = 0;
@@ -200,6 +223,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			ready_fd = atoi(optarg);
+			/* not the kernels': a killed hvsimd's must read as one */
+			if (ready_fd >= 0)
+				fcntl(ready_fd, F_SETFD, FD_CLOEXEC);
 			break;
 		case 'm':
 			dom0_mib = strtol(optarg, NULL, 10);
@@ -245,6 +271,8 @@ int main(int argc, char **argv)
 		hv_log("cannot write %s", path);
 
 	signal(SIGPIPE, SIG_IGN);
+	/* past a file size limit (memfds count): EFBIG, said in the log */
+	signal(SIGXFSZ, SIG_IGN);
 	raise_fd_limit();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -252,6 +280,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 
+	step = "setting up its event loop";
 	if ((err = loop_init()) < 0)
 		goto fail;
 	signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -259,25 +288,31 @@ int main(int argc, char **argv)
 	loop_add(&signal_w, EPOLLIN);
 
 	join(path, sizeof(path), dir, HVSIM_TRACE_FILE);
+	step = "opening the trace";
 	if ((err = trace_open(path)) < 0)
 		goto fail;
 	if (getenv("HVSIM_TRACE_STATE") && !strcmp(getenv("HVSIM_TRACE_STATE"), "1"))
 		loop_set_hook(snapshot_when_quiet);
+	step = "starting xenstore";
 	if ((err = xenstore_server_init(dir)) < 0)
 		goto fail;
 	hvsimd_install_domain_hooks();
 	kernel_configure(dir);
 
+	step = "creating Domain-0";
 	if ((err = domain_create("Domain-0", (uint64_t)dom0_mib * 256, &dom0)) < 0)
 		goto fail;
 	join(path, sizeof(path), dir, HVSIM_HYPERCALL_SOCK);
+	step = "listening for hypercalls";
 	if ((err = hypercall_listen(path)) < 0)
 		goto fail;
 	join(path, sizeof(path), dir, HVSIM_CONTROL_SOCK);
+	step = "listening for control requests";
 	if ((err = control_listen(path)) < 0)
 		goto fail;
 
 	if (kernel_path()) {
+		step = "starting Domain-0's kernel";
 		if ((err = kernel_start(dom0, dom0_params, nr_dom0_params, dom0_ready, NULL)) < 0)
 			goto fail;
 	} else {
@@ -304,7 +339,7 @@ int main(int argc, char **argv)
 	loop_fini();
 	return err < 0 || dom0_failed ? 1 : 0;
 fail:
-	hv_log("cannot start: %s", strerror(-err));
+	say_failed("cannot start: %s: %s", step, strerror(-err));
 	kernel_stop_all();
 	return 1;
 }

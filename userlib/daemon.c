@@ -46,9 +46,10 @@ int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params
 	const char *argv[7 + 2 * HVSIM_MAX_KERNEL_PARAMS];
 	size_t a = 0;
 	int pipefd[2], logfd, status, err;
+	char said[512];
 	struct pollfd p;
+	ssize_t n;
 	pid_t pid;
-	char c;
 
 	if (!dir)
 		dir = hvsim_dir();
@@ -122,14 +123,24 @@ int hvsim_up_params(const char *dir, const char *const *params, size_t nr_params
 	close(logfd);
 	close(pipefd[1]);
 	waitpid(pid, &status, 0);
+	/* R: it serves; E and why: it will not; nothing: it was killed */
 	p = (struct pollfd){ .fd = pipefd[0], .events = POLLIN };
-	if (poll(&p, 1, UP_TIMEOUT_MS) == 1 && read(pipefd[0], &c, 1) == 1) {
-		close(pipefd[0]);
-		return 0;
-	}
+	n = poll(&p, 1, UP_TIMEOUT_MS) == 1 ? read(pipefd[0], said, sizeof(said) - 1) : -1;
 	close(pipefd[0]);
-	if (errbuf)
-		snprintf(errbuf, errlen, "hvsimd did not start; see %s", log);
+	if (n >= 1 && said[0] == 'R')
+		return 0;
+	if (!errbuf)
+		return -EIO;
+	if (n >= 1 && said[0] == 'E') {
+		said[n] = '\0';
+		snprintf(errbuf, errlen, "hvsimd did not start: %s (log: %s)", said + 1, log);
+	} else if (n == 0) {
+		snprintf(errbuf, errlen, "hvsimd did not start: it ended without a word "
+			 "(killed?); see %s", log);
+	} else {
+		snprintf(errbuf, errlen, "hvsimd did not start within %d s; see %s",
+			 UP_TIMEOUT_MS / 1000, log);
+	}
 	return -EIO;
 }
 

@@ -609,6 +609,53 @@ START_TEST(kernel_dying_without_a_word)
 END_TEST
 
 /*
+ * `hvsim up` says why hvsimd did not start, as hvsimd said it on its
+ * readiness descriptor (hvsimd(8) --ready-fd): past a file size limit it
+ * cannot make Domain-0's RAM (a memfd counts, and hvsimd takes EFBIG
+ * rather than SIGXFSZ); Domain-0's kernel refusing a parameter; and a
+ * hvsimd killed before it was ready, which said nothing (its kernel, here
+ * a script that waits, does not hold the descriptor open).
+ */
+START_TEST(up_says_why_hvsimd_did_not_start)
+{
+	char script[PATH_MAX], *out;
+	FILE *f;
+
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/fsize'; "
+				    "prlimit --fsize=300000 '%s' up 2>&1; echo \"status $?\"",
+				    scratch, hvsim()), 0);
+	ck_assert_msg(strstr(out, "hvsim: hvsimd did not start: cannot start: creating "
+			     "Domain-0: File too large (log: ") && strstr(out, "status 1\n"),
+		      "%s", out);
+	free(out);
+
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/param' "
+				    "HVSIM_KERNEL_PARAMS='xen.no_such=1'; "
+				    "'%s' up 2>&1; echo \"status $?\"", scratch, hvsim()), 0);
+	ck_assert_msg(strstr(out, "hvsim: hvsimd did not start: the kernel of Domain-0 did not "
+			     "start: no such module parameter xen.no_such") &&
+		      strstr(out, "status 1\n"), "%s", out);
+	free(out);
+
+	snprintf(script, sizeof(script), "%s/kernel", scratch);
+	f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\necho $$ > '%s/kernel.pid'\nexec sleep 60\n", scratch);
+	fclose(f);
+	ck_assert_int_eq(chmod(script, 0700), 0);
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/killed' HVSIM_KERNEL='%s'; "
+				    "( while [ ! -s '%s/kernel.pid' ]; do sleep 0.05; done; "
+				    "kill -9 $(cat \"$HVSIM_DIR\"/hvsimd.pid) ) & "
+				    "'%s' up 2>&1; echo \"status $?\"; wait; "
+				    "kill $(cat '%s/kernel.pid')",
+				    scratch, script, scratch, hvsim(), scratch), 0);
+	ck_assert_msg(strstr(out, "hvsim: hvsimd did not start: it ended without a word "
+			     "(killed?); see ") && strstr(out, "status 1\n"), "%s", out);
+	free(out);
+}
+END_TEST
+
+/*
  * Kernel parameters for Domain-0 and for every domain: `hvsim up --param`
  * reaches Domain-0's kernel (xen.fifo_events=0: the 2-level ABI, where
  * the default is FIFO); more than HVSIM_MAX_KERNEL_PARAMS is refused
@@ -747,6 +794,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, kernel_params_for_dom0_and_every_domain);
 	tcase_add_test(tc, down_kills_a_kernel_that_will_not_stop);
 	tcase_add_test(tc, hvsimd_raises_its_descriptor_limit);
+	tcase_add_test(tc, up_says_why_hvsimd_did_not_start);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel");
