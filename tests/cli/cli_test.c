@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -577,6 +578,23 @@ START_TEST(unsafe_state_directory_is_refused)
 }
 END_TEST
 
+/* A stand-in for hvsim-kernel: scratch/kernel, a shell script of `fmt`. */
+__attribute__((format(printf, 3, 4)))
+static void fake_kernel(char *path, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, len, "%s/kernel", scratch);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0700), 0);
+}
+
 /*
  * A kernel that dies before it serves without saying why (a crash before
  * its log is open): the create says how it ended, and leaves nothing.
@@ -586,15 +604,10 @@ END_TEST
 START_TEST(kernel_dying_without_a_word)
 {
 	char script[PATH_MAX], *out;
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/kernel", scratch);
-	f = fopen(script, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\ncase \" $* \" in *\" --domid 0 \"*) exec '%s' \"$@\";; esac\n"
-		"exit 3\n", harness_exe("hvsim-kernel"));
-	fclose(f);
-	ck_assert_int_eq(chmod(script, 0700), 0);
+	fake_kernel(script, sizeof(script),
+		    "#!/bin/sh\ncase \" $* \" in *\" --domid 0 \"*) exec '%s' \"$@\";; esac\n"
+		    "exit 3\n", harness_exe("hvsim-kernel"));
 	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/hv' HVSIM_KERNEL='%s'; "
 				    "trap \"'%s' down >/dev/null\" EXIT; "
 				    "'%s' up >/dev/null || exit 9; "
@@ -619,7 +632,6 @@ END_TEST
 START_TEST(up_says_why_hvsimd_did_not_start)
 {
 	char script[PATH_MAX], *out;
-	FILE *f;
 
 	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/fsize'; "
 				    "prlimit --fsize=300000 '%s' up 2>&1; echo \"status $?\"",
@@ -637,12 +649,8 @@ START_TEST(up_says_why_hvsimd_did_not_start)
 		      strstr(out, "status 1\n"), "%s", out);
 	free(out);
 
-	snprintf(script, sizeof(script), "%s/kernel", scratch);
-	f = fopen(script, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\necho $$ > '%s/kernel.pid'\nexec sleep 60\n", scratch);
-	fclose(f);
-	ck_assert_int_eq(chmod(script, 0700), 0);
+	fake_kernel(script, sizeof(script), "#!/bin/sh\necho $$ > '%s/kernel.pid'\nexec sleep 60\n",
+		    scratch);
 	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/killed' HVSIM_KERNEL='%s'; "
 				    "( while [ ! -s '%s/kernel.pid' ]; do sleep 0.05; done; "
 				    "kill -9 $(cat \"$HVSIM_DIR\"/hvsimd.pid) ) & "
@@ -714,17 +722,12 @@ END_TEST
 START_TEST(down_kills_a_kernel_that_will_not_stop)
 {
 	char script[PATH_MAX], *out;
-	FILE *f;
 
-	snprintf(script, sizeof(script), "%s/kernel", scratch);
-	f = fopen(script, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "#!/bin/sh\ncase \" $* \" in *\" --domid 0 \"*) exec '%s' \"$@\";; esac\n"
-		"trap '' TERM\necho $$ > '%s/stubborn.pid'\n"
-		"printf R >/proc/self/fd/\"$HVSIM_READY_FD\"\nexec sleep 60\n",
-		harness_exe("hvsim-kernel"), scratch);
-	fclose(f);
-	ck_assert_int_eq(chmod(script, 0700), 0);
+	fake_kernel(script, sizeof(script),
+		    "#!/bin/sh\ncase \" $* \" in *\" --domid 0 \"*) exec '%s' \"$@\";; esac\n"
+		    "trap '' TERM\necho $$ > '%s/stubborn.pid'\n"
+		    "printf R >/proc/self/fd/\"$HVSIM_READY_FD\"\nexec sleep 60\n",
+		    harness_exe("hvsim-kernel"), scratch);
 	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/hv' HVSIM_KERNEL='%s'; "
 				    "'%s' up >/dev/null || exit 9; "
 				    "'%s' domain create stubborn >/dev/null || exit 8; "
