@@ -45,7 +45,6 @@ struct trace_rec {
 };
 
 static int trace_fd = -1;
-static off_t trace_len;		/* the file's complete lines, in bytes */
 static uint64_t lost_records;	/* since the last write that succeeded */
 static uint64_t next_seq = 1;
 static struct timespec t0;
@@ -128,7 +127,6 @@ static void out_flush(struct trace_buf *o)
 		off += (size_t)n;
 	}
 	if (!err) {
-		trace_len += (off_t)o->len;
 		if (lost_records) {
 			fprintf(stderr, "hvsimd: trace: writing again, %llu records lost\n",
 				(unsigned long long)lost_records);
@@ -139,9 +137,13 @@ static void out_flush(struct trace_buf *o)
 	}
 	for (kept = off; kept && o->s[kept - 1] != '\n'; kept--)
 		;
-	if (kept < off && ftruncate(trace_fd, trace_len + (off_t)kept) < 0)
-		kept = off;	/* cannot cut: the half line and the next are lost */
-	trace_len += (off_t)kept;
+	if (kept < off) {
+		/* the file ends with the off - kept bytes of the half line */
+		off_t end = lseek(trace_fd, 0, SEEK_END);
+
+		if (end < 0 || ftruncate(trace_fd, end - (off_t)(off - kept)) < 0)
+			kept = off;	/* cannot cut: the half line and the next are lost */
+	}
 	if (!lost_records)
 		fprintf(stderr, "hvsimd: trace: cannot write the trace: %s; records are lost "
 			"until there is room\n", strerror(err));
@@ -278,7 +280,6 @@ int trace_open(const char *path)
 	trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (trace_fd < 0)
 		return -errno;
-	trace_len = 0;
 	lost_records = 0;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
