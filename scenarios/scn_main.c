@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "hvsim/paths.h"
@@ -78,15 +79,18 @@ static void on_signal(int sig)
 
 	if (private_dir[0]) {
 		snprintf(path, sizeof(path), "%s/%s", private_dir, HVSIM_PID_FILE);
-		if ((fd = open(path, O_RDONLY)) >= 0) {
+		/* only while hvsimd holds its lock: a pid left by a dead one may be reused */
+		if ((fd = open(path, O_RDONLY)) >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 &&
+		    errno == EWOULDBLOCK) {
 			n = read(fd, buf, sizeof(buf) - 1);
 			if (n > 0) {
 				buf[n] = 0;
 				if (atoi(buf) > 1)
 					kill(atoi(buf), SIGTERM);
 			}
-			close(fd);
 		}
+		if (fd >= 0)
+			close(fd);
 		/* removing a tree is no job for a signal handler: say where it is */
 		static const char msg[] = "\nhvsim-scenario: interrupted; hvsimd stopped, its directory left in ";
 		if (write(2, msg, sizeof(msg) - 1) < 0 || write(2, private_dir, strlen(private_dir)) < 0 ||

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +40,11 @@ const char *harness_exe(const char *name)
 	return buf;
 }
 
+/*
+ * Kills the hvsimd that would not stop.  Only while it holds its pid file's
+ * lock (it does until its very end): a killed hvsimd leaves the file, and
+ * with pid_max at 32768 the pid in it may be another test's hvsimd by now.
+ */
 static void kill_leftover_daemon(void)
 {
 	char path[PATH_MAX];
@@ -45,22 +52,47 @@ static void kill_leftover_daemon(void)
 	int pid;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, HVSIM_PID_FILE);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	if (!f)
 		return;
-	if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+	if (flock(fileno(f), LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK &&
+	    fscanf(f, "%d", &pid) == 1 && pid > 1)
 		kill(pid, SIGKILL);
 	fclose(f);
+}
+
+/*
+ * A failed test's hvsimd.log goes with its directory: what hvsimd and its
+ * kernels said last goes to the test's output first, so that a failure
+ * seen once (in CI, under load) can be read afterwards.
+ */
+static void show_daemon_log_tail(void)
+{
+	enum { TAIL_LINES = 40 };
+	char cmd[PATH_MAX + 64];
+
+	fprintf(stderr, "harness: the test ended without its teardown; the end of %s/%s:\n",
+		dir, HVSIM_LOG_FILE);
+	snprintf(cmd, sizeof(cmd), "tail -n %d '%s/%s' >&2", TAIL_LINES, dir, HVSIM_LOG_FILE);
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: (no log)\n");
 }
 
 /*
  * A failed check _exit()s the test's process before its teardown runs.
  * A watchdog process holds the read end of a pipe whose write end only the
  * test's process has: when that process is gone without saying goodbye,
- * the watchdog stops the daemon (its kernels follow) and removes the
- * directory.
+ * the watchdog stops the daemon (its kernels follow), shows the end of its
+ * log and removes the directory (or keeps it, with HVSIM_TEST_KEEP set).
  */
 static int watchdog_fd = -1;
+
+/*
+ * The write end of a pipe that harness_run keeps open while the tests run
+ * and every watchdog holds until it is done: harness_run reads it to its
+ * end, so a watchdog's report is in the output before the suite's verdict.
+ */
+static int watchdogs_done_fd = -1;
 
 static void watchdog_start(void)
 {
@@ -82,6 +114,7 @@ static void watchdog_start(void)
 		/* Out of the test's process group, which check kills at its end. */
 		setsid();
 		close(p[1]);
+		/* watchdogs_done_fd stays open here until this process ends */
 		close(ack[0]);
 		if (write(ack[1], "s", 1) != 1)
 			_exit(1);
@@ -90,6 +123,11 @@ static void watchdog_start(void)
 			_exit(0);	/* harness_down did it */
 		if (hvsim_down(dir) != 0)
 			kill_leftover_daemon();
+		show_daemon_log_tail();
+		if (getenv("HVSIM_TEST_KEEP")) {
+			fprintf(stderr, "harness: kept %s (HVSIM_TEST_KEEP)\n", dir);
+			_exit(0);
+		}
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
 			_exit(1);
@@ -97,6 +135,11 @@ static void watchdog_start(void)
 	}
 	close(p[0]);
 	close(ack[1]);
+	/* only the watchdog holds it now: the test's later children do not */
+	if (watchdogs_done_fd >= 0) {
+		close(watchdogs_done_fd);
+		watchdogs_done_fd = -1;
+	}
 	/* Not before it is out of reach of a killpg. */
 	if (pid > 0 && read(ack[0], &c, 1) != 1)
 		pid = -1;
@@ -276,10 +319,25 @@ int harness_sh(char **out, const char *fmt, ...)
 
 int harness_run(Suite *s)
 {
+	enum { WATCHDOGS_WAIT_MS = 30000 };
 	SRunner *sr = srunner_create(s);
+	int done[2] = { -1, -1 };
 	int failed;
 
+	if (pipe2(done, O_CLOEXEC) == 0)
+		watchdogs_done_fd = done[1];
 	srunner_run_all(sr, CK_NORMAL);
+	if (watchdogs_done_fd >= 0) {
+		struct pollfd p = { .fd = done[0], .events = POLLIN };
+		char c;
+
+		close(watchdogs_done_fd);
+		watchdogs_done_fd = -1;
+		/* EOF once the last watchdog has ended (a bound: it is not a test) */
+		while (poll(&p, 1, WATCHDOGS_WAIT_MS) == 1 && read(done[0], &c, 1) > 0)
+			;
+		close(done[0]);
+	}
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;
