@@ -625,7 +625,8 @@ END_TEST
  * `hvsim up` says why hvsimd did not start, as hvsimd said it on its
  * readiness descriptor (hvsimd(8) --ready-fd): past a file size limit it
  * cannot make Domain-0's RAM (a memfd counts, and hvsimd takes EFBIG
- * rather than SIGXFSZ); Domain-0's kernel refusing a parameter; and a
+ * rather than SIGXFSZ); a trace file that is a directory (a later step,
+ * named as such); Domain-0's kernel refusing a parameter; and a
  * hvsimd killed before it was ready, which said nothing (its kernel, here
  * a script that waits, does not hold the descriptor open).
  */
@@ -639,6 +640,14 @@ START_TEST(up_says_why_hvsimd_did_not_start)
 	ck_assert_msg(strstr(out, "hvsim: hvsimd did not start: cannot start: creating "
 			     "Domain-0: File too large (log: ") && strstr(out, "status 1\n"),
 		      "%s", out);
+	free(out);
+
+	/* a later step: the trace's file is a directory */
+	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/trace'; "
+				    "mkdir -m 700 \"$HVSIM_DIR\" && mkdir \"$HVSIM_DIR/trace.jsonl\" && "
+				    "'%s' up 2>&1; echo \"status $?\"", scratch, hvsim()), 0);
+	ck_assert_msg(strstr(out, "hvsim: hvsimd did not start: cannot start: opening the trace: "
+			     "Is a directory (log: ") && strstr(out, "status 1\n"), "%s", out);
 	free(out);
 
 	ck_assert_int_eq(harness_sh(&out, "export HVSIM_DIR='%s/param' "
