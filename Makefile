@@ -137,7 +137,7 @@ TESTS_ONE_RUN := $(O)/tests/man-test $(O)/tests/completion-test \
 TESTS_NO_KERNEL := $(HV_UNIT_TESTS:%=$(O)/tests/hv-%-test) \
 	$(O)/tests/trace-read-test $(O)/tests/trace-svg-test \
 	$(O)/tests/trace-html-test $(O)/tests/scn-parse-test \
-	$(O)/tests/scn-find-test
+	$(O)/tests/scn-find-test $(O)/tests/harness-test
 
 # The tests a sanitizer can fail: all but TESTS_ONE_RUN.
 TESTS_SANITIZED := $(filter-out $(TESTS_ONE_RUN),$(TESTS))

@@ -16,6 +16,13 @@ $(O)/tests/hv-integration-test: $(OBJ)/tests/integration/hv_test.o $(HARNESS_OBJ
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
 TESTS += $(O)/tests/hv-integration-test
 
+# the harness's own promises: a failed test's log, a stale pid file
+$(O)/tests/harness-test: $(OBJ)/tests/harness_test.o $(HARNESS_OBJS) \
+		$(LIB)/libhvsim.a | $(BIN)/hvsimd
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS) -lpthread
+TESTS += $(O)/tests/harness-test
+
 # calls follow their caller's CPU (include/hvsim/cpu.h); needs the guest kernel
 ifneq ($(NO_KMOD),1)
 $(O)/tests/cpu-follow-test: $(OBJ)/tests/integration/cpu_test.o $(HARNESS_OBJS) \
