@@ -394,6 +394,15 @@ static int connect_unix(const char *path)
 	return fd;
 }
 
+/* Whether a child said its word on `fd` (a pipe) within WAIT_MS. */
+static bool child_said(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+
+	return poll(&p, 1, WAIT_MS) == 1 && read(fd, &c, 1) == 1;
+}
+
 struct echo_end {
 	int lfd, accepted_fd;
 };
@@ -467,10 +476,8 @@ START_TEST(proxy_carries_a_byte_stream_between_unix_sockets)
 	uint64_t sent = 0, got = 0;
 	struct vsizes sizes;
 	struct echo_end e;
-	struct pollfd accepted;
 	int accepted_pipe[2], fd;
 	pid_t echo;
-	char c;
 
 	if (!have_proxy())
 		return;
@@ -494,8 +501,7 @@ START_TEST(proxy_carries_a_byte_stream_between_unix_sockets)
 	      domid_arg(dom_a), srv_path("proxy"), NULL);
 	expect_line(&bridge, "bridge", "listening\n");
 	fd = connect_unix(b_sock);
-	accepted = (struct pollfd){ .fd = accepted_pipe[0], .events = POLLIN };
-	if (poll(&accepted, 1, WAIT_MS) != 1 || read(accepted_pipe[0], &c, 1) != 1)
+	if (!child_said(accepted_pipe[0]))
 		proxy_stream_failed(&bridge, &proxy, "the proxy never connected to %s", a_sock);
 	close(accepted_pipe[0]);
 
@@ -709,11 +715,9 @@ static void proxy_client_mode(uint16_t client, uint16_t server)
 	char a_sock[PATH_MAX], b_sock[PATH_MAX];
 	struct dproc srv, cli;
 	struct far_end far;
-	struct pollfd done;
 	const char *err;
 	int done_pipe[2], fd;
 	pid_t far_pid;
-	char c;
 
 	if (!have_proxy())
 		return;
@@ -742,8 +746,7 @@ static void proxy_client_mode(uint16_t client, uint16_t server)
 		      cli.errtext, srv.errtext);
 	/* close only once the far end has it all: the server proxy drops what is
 	 * still in the ring when the vchan closes (data_loop, discard_buffers) */
-	done = (struct pollfd){ .fd = done_pipe[0], .events = POLLIN };
-	ck_assert_msg(poll(&done, 1, WAIT_MS) == 1 && read(done_pipe[0], &c, 1) == 1,
+	ck_assert_msg(child_said(done_pipe[0]),
 		      "the far end did not get everything");
 	close(done_pipe[0]);
 	/* our end closes: the client proxy closes the vchan, the server its socket */
