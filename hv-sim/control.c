@@ -34,7 +34,8 @@ struct ctl_conn {
 	size_t in_len, in_cap;
 	char *out;
 	size_t out_len, out_off, out_cap;
-	bool waiting;            /* a reply is deferred until a kernel is ready */
+	bool waiting;            /* a reply is deferred until a kernel is ready or gone */
+	domid_t destroying;      /* the domain of a deferred domain_destroy */
 	bool closing;            /* close once the output is flushed */
 	bool hung_up;
 };
@@ -178,14 +179,7 @@ static void create_ready(struct domain *d, int err, const char *why, void *arg)
 		json_object_object_add(r, "domid", json_object_new_int(d->domid));
 		json_object_object_add(r, "kernel", json_object_new_boolean(1));
 	}
-	c->waiting = false;
-	if (c->hung_up) {
-		json_object_put(r);
-		conn_close(c);
-		return;
-	}
-	conn_send(c, r);
-	conn_process(c);
+	control_reply_later(c, r);
 }
 
 void control_defer(struct ctl_conn *c)
@@ -283,7 +277,31 @@ static struct json_object *cmd_domain_create(struct ctl_conn *c, struct json_obj
 	return r;
 }
 
-static struct json_object *cmd_domain_destroy(struct json_object *req)
+/* domain_destroy's reply: the state the domain is left in (dying or dead) */
+static struct json_object *destroy_reply(domid_t domid)
+{
+	struct domain *d = domain_by_id(domid);
+	struct json_object *r = control_ok_reply();
+
+	json_object_object_add(r, "state", json_object_new_string(d ? domain_state_name(d->state)
+									 : "dead"));
+	return r;
+}
+
+static void destroy_done(void *arg)
+{
+	struct ctl_conn *c = arg;
+
+	control_reply_later(c, destroy_reply(c->destroying));
+}
+
+/*
+ * Answered once the domain's kernel has gone, and with it every program of
+ * the domain (it kills them first): on Xen nothing of a destroyed domain
+ * runs once `xl destroy` returns, so a caller may count on that too.
+ * Bounded by the kernel's grace period (SIGKILL two seconds after SIGTERM).
+ */
+static struct json_object *cmd_domain_destroy(struct ctl_conn *c, struct json_object *req)
 {
 	struct json_object *err = NULL;
 	struct domain *d = req_domain(req, &err);
@@ -297,10 +315,12 @@ static struct json_object *cmd_domain_destroy(struct json_object *req)
 	if (rc == -ESRCH)
 		return control_error_reply(ESRCH, "domain '%s' is %s already", d->name,
 				   domain_state_name(d->state));
-	struct json_object *r = control_ok_reply();
-
-	json_object_object_add(r, "state", json_object_new_string(domain_state_name(d->state)));
-	return r;
+	c->destroying = d->domid;
+	if (kernel_when_gone(d->domid, destroy_done, c)) {
+		control_defer(c);
+		return NULL;
+	}
+	return destroy_reply(d->domid);
 }
 
 static struct json_object *cmd_domid(struct json_object *req)
@@ -436,7 +456,7 @@ static struct json_object *dispatch(struct ctl_conn *c, struct json_object *req)
 	if (!strcmp(cmd, "domain_create"))
 		return cmd_domain_create(c, req);
 	if (!strcmp(cmd, "domain_destroy"))
-		return cmd_domain_destroy(req);
+		return cmd_domain_destroy(c, req);
 	if (!strcmp(cmd, "domid"))
 		return cmd_domid(req);
 	if (!strcmp(cmd, "list"))

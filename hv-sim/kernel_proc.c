@@ -32,6 +32,8 @@ struct kernel {
 	void (*ready)(struct domain *d, int err, const char *why, void *arg);
 	void *arg;
 	char why[256];                 /* why boot stopped, as the kernel said ("E...") */
+	void (*gone)(void *arg);       /* kernel_when_gone's callback */
+	void *gone_arg;
 	struct kernel *next;
 };
 
@@ -148,6 +150,8 @@ static void sigchld_event(struct loop_watch *w, uint32_t events)
 				report_ready(k, 0, NULL);
 			describe_exit(status, how, sizeof(how));
 			report_ready(k, -ECHILD, k->why[0] ? NULL : how);
+			if (k->gone)
+				k->gone(k->gone_arg);
 			/*
 			 * A kernel that died while its domain runs: its hypercall
 			 * connection dropped too, which is what destroys the domain.
@@ -370,6 +374,18 @@ void kernel_domain_destroyed(struct domain *d)
 	}
 }
 
+bool kernel_when_gone(domid_t domid, void (*gone)(void *arg), void *arg)
+{
+	for (struct kernel *k = kernels; k; k = k->next) {
+		if (k->domid != domid || k->gone)
+			continue;
+		k->gone = gone;
+		k->gone_arg = arg;
+		return true;
+	}
+	return false;
+}
+
 void kernel_stop_all_begin(void (*done)(void))
 {
 	if (!kernels) {
@@ -396,6 +412,7 @@ void kernel_stop_all(void)
 	for (k = kernels; k; k = k->next) {
 		/* nobody waits for a reply any more: the control side is gone */
 		k->ready = NULL;
+		k->gone = NULL;
 		k->stopping = true;
 		kill(k->pid, SIGTERM);
 	}

@@ -43,6 +43,15 @@ void kernel_log_remove(domid_t domid);
 void kernel_domain_destroyed(struct domain *d);
 
 /*
+ * `gone(arg)` runs once the domain's kernel process has exited: after a
+ * destroy, by then it has killed every program that used its devices
+ * (kmod/host/main.c), as nothing of a destroyed domain runs on Xen.
+ * Returns false, and never runs it, if no kernel of the domain is left
+ * or one callback already waits for it.  Not run at kernel_stop_all().
+ */
+bool kernel_when_gone(domid_t domid, void (*gone)(void *arg), void *arg);
+
+/*
  * hvsimd is about to exit: every kernel is told to stop (SIGTERM, SIGKILL
  * after the grace period) while hvsimd still serves them, since a kernel
  * shutting down in order releases its programs' files and Linux's release

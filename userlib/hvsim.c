@@ -359,7 +359,9 @@ static int cmd_domain(int argc, char **argv)
 		if (wants_help(argc - 1, argv + 1)) {
 			printf("usage: hvsim domain destroy DOMAIN\nDestroys a domain: its "
 			       "mappings go, its event channels close, dom0 gets VIRQ_DOM_EXC.\n"
-			       "Pages others still map stay until they unmap (state 'dying').\n");
+			       "Pages others still map stay until they unmap (state 'dying').\n"
+			       "Returns once the domain's kernel has stopped and killed the programs\n"
+			       "that used its devices.\n");
 			return 0;
 		}
 		if (argc != 3) {

@@ -1758,6 +1758,111 @@ START_TEST(mprotect_of_ordinary_memory_is_untouched)
 }
 END_TEST
 
+/* A program of the domain: opens evtchn, says so on `said`, stays. */
+struct doomed {
+	const char *sock;
+	int said;     /* write end of a pipe */
+};
+
+static int doomed_program(void *arg)
+{
+	struct doomed *d = arg;
+	struct hvsim_dev *e;
+
+	if (hvsim_dev_open(d->sock, "/dev/xen/evtchn", O_RDWR, &e) || write(d->said, "o", 1) != 1)
+		return 1;
+	/* until its domain's kernel kills it */
+	for (;;)
+		pause();
+}
+
+/* `hvsim domain destroy` of the domain named `arg` on a connection of its own */
+static int destroy_on_own_connection(void *arg)
+{
+	struct hvsim_ctl *c;
+	int rc;
+
+	if (hvsim_ctl_open(harness_dir(), &c))
+		return 2;
+	rc = hvsim_domain_destroy(c, arg);
+	hvsim_ctl_close(c);
+	return rc ? 1 : 0;
+}
+
+/* pid is dead (a zombie) or SIGKILL is pending for it: no code of it runs again. */
+static bool dead_or_dying(pid_t pid)
+{
+	char path[64], line[256];
+	bool done = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	while (!done && fgets(line, sizeof(line), f)) {
+		unsigned long long mask;
+
+		if (!strncmp(line, "State:", 6))
+			done = strchr(line, 'Z') || strchr(line, 'X');
+		else if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+			  sscanf(line, "ShdPnd: %llx", &mask) == 1) && (mask & (1ull << (SIGKILL - 1))))
+			done = true;
+	}
+	fclose(f);
+	return done;
+}
+
+/*
+ * `hvsim domain destroy` returns once the domain's programs are gone: on
+ * Xen nothing of a destroyed domain runs after `xl destroy`.  The kernel,
+ * which kills them (procwatch.c), is held stopped across the destroy: the
+ * reply waits for it, and when it comes the program is dead.  (It came at
+ * once, and a test that then closed a program's stdin saw it exit 0 on
+ * EOF before its kernel had killed it: foreign-test, one run in 180.)
+ */
+START_TEST(destroy_returns_once_the_domains_programs_are_gone)
+{
+	char sock[PATH_MAX];
+	struct ucred kernel;
+	socklen_t len = sizeof(kernel);
+	struct doomed d;
+	pid_t prog, destroyer;
+	int said[2], k, status;
+	uint16_t domid;
+	char byte;
+
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "doomed", 16, NULL, 0, &domid), 0);
+	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
+	ck_assert_int_eq(pipe(said), 0);
+	d = (struct doomed){ .sock = sock, .said = said[1] };
+	prog = harness_spawn(doomed_program, &d);
+	close(said[1]);
+	ck_assert_msg(read(said[0], &byte, 1) == 1, "the domain's program did not start");
+	close(said[0]);
+	/* the kernel is the process at the other end of its device socket */
+	k = raw_connect(sock);
+	ck_assert_int_eq(getsockopt(k, SOL_SOCKET, SO_PEERCRED, &kernel, &len), 0);
+	close(k);
+
+	ck_assert_int_eq(kill(kernel.pid, SIGSTOP), 0);
+	destroyer = harness_spawn(destroy_on_own_connection, "doomed");
+	usleep(300 * 1000);
+	status = waitpid(destroyer, NULL, WNOHANG);
+	if (status != 0)
+		kill(kernel.pid, SIGCONT);
+	ck_assert_msg(status == 0, "hvsim domain destroy returned while the domain's kernel, "
+		      "stopped, had not yet killed its programs");
+	ck_assert_msg(!dead_or_dying(prog), "the program died with its kernel stopped");
+
+	ck_assert_int_eq(kill(kernel.pid, SIGCONT), 0);
+	ck_assert_int_eq(harness_wait(destroyer), 0);
+	ck_assert_msg(dead_or_dying(prog), "hvsim domain destroy returned, and the domain's "
+		      "program still runs");
+	ck_assert_int_eq(harness_wait(prog), 128 + SIGKILL);
+}
+END_TEST
+
 /*
  * A kernel that is gone decides nothing: the program's mapping is the
  * host's alone then, and its mprotect goes to the host (devclient.c,
@@ -1895,6 +2000,7 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, evtchn_bind_static_never_closes_the_channel);
 	tcase_add_test(tc, down_while_ports_are_bound_stops_kernels_in_order);
 	tcase_add_test(tc, destroy_during_hypercalls_is_no_bug);
+	tcase_add_test(tc, destroy_returns_once_the_domains_programs_are_gone);
 	tcase_add_test(tc, event_abi_is_linux_choice);
 	tcase_add_test(tc, event_channels_bound_a_domu);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);
