@@ -1802,9 +1802,10 @@ static bool dead_or_dying(pid_t pid)
 		return true;
 	while (!done && fgets(line, sizeof(line), f)) {
 		unsigned long long mask;
+		char state;
 
-		if (!strncmp(line, "State:", 6))
-			done = strchr(line, 'Z') || strchr(line, 'X');
+		if (sscanf(line, "State: %c", &state) == 1)
+			done = state == 'Z' || state == 'X';
 		else if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
 			  sscanf(line, "ShdPnd: %llx", &mask) == 1) && (mask & (1ull << (SIGKILL - 1))))
 			done = true;
