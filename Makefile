@@ -130,7 +130,7 @@ test: all $(TESTS)
 # `make check` runs them once, in the plain build.
 TESTS_ONE_RUN := $(O)/tests/man-test $(O)/tests/completion-test \
 	$(O)/tests/html-browser-test $(O)/tests/install-test \
-	tests/docs/design-test.sh tests/firstrun/firstrun-test.sh \
+	tests/docs/design-test.sh tests/firstrun/firstrun-test.sh tests/runner/run-tests-test.sh \
 	$(O)/tests/ksrc-rebuild-test $(REF_SELFTESTS)
 # Tests that start no domain's kernel: HVSIM_KERNEL_PARAMS means nothing
 # to them.
