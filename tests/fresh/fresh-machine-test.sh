@@ -85,13 +85,6 @@ unshare --mount --propagation private sh -c '
 	exec chroot "$root" /src/fresh-run.sh' sh "$root"
 rc=$?
 expect "make run and make check passed on the fresh machine (10: apt, 12: run, 13: check)" "$rc" "0"
-if [ "$rc" != 0 ]; then
-	for f in apt.log make-run.log make-check.log; do
-		[ -f "$root/src/$f" ] || continue
-		echo "--- the end of $f"
-		tail -n 40 "$root/src/$f"
-	done
-fi
 run_log=$root/src/make-run.log
 check_log=$root/src/make-check.log
 expect "make run installed the build's packages" \
@@ -106,5 +99,14 @@ done
 expect "no test failed" "$(grep -c ' [1-9][0-9]* failed' "$check_log" 2>/dev/null)" "0"
 expect "the reference ran against real Xen (no SKIPPED)" \
 	"$(grep -c 'reference: SKIPPED' "$check_log" 2>/dev/null)" "0"
+# last, so that the end of the output (all CI shows) is the end of the
+# failed step's log: run-tests's failures, make's error
+if [ "$rc" != 0 ]; then
+	for f in apt.log make-run.log make-check.log; do
+		[ -f "$root/src/$f" ] || continue
+		echo "--- the end of $f"
+		tail -n 40 "$root/src/$f"
+	done
+fi
 step "$(($(date +%s) - start)) s in all"
 test_summary fresh-machine-test
