@@ -1789,31 +1789,6 @@ static int destroy_on_own_connection(void *arg)
 	return rc ? 1 : 0;
 }
 
-/* pid is dead (a zombie) or SIGKILL is pending for it: no code of it runs again. */
-static bool dead_or_dying(pid_t pid)
-{
-	char path[64], line[256];
-	bool done = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return true;
-	while (!done && fgets(line, sizeof(line), f)) {
-		unsigned long long mask;
-		char state;
-
-		if (sscanf(line, "State: %c", &state) == 1)
-			done = state == 'Z' || state == 'X';
-		else if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
-			  sscanf(line, "ShdPnd: %llx", &mask) == 1) && (mask & (1ull << (SIGKILL - 1))))
-			done = true;
-	}
-	fclose(f);
-	return done;
-}
-
 /*
  * `hvsim domain destroy` returns once the domain's programs are gone: on
  * Xen nothing of a destroyed domain runs after `xl destroy`.  The kernel,
@@ -1822,22 +1797,25 @@ static bool dead_or_dying(pid_t pid)
  * once, and a test that then closed a program's stdin saw it exit 0 on
  * EOF before its kernel had killed it: foreign-test, one run in 180.)
  */
-START_TEST(destroy_returns_once_the_domains_programs_are_gone)
+/*
+ * Domain `name` with a program that used its devices (*prog), and its
+ * kernel stopped (SIGSTOP): returns the kernel's pid.
+ */
+static pid_t doomed_domain_kernel_stopped(const char *name, pid_t *prog)
 {
 	char sock[PATH_MAX];
 	struct ucred kernel;
 	socklen_t len = sizeof(kernel);
 	struct doomed d;
-	pid_t prog, destroyer;
-	int said[2], k, status;
+	int said[2], k;
 	uint16_t domid;
 	char byte;
 
-	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "doomed", 16, NULL, 0, &domid), 0);
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), name, 16, NULL, 0, &domid), 0);
 	ck_assert_int_eq(hvsim_devices_socket(harness_dir(), domid, sock, sizeof(sock)), 0);
 	ck_assert_int_eq(pipe(said), 0);
 	d = (struct doomed){ .sock = sock, .said = said[1] };
-	prog = harness_spawn(doomed_program, &d);
+	*prog = harness_spawn(doomed_program, &d);
 	close(said[1]);
 	ck_assert_msg(read(said[0], &byte, 1) == 1, "the domain's program did not start");
 	close(said[0]);
@@ -1845,22 +1823,69 @@ START_TEST(destroy_returns_once_the_domains_programs_are_gone)
 	k = raw_connect(sock);
 	ck_assert_int_eq(getsockopt(k, SOL_SOCKET, SO_PEERCRED, &kernel, &len), 0);
 	close(k);
-
 	ck_assert_int_eq(kill(kernel.pid, SIGSTOP), 0);
-	destroyer = harness_spawn(destroy_on_own_connection, "doomed");
+	return kernel.pid;
+}
+
+START_TEST(destroy_returns_once_the_domains_programs_are_gone)
+{
+	pid_t prog, kernel = doomed_domain_kernel_stopped("doomed", &prog);
+	pid_t destroyer = harness_spawn(destroy_on_own_connection, "doomed");
+	int status;
+
 	usleep(300 * 1000);
 	status = waitpid(destroyer, NULL, WNOHANG);
 	if (status != 0)
-		kill(kernel.pid, SIGCONT);
+		kill(kernel, SIGCONT);
 	ck_assert_msg(status == 0, "hvsim domain destroy returned while the domain's kernel, "
 		      "stopped, had not yet killed its programs");
-	ck_assert_msg(!dead_or_dying(prog), "the program died with its kernel stopped");
+	ck_assert_msg(!procstat_dead_or_dying(prog), "the program died with its kernel stopped");
 
-	ck_assert_int_eq(kill(kernel.pid, SIGCONT), 0);
+	ck_assert_int_eq(kill(kernel, SIGCONT), 0);
 	ck_assert_int_eq(harness_wait(destroyer), 0);
-	ck_assert_msg(dead_or_dying(prog), "hvsim domain destroy returned, and the domain's "
+	ck_assert_msg(procstat_dead_or_dying(prog), "hvsim domain destroy returned, and the domain's "
 		      "program still runs");
 	ck_assert_int_eq(harness_wait(prog), 128 + SIGKILL);
+}
+END_TEST
+
+/*
+ * A kernel that never stops: hvsimd SIGKILLs it after the grace period
+ * (two seconds) and then answers.  Nobody killed the program then; it
+ * lives on, as after any kernel killed by hand (docs/userlib.md).
+ */
+START_TEST(destroy_of_a_kernel_that_never_stops_returns_after_the_grace)
+{
+	pid_t prog, kernel = doomed_domain_kernel_stopped("stuck", &prog);
+
+	ck_assert_int_eq(hvsim_domain_destroy(harness_ctl(), "stuck"), 0);
+	/* hvsimd has reaped it: its pid is free */
+	ck_assert_msg(kill(kernel, 0) < 0 && errno == ESRCH, "the destroy returned, and the "
+		      "stopped kernel is still there");
+	ck_assert_msg(!procstat_dead_or_dying(prog), "the program died without its kernel");
+	kill(prog, SIGKILL);
+	ck_assert_int_eq(harness_wait(prog), 128 + SIGKILL);
+}
+END_TEST
+
+/*
+ * The caller of a destroy goes away while the reply waits for the kernel:
+ * hvsimd drops the reply, and serves on.
+ */
+START_TEST(destroy_whose_caller_hangs_up_while_it_waits)
+{
+	pid_t prog, kernel = doomed_domain_kernel_stopped("doomed", &prog);
+	pid_t destroyer = harness_spawn(destroy_on_own_connection, "doomed");
+	uint16_t domid;
+
+	usleep(300 * 1000);
+	ck_assert_int_eq(kill(destroyer, SIGKILL), 0);
+	ck_assert_int_eq(harness_wait(destroyer), 128 + SIGKILL);
+	ck_assert_int_eq(kill(kernel, SIGCONT), 0);
+	ck_assert_int_eq(harness_wait(prog), 128 + SIGKILL);
+	ck_assert_int_eq(hvsim_ping(harness_ctl()), 0);
+	ck_assert_int_eq(hvsim_domain_create(harness_ctl(), "after", 16, NULL, 0, &domid), 0);
+	ck_assert_int_eq(hvsim_domain_destroy(harness_ctl(), "after"), 0);
 }
 END_TEST
 
@@ -2002,6 +2027,8 @@ static Suite *devices_suite(void)
 	tcase_add_test(tc, down_while_ports_are_bound_stops_kernels_in_order);
 	tcase_add_test(tc, destroy_during_hypercalls_is_no_bug);
 	tcase_add_test(tc, destroy_returns_once_the_domains_programs_are_gone);
+	tcase_add_test(tc, destroy_of_a_kernel_that_never_stops_returns_after_the_grace);
+	tcase_add_test(tc, destroy_whose_caller_hangs_up_while_it_waits);
 	tcase_add_test(tc, event_abi_is_linux_choice);
 	tcase_add_test(tc, event_channels_bound_a_domu);
 	tcase_add_test(tc, gntalloc_limit_is_a_module_parameter);

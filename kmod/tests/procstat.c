@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,28 @@ static int stat_fields(pid_t pid, char *buf, size_t n, char **rest)
 		return -1;
 	*rest += 2;
 	return 0;
+}
+
+bool procstat_dead_or_dying(pid_t pid)
+{
+	char buf[1024], path[64], line[256], *rest;
+	unsigned long long mask;
+	bool dying = false;
+	FILE *f;
+
+	if (stat_fields(pid, buf, sizeof(buf), &rest) < 0 || rest[0] == 'Z' || rest[0] == 'X')
+		return true;
+	/* a fatal signal is pending on a thread (SigPnd) or the process (ShdPnd) */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	while (!dying && fgets(line, sizeof(line), f))
+		if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+		     sscanf(line, "ShdPnd: %llx", &mask) == 1) && (mask & (1ull << (SIGKILL - 1))))
+			dying = true;
+	fclose(f);
+	return dying;
 }
 
 long long procstat_cpu_ticks(pid_t pid)
